@@ -1,0 +1,1 @@
+"""kg: turn documents into an evidence-backed RDF knowledge graph, offline."""
