@@ -1,1 +1,28 @@
-"""kg: turn documents into an evidence-backed RDF knowledge graph, offline."""
+"""kg: turn documents into an evidence-backed RDF knowledge graph, offline.
+
+>>> import kg
+>>> kg.__version__
+'0.1.0'
+
+The API: ``kg.KnowledgeGraph`` (build, load, query, why, stats, validate, export, view),
+and the step functions in ``kg.build``, ``kg.query`` and ``kg.export``. Importing ``kg`` is
+cheap: spaCy and the model load only when a build starts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["KnowledgeGraph", "__version__"]
+
+if TYPE_CHECKING:
+    from kg.api import KnowledgeGraph
+
+
+def __getattr__(name: str) -> Any:
+    if name == "KnowledgeGraph":
+        from kg.api import KnowledgeGraph
+
+        return KnowledgeGraph
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")

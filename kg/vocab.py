@@ -91,28 +91,79 @@ class KGO(DefinedNamespace):
 
 #: Entity classes of the contract, most general first; the local names are used as class keys.
 ENTITY_CLASSES: tuple[str, ...] = (
-    "Entity", "Organization", "Company", "GovernmentAgency", "InternationalOrganization",
-    "MediaOrganization", "ResearchOrganization", "Person", "Country", "Place", "City", "Region",
-    "Facility", "Treaty", "TradeAgreement", "Policy", "Event", "War", "Product", "WeaponSystem",
+    "Entity",
+    "Organization",
+    "Company",
+    "GovernmentAgency",
+    "InternationalOrganization",
+    "MediaOrganization",
+    "ResearchOrganization",
+    "Person",
+    "Country",
+    "Place",
+    "City",
+    "Region",
+    "Facility",
+    "Treaty",
+    "TradeAgreement",
+    "Policy",
+    "Event",
+    "War",
+    "Product",
+    "WeaponSystem",
     "Sector",
 )
 
 #: The direct superclass of each entity class (Entity is the root).
 SUPERCLASS: dict[str, str] = {
-    "Organization": "Entity", "Company": "Organization", "GovernmentAgency": "Organization",
-    "InternationalOrganization": "Organization", "MediaOrganization": "Organization",
-    "ResearchOrganization": "Organization", "Person": "Entity", "Country": "Entity",
-    "Place": "Entity", "City": "Place", "Region": "Place", "Facility": "Place",
-    "Treaty": "Entity", "TradeAgreement": "Treaty", "Policy": "Entity", "Event": "Entity",
-    "War": "Event", "Product": "Entity", "WeaponSystem": "Product", "Sector": "Entity",
+    "Organization": "Entity",
+    "Company": "Organization",
+    "GovernmentAgency": "Organization",
+    "InternationalOrganization": "Organization",
+    "MediaOrganization": "Organization",
+    "ResearchOrganization": "Organization",
+    "Person": "Entity",
+    "Country": "Entity",
+    "Place": "Entity",
+    "City": "Place",
+    "Region": "Place",
+    "Facility": "Place",
+    "Treaty": "Entity",
+    "TradeAgreement": "Treaty",
+    "Policy": "Entity",
+    "Event": "Entity",
+    "War": "Event",
+    "Product": "Entity",
+    "WeaponSystem": "Product",
+    "Sector": "Entity",
 }
 
 #: Typed relation properties between entities (mentionedWith is kept apart).
 RELATION_PROPERTIES: tuple[str, ...] = (
-    "alliedWith", "tradesWith", "cooperatesWith", "competesWith", "opposes", "investsIn",
-    "operatesIn", "headquarteredIn", "subsidiaryOf", "produces", "partyTo", "issuedBy",
-    "memberOf", "participatedIn", "leaderOf", "locatedIn", "capitalOf", "deployedIn", "partOf",
-    "foundedBy", "suppliesTo", "funds", "restricts", "relatedTo",
+    "alliedWith",
+    "tradesWith",
+    "cooperatesWith",
+    "competesWith",
+    "opposes",
+    "investsIn",
+    "operatesIn",
+    "headquarteredIn",
+    "subsidiaryOf",
+    "produces",
+    "partyTo",
+    "issuedBy",
+    "memberOf",
+    "participatedIn",
+    "leaderOf",
+    "locatedIn",
+    "capitalOf",
+    "deployedIn",
+    "partOf",
+    "foundedBy",
+    "suppliesTo",
+    "funds",
+    "restricts",
+    "relatedTo",
 )
 
 SYMMETRIC_PROPERTIES: frozenset[str] = frozenset(
@@ -132,3 +183,13 @@ def is_subclass(cls: str, ancestor: str) -> bool:
         if cls not in SUPERCLASS:
             return False
         cls = SUPERCLASS[cls]
+
+
+def kgo(name: str) -> URIRef:
+    """The kgo: term with this local name; an unknown name is an error, as with ``KGO.name``.
+
+    >>> kgo("investsIn")
+    rdflib.term.URIRef('https://w3id.org/kg/ontology#investsIn')
+    """
+    term: URIRef = getattr(KGO, name)
+    return term

@@ -1,0 +1,110 @@
+"""The Python API a notebook user calls: one small facade over the library's functions.
+
+>>> graph = KnowledgeGraph.from_texts([("n.txt", "Toyota invested in Poland.")])
+>>> graph.query("SELECT ?l WHERE { ?c a kgo:Company ; rdfs:label ?l }").rows[0][0]
+rdflib.term.Literal('Toyota')
+>>> graph.why("Toyota")[0].predicate
+'investsIn'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Graph
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.build import BuildReport
+    from kg.explain import Explanation
+    from kg.query import QueryResult
+    from kg.stats import GraphStats
+    from kg.validate import ValidationReport
+
+
+@dataclass
+class KnowledgeGraph:
+    """An RDF knowledge graph with its build report (when it was built here)."""
+
+    graph: Graph
+    report: BuildReport | None = None
+
+    @classmethod
+    def build(cls, paths: Sequence[Path | str] | None = None, **options: Any) -> KnowledgeGraph:
+        """Build from files and folders; the bundled sample when none are given."""
+        from kg.build import build
+
+        result = build([Path(p) for p in paths] if paths else None, **options)
+        return cls(result.graph, result.report)
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[tuple[str, str]], **options: Any) -> KnowledgeGraph:
+        """Build from in-memory (name, text) pairs."""
+        from kg.build import build_texts
+
+        result = build_texts(texts, **options)
+        return cls(result.graph, result.report)
+
+    @classmethod
+    def load(cls, path: Path | str) -> KnowledgeGraph:
+        """Load a graph file written by kg (or any RDF file)."""
+        from kg.store import load_graph
+
+        return cls(load_graph(Path(path)))
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a read-only SPARQL query; the contract's prefixes are predeclared."""
+        from kg.query import run_query
+
+        return run_query(self.graph, sparql)
+
+    def why(
+        self, subject: str, predicate: str | None = None, obj: str | None = None
+    ) -> list[Explanation]:
+        """The evidence for facts about ``subject`` (a label or alias)."""
+        from kg.explain import why
+
+        return why(self.graph, subject, predicate, obj)
+
+    def stats(self) -> GraphStats:
+        """Counts of entities by class and relations by property."""
+        from kg.stats import stats
+
+        return stats(self.graph)
+
+    def validate(self) -> ValidationReport:
+        """SHACL validation against the ontology's shapes."""
+        from kg.validate import validate
+
+        return validate(self.graph)
+
+    def export(self, path: Path | str, fmt: str | None = None) -> str:
+        """Write the graph atomically; the suffix picks the format unless ``fmt`` is given."""
+        from kg.export import export
+
+        return export(self.graph, Path(path), fmt)
+
+    def to_networkx(self, *, include_cooccurrence: bool = True) -> nx.MultiDiGraph:
+        """Entities as nodes, typed relations (and co-occurrences) as edges."""
+        from kg.analysis import to_networkx
+
+        return to_networkx(self.graph, include_cooccurrence=include_cooccurrence)
+
+    def html(self, title: str = "Knowledge graph") -> str:
+        """The self-contained interactive HTML view as a string."""
+        from kg.viz.html import render_html
+
+        return render_html(self.graph, title=title)
+
+    def show(self, title: str = "Knowledge graph") -> Any:
+        """Display the view inline in Jupyter (an iframe with the page as srcdoc)."""
+        import html as html_lib
+
+        from IPython.display import HTML
+
+        page = html_lib.escape(self.html(title), quote=True)
+        return HTML(f'<iframe srcdoc="{page}" style="width:100%;height:640px;border:0"></iframe>')

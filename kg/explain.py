@@ -1,0 +1,364 @@
+"""Answer "why does the graph say that?": the statements, sentences and documents behind a fact.
+
+Entities are named by label: ``rdfs:label`` or ``skos:altLabel``, compared case-insensitively,
+ignoring a leading "the" and a trailing "'s". When a name matches some entity's canonical
+label, aliases of other entities are not considered.
+
+Which facts match:
+
+- only ``subject``: every fact in which the entity is the subject *or* the object;
+- ``subject`` and ``predicate``: facts with the entity as subject (either side for a
+  symmetric property such as ``alliedWith``);
+- ``subject`` and ``obj`` (with or without ``predicate``): facts from subject to object
+  (either direction for symmetric properties); ``obj`` may also be a literal such as a year.
+
+An ``obj`` that names no entity and is no statement's value is a ``UsageError``, like an
+unknown ``subject``; a known name with no matching fact gives an empty list.
+
+>>> from rdflib import Graph
+>>> graph = Graph().parse(format="turtle", data='''
+... @prefix kgo: <https://w3id.org/kg/ontology#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+... @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+... @prefix prov: <http://www.w3.org/ns/prov#> . @prefix e: <https://w3id.org/kg/id/entity/> .
+... e:seoul rdfs:label "Seoul" ; kgo:capitalOf e:south-korea .
+... e:south-korea rdfs:label "South Korea" .
+... <urn:st> rdf:subject e:seoul ; rdf:predicate kgo:capitalOf ; rdf:object e:south-korea ;
+...     kgo:confidence 0.9 ; kgo:extractor "copula-capital" ; prov:wasDerivedFrom <urn:s> .
+... <urn:s> kgo:text "Seoul is the capital of South Korea." ; kgo:inDocument <urn:d> ;
+...     kgo:charStart 0 ; kgo:charEnd 36 .
+... <urn:d> dcterms:title "Korea facts" .
+... ''')
+>>> print(format_explanations(why(graph, "south korea's")))
+Seoul —capitalOf→ South Korea (confidence 0.9, rule copula-capital)
+  "Seoul is the capital of South Korea."
+  — Korea facts, chars 0–36
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from kg.errors import UsageError
+from kg.store import PREFIXES
+from kg.vocab import KGO, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
+
+_KGO = str(KGO._NS)
+#: Properties that carry statement nodes by contract: typed relations and dates.
+EVIDENCED_PROPERTIES: tuple[str, ...] = (*RELATION_PROPERTIES, "startDate", "endDate")
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One supported fact: who, what, whom, how sure, which rule, and the sentence that says so."""
+
+    subject: str
+    predicate: str
+    object: str
+    confidence: float | None
+    extractor: str
+    trigger: str
+    sentence: str
+    document: str
+    source: str
+    char_start: int | None
+    char_end: int | None
+    statement: str
+
+
+def normalize_label(text: str) -> str:
+    """The form in which labels are compared.
+
+    >>> normalize_label("  The  U.S.'s "), normalize_label("Samsung’s"), normalize_label("Theo")
+    ('u.s.', 'samsung', 'theo')
+    """
+    text = " ".join(text.casefold().split())
+    text = re.sub(r"^the\s+", "", text)
+    return re.sub(r"['’]s$", "", text).strip()
+
+
+def why(
+    graph: Graph, subject: str, predicate: str | None = None, obj: str | None = None
+) -> list[Explanation]:
+    """The evidence for facts about the entity labelled ``subject`` (see the module doc).
+
+    Ordered by confidence (highest first), then sentence text, then the remaining fields.
+    Raises ``UsageError`` for an unknown label or property, suggesting close names.
+    """
+    subjects = find_entities(graph, subject)
+    if not subjects:
+        raise _no_entity(graph, subject)
+    prop = resolve_property(graph, predicate) if predicate is not None else None
+    objects = find_entities(graph, obj) if obj is not None else frozenset()
+    facts = []
+    for statement, s, p, o in _statements(graph):
+        if prop is not None and p != prop:
+            continue
+        if obj is None and prop is None:
+            hit = s in subjects or o in subjects
+        else:
+            hit = _matches(s, o, subjects, objects, obj) or (
+                _is_symmetric(p) and _matches(o, s, subjects, objects, obj)
+            )
+        if hit:
+            facts.extend(_explain(graph, statement, s, p, o))
+    if obj is not None and not objects and not _is_value(graph, obj):
+        raise _no_entity(graph, obj)
+    return sorted(facts, key=_order)
+
+
+def _matches(
+    s: Node, o: Node, subjects: frozenset[Node], objects: frozenset[Node], obj: str | None
+) -> bool:
+    if s not in subjects:
+        return False
+    if obj is None:
+        return True
+    if objects:
+        return o in objects
+    return isinstance(o, Literal) and normalize_label(str(o)) == normalize_label(obj)
+
+
+def _is_value(graph: Graph, text: str) -> bool:
+    """True when some statement has ``text`` as its literal object (a year, say)."""
+    wanted = normalize_label(text)
+    return any(
+        isinstance(o, Literal) and normalize_label(str(o)) == wanted
+        for _, _, _, o in _statements(graph)
+    )
+
+
+def _is_symmetric(prop: Node) -> bool:
+    return str(prop).startswith(_KGO) and str(prop)[len(_KGO) :] in SYMMETRIC_PROPERTIES
+
+
+def _order(fact: Explanation) -> tuple[float, str, str, str, str, str, int, str]:
+    confidence = -fact.confidence if fact.confidence is not None else 1.0
+    start = fact.char_start if fact.char_start is not None else -1
+    return (confidence, fact.sentence, fact.subject, fact.predicate, fact.object,
+            fact.document, start, fact.statement)
+
+
+# --- entities ----------------------------------------------------------------------------------
+
+
+def _labelled(graph: Graph) -> Iterator[tuple[Node, str, bool]]:
+    """(entity, label, is canonical) for every labelled node that is not an ontology term."""
+    for prop, canonical in ((RDFS.label, True), (SKOS.altLabel, False)):
+        for node, label in graph.subject_objects(prop):
+            if not str(node).startswith(_KGO):
+                yield node, str(label), canonical
+
+
+def find_entities(graph: Graph, name: str) -> frozenset[Node]:
+    """The entities labelled ``name``: canonical labels first, aliases only when none match.
+
+    >>> from rdflib import URIRef
+    >>> g = Graph()
+    >>> _ = g.add((URIRef("urn:x:us"), RDFS.label, Literal("United States")))
+    >>> _ = g.add((URIRef("urn:x:us"), SKOS.altLabel, Literal("the U.S.")))
+    >>> sorted(find_entities(g, "U.S.")), sorted(find_entities(g, "the united states"))
+    ([rdflib.term.URIRef('urn:x:us')], [rdflib.term.URIRef('urn:x:us')])
+    """
+    wanted = normalize_label(name)
+    canonical: set[Node] = set()
+    alias: set[Node] = set()
+    for node, label, is_canonical in _labelled(graph):
+        if normalize_label(label) == wanted:
+            (canonical if is_canonical else alias).add(node)
+    return frozenset(canonical or alias)
+
+
+def _no_entity(graph: Graph, name: str) -> UsageError:
+    """"no entity labelled 'X'", with the closest labels as suggestions."""
+    labels: dict[str, str] = {}
+    by_rank = sorted(_labelled(graph), key=lambda item: (not item[2], item[1]))
+    for _, label, _canonical in by_rank:
+        labels.setdefault(normalize_label(label), label)
+    close = difflib.get_close_matches(normalize_label(name), sorted(labels), n=3, cutoff=0.6)
+    hint = f"; did you mean {_alternatives(labels[c] for c in close)}?" if close else ""
+    return UsageError(f"no entity labelled {name!r}{hint}")
+
+
+def _alternatives(names: Iterable[str]) -> str:
+    """Quote names and join them with commas and a final "or".
+
+    >>> _alternatives(["a", "b", "c"])
+    "'a', 'b' or 'c'"
+    """
+    quoted = [repr(name) for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+# --- properties ----------------------------------------------------------------------------
+
+
+def _known_properties(graph: Graph) -> dict[str, URIRef]:
+    """Local name -> IRI: the contract's evidenced properties and any predicate of a statement."""
+    known = {name: URIRef(_KGO + name) for name in EVIDENCED_PROPERTIES}
+    for prop in sorted(set(graph.objects(None, RDF.predicate)), key=str):
+        if isinstance(prop, URIRef):
+            known.setdefault(re.split(r"[#/]", str(prop))[-1], prop)
+    return known
+
+
+def resolve_property(graph: Graph, name: str) -> URIRef:
+    """The IRI of a property given as ``investsIn``, ``kgo:investsIn`` or a full IRI.
+
+    >>> str(resolve_property(Graph(), "kgo:alliedWith"))
+    'https://w3id.org/kg/ontology#alliedWith'
+    >>> resolve_property(Graph(), "investIn")
+    Traceback (most recent call last):
+    ...
+    kg.errors.UsageError: unknown property 'investIn'; did you mean 'investsIn'?
+    """
+    known = _known_properties(graph)
+    text = name.strip().strip("<>")
+    iri = _expand(graph, text)
+    if iri is not None and iri in known.values():
+        return iri
+    by_case = {local.casefold(): prop for local, prop in known.items()}
+    if iri is None and text.casefold() in by_case:
+        return by_case[text.casefold()]
+    local = re.split(r"[#/:]", text)[-1]
+    if local == "mentionedWith":
+        raise UsageError(
+            "kgo:mentionedWith only records that two entities share a sentence and has no "
+            "evidence statements; ask about a typed relation, or name just the entity"
+        )
+    close = difflib.get_close_matches(local, sorted(known), n=3, cutoff=0.6)
+    hint = (f"; did you mean {_alternatives(close)}?" if close
+            else f" (known: {', '.join(sorted(known))})")
+    raise UsageError(f"unknown property {name!r}{hint}")
+
+
+def _expand(graph: Graph, text: str) -> URIRef | None:
+    """A full IRI for ``prefix:local`` or an absolute IRI; None for a bare local name."""
+    if "://" in text or text.startswith("urn:"):
+        return URIRef(text)
+    if ":" not in text:
+        return None
+    prefix, local = text.split(":", 1)
+    namespaces = {p: str(ns) for p, ns in graph.namespaces()}
+    namespaces.update({p: str(ns) for p, ns in PREFIXES.items() if p not in namespaces})
+    namespaces["kgo"] = _KGO
+    return URIRef(namespaces[prefix] + local) if prefix in namespaces else URIRef(text)
+
+
+# --- statements ----------------------------------------------------------------------------
+
+
+def _statements(graph: Graph) -> Iterator[tuple[Node, Node, Node, Node]]:
+    """(statement, subject, predicate, object) for every complete statement node."""
+    for statement, s in graph.subject_objects(RDF.subject):
+        p = graph.value(statement, RDF.predicate)
+        o = graph.value(statement, RDF.object)
+        if p is not None and o is not None:
+            yield statement, s, p, o
+
+
+def _explain(graph: Graph, statement: Node, s: Node, p: Node, o: Node) -> list[Explanation]:
+    """One Explanation per sentence a statement was derived from (or one without a sentence)."""
+    confidence = _number(graph.value(statement, KGO.confidence))
+    template = Explanation(
+        subject=_name(graph, s), predicate=_local(p), object=_name(graph, o),
+        confidence=float(confidence) if confidence is not None else None,
+        extractor=_text(graph.value(statement, KGO.extractor)),
+        trigger=_text(graph.value(statement, KGO.trigger)),
+        sentence="", document="", source="", char_start=None, char_end=None,
+        statement=str(statement),
+    )
+    sentences = sorted(graph.objects(statement, PROV.wasDerivedFrom), key=str)
+    if not sentences:
+        return [template]
+    facts = []
+    for sentence in sentences:
+        document = graph.value(sentence, KGO.inDocument)
+        start = _number(graph.value(sentence, KGO.charStart))
+        end = _number(graph.value(sentence, KGO.charEnd))
+        facts.append(replace(
+            template,
+            sentence=_text(graph.value(sentence, KGO.text)),
+            document=_document_title(graph, document),
+            source=_text(graph.value(document, DCTERMS.source)) if document is not None else "",
+            char_start=int(start) if start is not None else None,
+            char_end=int(end) if end is not None else None,
+        ))
+    return facts
+
+
+def _name(graph: Graph, node: Node) -> str:
+    """An entity's canonical label, a literal's text, or else the IRI's last segment."""
+    if isinstance(node, Literal):
+        return str(node)
+    labels = sorted(str(label) for label in graph.objects(node, RDFS.label))
+    return labels[0] if labels else _local(node)
+
+
+def _local(node: Node) -> str:
+    return re.split(r"[#/]", str(node))[-1] or str(node)
+
+
+def _text(node: Node | None) -> str:
+    return " ".join(str(node).split()) if node is not None else ""
+
+
+def _number(node: Node | None) -> Decimal | None:
+    if not isinstance(node, Literal):
+        return None
+    try:
+        return Decimal(str(node))
+    except InvalidOperation:
+        return None
+
+
+def _document_title(graph: Graph, document: Node | None) -> str:
+    if document is None:
+        return ""
+    for prop in (DCTERMS.title, DCTERMS.source):
+        value = graph.value(document, prop)
+        if value is not None:
+            return str(value)
+    return str(document)
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def _header(fact: Explanation) -> str:
+    details = []
+    if fact.confidence is not None:
+        details.append(f"confidence {fact.confidence:g}")
+    if fact.extractor:
+        details.append(f"rule {fact.extractor}")
+    suffix = f" ({', '.join(details)})" if details else ""
+    return f"{fact.subject} —{fact.predicate}→ {fact.object}{suffix}"
+
+
+def format_explanation(fact: Explanation) -> str:
+    """A header line, the quoted sentence, and where it comes from."""
+    lines = [_header(fact)]
+    if fact.sentence:
+        lines.append(f'  "{fact.sentence}"')
+    else:
+        lines.append("  (no supporting sentence recorded)")
+    where = fact.document or "unknown document"
+    if fact.char_start is not None and fact.char_end is not None:
+        where += f", chars {fact.char_start}–{fact.char_end}"
+    lines.append(f"  — {where}")
+    return "\n".join(lines)
+
+
+def format_explanations(facts: list[Explanation]) -> str:
+    """Readable text for a list of facts, separated by blank lines."""
+    if not facts:
+        return "no supported facts found"
+    return "\n\n".join(format_explanation(fact) for fact in facts)

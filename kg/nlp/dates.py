@@ -1,0 +1,153 @@
+"""Start and end years of events, wars, treaties and policies, from the sentence that dates them.
+
+Patterns: a year before the name ("the 1953 Mutual Defense Treaty"), a year or range in
+parentheses after it ("the Korean War (1950-1953)"), and a dating verb with its time phrase
+("signed in 1960", "launched in 2017", "in force since 1960", "ended in 1991").
+
+>>> from kg.nlp.pipeline import load_pipeline
+>>> from kg.nlp.entities import DocumentContext, find_mentions
+>>> from kg.model import Document
+>>> text = "Both states signed the Treaty of Friendship in 1978."
+>>> doc = load_pipeline()(text)
+>>> mentions = find_mentions(doc, DocumentContext.of(Document.from_text(text, source="t")))
+>>> [(d.key, d.which, d.value) for d in find_dates(next(doc.sents), mentions)]
+[('treaty of friendship', 'startDate', '1978')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from spacy.tokens import Span, Token
+
+from kg.model import DateFact, Mention
+
+DATABLE = frozenset({"Treaty", "TradeAgreement", "Policy", "Event", "War"})
+YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+RANGE_AFTER = re.compile(r"^\s*\((1[5-9]\d\d|20\d\d)\s*(?:[-–—]|to)\s*(\d{2,4})\)")
+YEAR_AFTER = re.compile(r"^\s*\((1[5-9]\d\d|20\d\d)\)")
+START_VERBS = frozenset(
+    {
+        "sign",
+        "launch",
+        "adopt",
+        "implement",
+        "enact",
+        "pass",
+        "introduce",
+        "establish",
+        "conclude",
+        "ratify",
+        "announce",
+        "unveil",
+        "begin",
+        "start",
+        "finalize",
+        "finalise",
+        "form",
+        "found",
+        "create",
+        "hold",
+        "inaugurate",
+        "approve",
+        "initiate",
+        "outbreak",
+        "erupt",
+        "break",
+        "negotiate",
+        "draft",
+        "issue",
+        "publish",
+        "agree",
+        "convene",
+        "take",
+        "enter",
+        "come",
+    }
+)
+END_VERBS = frozenset({"end", "expire", "terminate", "abolish", "repeal", "dissolve", "conclude"})
+START_PREPS = frozenset({"in", "on", "since", "during", "until"})
+
+
+def _year_in(token: Token) -> str | None:
+    match = YEAR.search(" ".join(t.text for t in token.subtree))
+    return match.group(1) if match else None
+
+
+def _full_year(start: str, end: str) -> str:
+    """'1950', '53' -> '1953'; a four-digit end is kept.
+
+    >>> _full_year("1950", "53"), _full_year("1998", "2003")
+    ('1953', '2003')
+    """
+    return end if len(end) == 4 else start[: 4 - len(end)] + end
+
+
+def _governing_verb(span: Span) -> Token | None:
+    """The verb whose object, passive subject or relative clause the mention is."""
+    tok = span.root
+    while tok.dep_ in {"conj", "appos", "compound"} and tok.head is not tok:
+        tok = tok.head
+    for child in tok.children:
+        if child.dep_ in {"relcl", "acl"} and child.pos_ in {"VERB", "AUX"}:
+            return child
+    if tok.dep_ in {"dobj", "nsubjpass", "nsubj", "attr"} and tok.head.pos_ in {"VERB", "AUX"}:
+        return tok.head
+    if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
+        return tok.head.head
+    return None
+
+
+def _verb_year(verb: Token) -> tuple[str, str] | None:
+    """The year a dating verb is anchored to, and whether it starts or ends the thing."""
+    lemma = verb.lemma_.lower()
+    which = "endDate" if lemma in END_VERBS and lemma not in {"conclude"} else "startDate"
+    if lemma not in START_VERBS and lemma not in END_VERBS:
+        return None
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in START_PREPS:
+            if child.lower_ == "until" and not any(c.dep_ == "neg" for c in verb.children):
+                continue
+            year = _year_in(child)
+            if year:
+                return year, which
+        if child.dep_ in {"npadvmod", "advmod"} and child.ent_type_ == "DATE":
+            year = _year_in(child)
+            if year:
+                return year, which
+    return None
+
+
+def _dates_for(sent: Span, span: Span, mention: Mention) -> Iterator[DateFact]:
+    doc = sent.doc
+    before = span.start - 1
+    if before >= sent.start and YEAR.fullmatch(doc[before].text):
+        yield DateFact(mention.key, "startDate", doc[before].text, mention.sentence)
+        return
+    after = doc.text[span.end_char : span.end_char + 20]
+    rng = RANGE_AFTER.match(after)
+    if rng:
+        yield DateFact(mention.key, "startDate", rng.group(1), mention.sentence)
+        yield DateFact(
+            mention.key, "endDate", _full_year(rng.group(1), rng.group(2)), mention.sentence
+        )
+        return
+    single = YEAR_AFTER.match(after)
+    if single:
+        yield DateFact(mention.key, "startDate", single.group(1), mention.sentence)
+        return
+    verb = _governing_verb(span)
+    if verb is not None:
+        found = _verb_year(verb)
+        if found:
+            yield DateFact(mention.key, found[1], found[0], mention.sentence)
+
+
+def find_dates(sent: Span, mentions: Sequence[tuple[Span, Mention]]) -> list[DateFact]:
+    """Dates the sentence gives to its datable mentions (events, wars, treaties, policies)."""
+    facts: list[DateFact] = []
+    for span, mention in mentions:
+        if mention.cls in DATABLE and sent.start <= span.start < sent.end:
+            facts.extend(_dates_for(sent, span, mention))
+    return facts

@@ -1,0 +1,552 @@
+"""Finding entity mentions in a parsed block and giving each its most specific contract class.
+
+Three sources propose spans, and the best-founded wins where they overlap:
+
+1. *names with a telling head or prefix* ("Mutual Defense Treaty", "Ministry of Economy, Trade
+   and Industry", "Kadena Air Base"), found as runs of capitalised words;
+2. *the gazetteer*: every country with its aliases and demonyms, capitals, international
+   organisations and sectors (``kg.nlp.lexicon``);
+3. *spaCy's statistical NER*, typed by its label and corrected by the lexicon.
+
+Abbreviations introduced in parentheses join their long form for the rest of the document.
+
+>>> from kg.nlp.pipeline import load_pipeline
+>>> from kg.model import Document
+>>> nlp = load_pipeline()
+>>> text = "The 1953 Mutual Defense Treaty bound the U.S. to South Korea."
+>>> spans = find_mentions(nlp(text), DocumentContext.of(Document.from_text(text, source="t")))
+>>> [(m.label, m.cls) for _, m in spans]
+[('Mutual Defense Treaty', 'Treaty'), ('United States', 'Country'), ('South Korea', 'Country')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from kg.model import Document, Mention, Sentence
+from kg.nlp.lexicon import CountryName, Lexicon, load_lexicon
+
+#: Connectors allowed inside a capitalised name ("Treaty of Mutual Cooperation and Security").
+CONNECTORS = frozenset({"of", "and", "for", "the", "de", "du", "la", "&", "-", "–", "on"})
+DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "his", "her", "this", "that"})
+POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+LEADING_POS_DROP = frozenset({"ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV", "AUX", "PART"})
+ABBREVIATION = re.compile(r"^[A-Z][A-Za-z0-9&.\-]*[A-Z0-9][A-Za-z0-9.\-]*$")
+YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
+
+NER_CLASSES = {
+    "PERSON": "Person",
+    "ORG": "Company",
+    "GPE": "City",
+    "LOC": "Region",
+    "FAC": "Facility",
+    "EVENT": "Event",
+    "LAW": "Policy",
+    "PRODUCT": "Product",
+}
+#: How sure each source is of its class (used when mentions of one entity disagree).
+STRENGTH = {
+    "gazetteer": 1.0,
+    "abbreviation": 0.9,
+    "name-head": 0.85,
+    "ner": 0.5,
+    "ner-default": 0.3,
+}
+#: Classes whose names continue with "of"/"for" ("Institute for ...", "Bureau of ...").
+OF_COMPLEMENTED = frozenset(
+    {
+        "ResearchOrganization",
+        "GovernmentAgency",
+        "InternationalOrganization",
+        "Treaty",
+        "TradeAgreement",
+        "Policy",
+        "Event",
+    }
+)
+#: Dependency roles in which a capital city stands for its government ("Washington answered").
+METONYM_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "poss", "dobj", "dative", "npadvmod"})
+
+
+@dataclass
+class DocumentContext:
+    """What entity rules need to know about the whole document: its text and its abbreviations."""
+
+    document: Document
+    abbreviations: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentContext:
+        """A fresh context for one document."""
+        return cls(document)
+
+    def mentions_any(self, forms: list[str]) -> bool:
+        """True when any of ``forms`` occurs as a word in the document."""
+        return any(re.search(rf"\b{re.escape(f)}\b", self.document.text) for f in forms if f)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed mention before overlaps are resolved."""
+
+    start: int  # token index in the block Doc
+    end: int
+    label: str
+    cls: str
+    source: str
+    strength: float
+    key: str = ""
+    alias: bool = True  # whether the surface form is a name of the entity (not a demonym)
+
+
+def normalise_key(label: str) -> str:
+    """The key that all spellings of one name share.
+
+    >>> normalise_key("The U.S.'s"), normalise_key("Korea–US  FTA")
+    ('us', 'korea-us fta')
+    """
+    text = label.strip().replace("’", "'").replace("–", "-").replace("—", "-")
+    text = re.sub(r"'s$|'$", "", text)
+    text = re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
+    text = text.replace(".", "")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _surface(tokens: Span | list[Token]) -> str:
+    return "".join(t.text_with_ws for t in tokens).strip()
+
+
+def _is_cap(token: Token) -> bool:
+    text = token.text
+    return bool(text) and (
+        text[0].isupper() or (text[0].isdigit() and any(c.isalpha() for c in text))
+    )
+
+
+def _name_runs(sent: Span) -> Iterator[tuple[int, int]]:
+    """Maximal runs of capitalised tokens, joined by name connectors, within a sentence."""
+    i, end = sent.start, sent.end
+    doc = sent.doc
+    while i < end:
+        if not _is_cap(doc[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < end:
+            tok = doc[j]
+            if _is_cap(tok):
+                j += 1
+            elif (tok.lower_ in CONNECTORS or tok.text == ",") and j + 1 < end:
+                k = j + 1
+                while k < end and doc[k].lower_ in CONNECTORS and k + 1 < end:
+                    k += 1
+                if not _is_cap(doc[k]) or (tok.text == "," and not _comma_ok(doc, i, k)):
+                    break
+                j = k
+            else:
+                break
+        yield i, j
+        i = j
+
+
+def _comma_ok(doc: Doc, start: int, nxt: int) -> bool:
+    """Commas join a name only in lists inside an institution's name ("Ministry of A, B and C")."""
+    head = doc[start].text
+    if head not in {"Ministry", "Department", "Committee", "Commission", "Office"}:
+        return False
+    rest = [t.lower_ for t in doc[nxt : min(len(doc), nxt + 6)]]
+    return "and" in rest
+
+
+class EntityFinder:
+    """Finds typed mentions in parsed blocks; built once per pipeline vocabulary and lexicon."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        self.names = PhraseMatcher(nlp.vocab)
+        self.sectors = PhraseMatcher(nlp.vocab, attr="LOWER")
+        make = nlp.make_doc
+        forms = sorted({*lexicon.countries, *lexicon.capitals, *lexicon.organizations})
+        self.names.add("NAME", [make(f) for f in forms])
+        self.sectors.add("SECTOR", [make(f) for f in sorted(lexicon.sectors)])
+
+    # -- candidates -------------------------------------------------------------------------
+
+    def gazetteer(self, doc: Doc, ctx: DocumentContext) -> Iterator[Candidate]:
+        """Countries, demonyms, capitals and international organisations by exact form."""
+        for _, start, end in self.names(doc):
+            text = doc[start:end].text
+            if text in self.lex.organizations:
+                label = self.lex.organizations[text]
+                yield Candidate(start, end, label, "InternationalOrganization", "gazetteer", 1.0)
+                continue
+            country = self.lex.countries.get(text)
+            if country is not None:
+                cand = self._country(doc, start, end, country, ctx)
+                if cand is not None:
+                    yield cand
+                continue
+            capital_of = self.lex.capitals.get(text)
+            if capital_of is not None:
+                yield self._capital(doc, start, end, text, capital_of)
+
+    def _country(
+        self, doc: Doc, start: int, end: int, country: CountryName, ctx: DocumentContext
+    ) -> Candidate | None:
+        text = doc[start:end].text
+        if country.ambiguous:
+            if country.kind == "demonym":
+                return None
+            if country.kind == "alias":
+                if not ctx.mentions_any([country.label]):
+                    return None
+                return Candidate(start, end, country.label, "Country", "gazetteer", 0.8)
+            if country.kind == "label" and not self._country_reading(doc, start, country, ctx):
+                if doc[start].ent_type_ == "PERSON":
+                    return None
+                return Candidate(start, end, text, "Region", "gazetteer", 0.8)
+        demonym = country.kind == "demonym"
+        if demonym and doc[start].pos_ not in {"ADJ", "PROPN", "NOUN"}:
+            return None
+        return Candidate(start, end, country.label, "Country", "gazetteer", 1.0, alias=not demonym)
+
+    def _country_reading(
+        self, doc: Doc, start: int, country: CountryName, ctx: DocumentContext
+    ) -> bool:
+        """An ambiguous country name ("Georgia", "Jordan") reads as the country when the
+        document also names its capital or its people."""
+        capital = self.lex.capital_label.get(country.label, "")
+        demonyms = [
+            f
+            for f, c in self.lex.countries.items()
+            if c.label == country.label and c.kind == "demonym"
+        ]
+        return ctx.mentions_any([capital, *demonyms])
+
+    def _capital(self, doc: Doc, start: int, end: int, text: str, country: str) -> Candidate:
+        """A capital stands for its country when it acts (subject, possessor, object)."""
+        tok = doc[end - 1]
+        nxt = doc[end] if end < len(doc) else None
+        based = (
+            nxt is not None
+            and nxt.text in {"-", "–"}
+            and end + 1 < len(doc)
+            and doc[end + 1].lower_ in {"based", "headquartered"}
+        )
+        role = tok
+        while role.dep_ == "conj" and role.head is not role:
+            role = role.head
+        if not based and (
+            role.dep_ in METONYM_DEPS or (nxt is not None and nxt.text in POSSESSIVE)
+        ):
+            return Candidate(start, end, country, "Country", "gazetteer", 0.9, alias=False)
+        return Candidate(start, end, text, "City", "gazetteer", 0.9)
+
+    def sector_terms(self, doc: Doc) -> Iterator[Candidate]:
+        """Industries and fields named in lower case ("the semiconductor industry")."""
+        for _, start, end in self.sectors(doc):
+            span = doc[start:end]
+            if (
+                span.text.isupper()
+                and len(span.text) <= 3
+                and span.text.lower() not in {"ai", "ev"}
+            ):
+                continue
+            label = self.lex.sectors[span.text.lower()]
+            yield Candidate(start, end, label, "Sector", "gazetteer", 0.8)
+
+    def named(self, doc: Doc) -> Iterator[Candidate]:
+        """Capitalised names whose prefix or head word tells their class."""
+        for sent in doc.sents:
+            for start, end in _name_runs(sent):
+                cand = self._classify_run(doc, start, end)
+                if cand is not None:
+                    yield cand
+
+    def _classify_run(self, doc: Doc, start: int, end: int) -> Candidate | None:
+        first = doc[start]
+        if (
+            first.is_sent_start
+            and first.pos_ not in {"PROPN"}
+            and first.text not in self.lex.prefixes
+            and first.text not in self.lex.countries
+        ):
+            start += 1  # "Veterans of the Gulf War": a capitalised common noun starts the sentence
+        while start < end and (
+            doc[start].lower_ in DETERMINERS
+            or YEAR.match(doc[start].text)
+            or doc[start].pos_ in LEADING_POS_DROP
+            or doc[start].lower_ in CONNECTORS
+        ):
+            start += 1
+        if start >= end:
+            return None
+        if doc[start].text not in self.lex.prefixes:
+            for k in range(start + 1, end - 1):
+                if doc[k].lower_ == "and" and (
+                    doc[k - 1].text in self.lex.countries
+                    or doc[k - 1].text in self.lex.organizations
+                ):
+                    start = k + 1
+                    break
+        words = [t.text for t in doc[start:end]]
+        if words[0] in self.lex.person_titles:
+            return None
+        cls, stop = self._prefix_class(doc, start, end)
+        if cls is None:
+            cls, stop = self._head_class(doc, start, end)
+        if cls is None:
+            return None
+        end = stop
+        tokens = doc[start:end]
+        if len([t for t in tokens if t.is_alpha]) < 2 and not (
+            cls == "Company" and len(tokens) > 1
+        ):
+            return None
+        label = _surface(tokens)
+        if cls == "Treaty" and any(w in label for w in self.lex.trade_words):
+            cls = "TradeAgreement"
+        if any(w in self.lex.media_words for w in label.replace("-", " ").split()):
+            cls = "MediaOrganization" if cls not in {"Treaty", "TradeAgreement"} else cls
+        return Candidate(start, end, label, cls, "name-head", STRENGTH["name-head"])
+
+    def _prefix_class(self, doc: Doc, start: int, end: int) -> tuple[str | None, int]:
+        first = start
+        while first < end - 1 and (
+            doc[first].text in self.lex.countries or doc[first].text in {"-", "–"}
+        ):
+            first += 1
+        word = doc[first].text
+        if (
+            word in self.lex.prefixes
+            and first + 2 < end
+            and doc[first + 1].lower_ in {"of", "on", "for"}
+        ):
+            return self.lex.prefixes[word], end
+        return None, end
+
+    def _head_class(self, doc: Doc, start: int, end: int) -> tuple[str | None, int]:
+        for stop in range(end, start, -1):
+            words = [t.text for t in doc[start:stop]]
+            if words[-1].lower() in CONNECTORS:
+                continue
+            cls = self.lex.head_class(words)
+            if cls is not None:
+                if stop < end and doc[stop].lower_ in {"of", "for"} and cls in OF_COMPLEMENTED:
+                    stop = end  # "Kiel Institute for the World Economy"
+                return cls, stop
+        return None, end
+
+    def statistical(self, doc: Doc, ctx: DocumentContext) -> Iterator[Candidate]:
+        """spaCy's NER spans, typed by label and corrected by the lexicon."""
+        for ent in doc.ents:
+            cls = NER_CLASSES.get(ent.label_)
+            if cls is None:
+                continue
+            start, end = ent.start, ent.end
+            while start < end and (doc[start].lower_ in DETERMINERS or YEAR.match(doc[start].text)):
+                start += 1
+            while end > start and (doc[end - 1].text in POSSESSIVE or doc[end - 1].is_punct):
+                end -= 1
+            if start >= end:
+                continue
+            span = doc[start:end]
+            label = span.text
+            strength = STRENGTH["ner"]
+            if label in self.lex.subdivisions and ent.label_ in {"GPE", "LOC", "PERSON", "ORG"}:
+                cls, strength = "Region", 0.7
+            elif ent.label_ == "PERSON":
+                words = label.split()
+                if any(w.isupper() and len(w) > 1 for w in words):
+                    cls = "Company"
+                elif (
+                    words[-1] in self.lex.corporate_suffixes
+                    or words[-1] in self.lex.heads
+                    and self.lex.heads[words[-1]] == "Company"
+                ):
+                    cls = "Company"
+            elif ent.label_ == "ORG":
+                strength = STRENGTH["ner-default"]
+                head = self.lex.head_class(label.split())
+                if head is not None:
+                    cls, strength = head, 0.6
+                if any(w in self.lex.media_words for w in label.replace("-", " ").split()):
+                    cls, strength = "MediaOrganization", 0.7
+            elif ent.label_ == "EVENT" and "War" in label.split():
+                cls = "War"
+            elif ent.label_ == "LAW":
+                head = self.lex.head_class(label.split())
+                if head in {"Treaty", "TradeAgreement"}:
+                    cls = head
+            elif ent.label_ == "PRODUCT":
+                head = self.lex.head_class(label.split())
+                if head == "WeaponSystem":
+                    cls = head
+            yield Candidate(start, end, label, cls, "ner", strength)
+
+    def abbreviations(
+        self, doc: Doc, chosen: list[Candidate], ctx: DocumentContext
+    ) -> list[Candidate]:
+        """ "Long Form (LF)": LF joins the long form here and wherever it recurs."""
+        by_end = {c.end: c for c in chosen}
+        found: list[Candidate] = []
+        i = 0
+        while i < len(doc) - 2:
+            if doc[i].text == "(":
+                close = next(
+                    (k for k in range(i + 2, min(i + 5, len(doc))) if doc[k].text == ")"), None
+                )
+                long = by_end.get(i)
+                if close is not None and long is not None:
+                    abbr = doc[i + 1 : close].text
+                    if ABBREVIATION.match(abbr.replace(" ", "")) and abbr != long.label:
+                        key = long.key or normalise_key(long.label)
+                        ctx.abbreviations[abbr] = (key, long.label, long.cls)
+                        found.append(
+                            Candidate(
+                                i + 1,
+                                close,
+                                long.label,
+                                long.cls,
+                                "abbreviation",
+                                max(long.strength, STRENGTH["abbreviation"]),
+                                key,
+                            )
+                        )
+                        i = close
+            i += 1
+        return found
+
+    def known_abbreviations(self, doc: Doc, ctx: DocumentContext) -> Iterator[Candidate]:
+        """Later uses of abbreviations that the document introduced earlier."""
+        if not ctx.abbreviations:
+            return
+        for abbr, (key, label, cls) in sorted(ctx.abbreviations.items()):
+            parts = abbr.split()
+            n = len(parts)
+            for i in range(len(doc) - n + 1):
+                if [t.text for t in doc[i : i + n]] == parts:
+                    yield Candidate(
+                        i, i + n, label, cls, "abbreviation", STRENGTH["abbreviation"], key
+                    )
+
+
+def _priority(c: Candidate) -> tuple[int, int, float, int]:
+    rank = {"gazetteer": 4, "name-head": 3, "abbreviation": 3, "ner": 1}.get(c.source, 0)
+    return (c.end - c.start, rank, c.strength, -c.start)
+
+
+def select(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep non-overlapping candidates: a typed name beats the gazetteer beats bare NER,
+    except that a longer gazetteer or typed name always beats a bare NER span.
+
+    >>> a = Candidate(0, 3, "US-South Korea", "City", "ner", 0.5)
+    >>> b = Candidate(2, 4, "South Korea", "Country", "gazetteer", 1.0)
+    >>> [c.label for c in select([a, b])]
+    ['South Korea']
+    """
+
+    def key(c: Candidate) -> tuple[int, int, int, float, int]:
+        length, rank, strength, pos = _priority(c)
+        if c.source == "ner":
+            length = min(length, 1)  # bare NER never wins by length alone
+        return (int(c.source != "ner"), length, rank, strength, pos)
+
+    taken: set[int] = set()
+    kept: list[Candidate] = []
+    for cand in sorted(candidates, key=key, reverse=True):
+        tokens = set(range(cand.start, cand.end))
+        if tokens & taken:
+            continue
+        taken |= tokens
+        kept.append(cand)
+    return sorted(kept, key=lambda c: c.start)
+
+
+_FINDERS: dict[tuple[int, int], EntityFinder] = {}
+
+
+def finder_for(nlp: Language, lexicon: Lexicon | None = None) -> EntityFinder:
+    """The EntityFinder for this pipeline and lexicon (built once per process)."""
+    lex = lexicon or load_lexicon()
+    ident = (id(nlp), id(lex))
+    if ident not in _FINDERS:
+        _FINDERS[ident] = EntityFinder(nlp, lex)
+    return _FINDERS[ident]
+
+
+def _acceptable(cand: Candidate, doc: Doc, lex: Lexicon) -> bool:
+    label = cand.label
+    if not label or label in lex.not_entities or "\n" in label:
+        return False
+    if cand.cls != "Sector" and not any(ch.isupper() for ch in label):
+        return False
+    text = doc[cand.start : cand.end].text
+    if cand.end - cand.start > 12 or ":" in text or text.count("(") != text.count(")"):
+        return False
+    return not all(t.is_digit or t.is_punct for t in doc[cand.start : cand.end])
+
+
+def find_mentions(
+    doc: Doc,
+    ctx: DocumentContext,
+    *,
+    finder: EntityFinder | None = None,
+    offset: int = 0,
+    heading: bool = False,
+) -> list[tuple[Span, Mention]]:
+    """Typed mentions in one parsed block; ``offset`` is the block's start in the document."""
+    if finder is None:
+        from kg.nlp.pipeline import load_pipeline
+
+        finder = finder_for(load_pipeline())
+    lex = finder.lex
+    cands = [
+        *finder.named(doc),
+        *finder.gazetteer(doc, ctx),
+        *finder.sector_terms(doc),
+        *finder.known_abbreviations(doc, ctx),
+        *finder.statistical(doc, ctx),
+    ]
+    chosen = select([c for c in cands if _acceptable(c, doc, lex)])
+    extra = finder.abbreviations(doc, chosen, ctx)
+    if extra:
+        later = [
+            c
+            for c in finder.known_abbreviations(doc, ctx)
+            if not any(e.start == c.start for e in extra)
+        ]
+        chosen = select([*chosen, *extra, *later])
+    sentences = {s.start: _sentence(s, ctx.document, offset) for s in doc.sents}
+    out: list[tuple[Span, Mention]] = []
+    for cand in chosen:
+        span = doc[cand.start : cand.end]
+        sent = sentences[span.sent.start]
+        label = cand.label
+        key = cand.key or normalise_key(label)
+        mention = Mention(
+            text=span.text if cand.alias else "",
+            start=offset + span.start_char,
+            end=offset + span.end_char,
+            key=key,
+            label=label,
+            cls=cand.cls,
+            sentence=sent,
+            source=cand.source,
+            strength=cand.strength,
+            heading=heading,
+        )
+        out.append((span, mention))
+    return out
+
+
+def _sentence(span: Span, document: Document, offset: int) -> Sentence:
+    start = offset + span.start_char
+    end = offset + span.end_char
+    return Sentence(document.sha256, start, end, document.text[start:end])

