@@ -640,7 +640,7 @@ def score_relations(
             score.counts["core_found"] += found
         if not found:
             score.error("missed relations", f"[{gold.name}] {rel.s} {rel.p} {rel.o}"
-                        f"{' (core)' if rel.core else ''}\n      gold: {rel.evidence!r}")
+                        f"{' (core)' if rel.core else ''}\n      gold: {_quote(rel.evidence)}")
     nodes = gold_of_nodes(matches)
     for r in pred.relations:
         if r.p not in judged or r.s not in nodes or r.o not in nodes:
@@ -655,10 +655,14 @@ def score_relations(
         if verdict != "right":
             s_label, o_label = pred.entities[r.s].label, pred.entities[r.o].label
             mark = " [NEGATIVE]" if verdict == "negative" else ""
-            text = r.evidence[0] if r.evidence else "(no evidence)"
+            text = _quote(r.evidence[0] if r.evidence else "")
             score.error("wrong relations", f"[{gold.name}] {s_label} {r.p} {o_label}{mark}"
-                        f"\n      kg: {text!r}")
+                        f"\n      kg: {text}")
     return score
+
+
+def _quote(sentence: str) -> str:
+    return repr(sentence) if sentence else "(no evidence sentence)"
 
 
 def score_dates(gold: GoldDoc, pred: Prediction, matches: Mapping[str, Sequence[str]]) -> Score:
@@ -678,7 +682,7 @@ def score_dates(gold: GoldDoc, pred: Prediction, matches: Mapping[str, Sequence[
             got = ", ".join(sorted(predicted)) or "none"
             years = "/".join(sorted(date.years))
             score.error("missed dates", f"[{gold.name}] {date.entity} startDate {years} "
-                        f"(kg: {got})\n      gold: {date.evidence!r}")
+                        f"(kg: {got})\n      gold: {_quote(date.evidence)}")
     return score
 
 

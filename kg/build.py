@@ -92,6 +92,7 @@ def _report(
     errors: list[ReadError],
     resolution: Resolution,
     seconds: float,
+    min_confidence: float = 0.0,
 ) -> BuildReport:
     return BuildReport(
         documents_read=len(documents),
@@ -101,7 +102,9 @@ def _report(
             Counter(
                 r.predicate
                 for r in {
-                    (r.subject, r.predicate, r.object): r for r in resolution.relations
+                    (r.subject, r.predicate, r.object): r
+                    for r in resolution.relations
+                    if r.evidence.confidence >= min_confidence  # as kg.rdf.to_graph keeps them
                 }.values()
             )
         ),
@@ -133,7 +136,8 @@ def build_documents(
         bar.close()
     resolution = resolve(extractions, lexicon=extractor.finder.lex)
     graph = to_graph(resolution, docs, base=base, min_confidence=min_confidence)
-    report = _report(graph, docs, list(errors), resolution, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    report = _report(graph, docs, list(errors), resolution, seconds, min_confidence)
     return BuildResult(graph, docs, extractions, resolution, report)
 
 

@@ -130,11 +130,35 @@ def cmd_view(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand parser whose positionals may follow its options.
+
+    Plain argparse gives an optional positional (``sparql``) its empty match as soon as the
+    required one before it (``graph``) is seen, so ``kg query G --format csv "SELECT …"``
+    would fail with "unrecognized arguments"; intermixed parsing reads it as meant.
+    """
+
+    _intermixing = False
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if self._intermixing:  # parse_known_intermixed_args calls back in here
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kg", description="Turn documents into an evidence-backed RDF knowledge graph."
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser
+    )
 
     def add(
         name: str, func: Callable[[argparse.Namespace], int], helptext: str

@@ -171,11 +171,18 @@ def _syntax_error(err: ParseBaseException) -> QueryError:
 
 
 def _reason(message: str) -> str:
-    """Say pyparsing's most common complaints in words a SPARQL user knows."""
+    """Say pyparsing's most common complaints in words a SPARQL user knows.
+
+    >>> _reason("Expected SelectQuery")
+    'the SELECT query cannot be read from here on'
+    """
     if message.startswith("Expected {SelectQuery | ConstructQuery"):
         return "expected SELECT, CONSTRUCT, DESCRIBE or ASK"
     if message == "Expected end of text":
         return "unexpected text after the end of the query"
+    kind = re.fullmatch(r"Expected (Select|Construct|Describe|Ask)Query", message)
+    if kind:
+        return f"the {kind[1].upper()} query cannot be read from here on"
     return message
 
 
@@ -200,8 +207,26 @@ def _algebra_nodes(node: Any) -> Iterator[CompValue]:
             yield from _algebra_nodes(item)
 
 
+_SOLUTION_MODIFIERS = frozenset({"SelectQuery", "Slice", "Distinct", "Reduced", "Project"})
+
+
 def _has_order_by(algebra: CompValue) -> bool:
-    return any(node.name == "OrderBy" for node in _algebra_nodes(algebra))
+    """True when the outermost query orders its rows (an ORDER BY in a subquery does not count).
+
+    >>> from rdflib.plugins.sparql import prepareQuery
+    >>> _has_order_by(prepareQuery("SELECT ?s { ?s ?p ?o } ORDER BY ?s LIMIT 2").algebra)
+    True
+    >>> _has_order_by(prepareQuery("SELECT * { { SELECT ?s { ?s ?p ?o } ORDER BY ?s } }").algebra)
+    False
+    """
+    node: Any = algebra
+    while isinstance(node, CompValue):
+        if node.name == "OrderBy":
+            return True
+        if node.name not in _SOLUTION_MODIFIERS:
+            return False
+        node = node.get("p")
+    return False
 
 
 def _select_rows(rows: list[Row], ordered: bool) -> tuple[Row, ...]:

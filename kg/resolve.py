@@ -75,7 +75,7 @@ def _short_form_target(
         if len(words) < 2 or other_cls not in SHORT_FORM_CLASSES:
             continue
         if cls == "Person" or other_cls == "Person":
-            if other_cls == "Person" and words[-1] == label:
+            if other_cls == "Person" and label in (words[0], words[-1]):  # Biden; Xi Jinping
                 hits.append(key)
         elif words[0] == label and all(w in lex.corporate_suffixes for w in words[1:]):
             hits.append(key)

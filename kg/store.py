@@ -26,6 +26,7 @@ kg.errors.GraphParseError: .../bad.ttl, line 3, column 1: expected '.' or '}' or
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import warnings
@@ -131,10 +132,11 @@ def load_graph(path: Path) -> Graph:
 def _parse_into(graph: Graph, data: bytes, fmt: str, path: Path) -> None:
     """Parse ``data`` into ``graph``, turning every parser failure into a GraphParseError."""
     public_id = path.resolve().as_uri()
-    source: str | bytes = data if fmt == "xml" else _decode(data, path)
-    if fmt == "json-ld":
-        assert isinstance(source, str)
-        _check_json(source, path)
+    source: str | bytes = data  # RDF/XML declares its own encoding
+    if fmt != "xml":
+        source = _decode(data, path)
+        if fmt == "json-ld":
+            _check_json(source, path)
     try:
         with warnings.catch_warnings():  # rdflib's parsers use its own deprecated classes
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -151,11 +153,13 @@ def _parse_into(graph: Graph, data: bytes, fmt: str, path: Path) -> None:
 
 
 def _parse(graph: Graph, source: str | bytes, fmt: str, public_id: str) -> None:
+    # bytes go in as a stream: ``data=bytes`` would be decoded as UTF-8 whatever XML declares
+    stream = {"source": io.BytesIO(source)} if isinstance(source, bytes) else {"data": source}
     if fmt not in _DATASET_FORMATS:
-        graph.parse(data=source, format=fmt, publicID=public_id)
+        graph.parse(**stream, format=fmt, publicID=public_id)
         return
     dataset = Dataset()
-    dataset.parse(data=source, format=fmt, publicID=public_id)
+    dataset.parse(**stream, format=fmt, publicID=public_id)
     for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
         graph.add((subject, predicate, obj))
     for prefix, namespace in dataset.namespaces():

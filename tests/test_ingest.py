@@ -371,6 +371,10 @@ def test_markdown_title_from_front_matter_or_stem(tmp_path: Path) -> None:
     assert read(write(tmp_path, "notes.md", "Just a sentence.\n\n# Later\n")).title == "notes"
 
 
+def test_markdown_character_references(tmp_path: Path) -> None:
+    assert read(write(tmp_path, "a.md", "AT&amp;T&nbsp;and R&D grew.")).text == "AT&T and R&D grew."
+
+
 def test_markdown_bold_line_heading(tmp_path: Path) -> None:
     doc = read(
         write(tmp_path, "a.md", "**Background**\nThe war began in 1950 and ended in 1953.\n")
@@ -435,6 +439,11 @@ def test_html_declared_charset(tmp_path: Path) -> None:
     assert read(write(tmp_path, "a.html", page)).text == "Café in Seoul."
 
 
+def test_html_character_references_are_normalised(tmp_path: Path) -> None:
+    page = "<p>Soft&shy;ware &amp; zero&#8203;width&#7; text&nbsp;here.</p>"
+    assert read(write(tmp_path, "a.html", page)).text == "Software & zerowidth text here."
+
+
 def test_html_deep_nesting(tmp_path: Path) -> None:
     page = "<div>" * 3000 + "Deep text." + "</div>" * 3000
     assert read(write(tmp_path, "deep.html", page)).text == "Deep text."
@@ -473,6 +482,21 @@ def test_pdf_text_paragraphs_and_headings(tmp_path: Path) -> None:
     ]
     assert doc.format == "application/pdf"
     assert doc.title == "Historical Foundations"
+
+
+def test_pdf_of_the_sample_keeps_its_headings(tmp_path: Path, sample: Document) -> None:
+    ascii_text = {"’": "'", "—": "-", "–": "-", "“": '"', "”": '"'}
+    headings = {b.text for b in sample.blocks if b.heading}
+    pdf = FPDF()
+    pdf.add_page()
+    for block in sample.blocks:
+        text = "".join(ascii_text.get(ch, ch) for ch in block.text)
+        pdf.set_font("helvetica", "B" if block.heading else "", 14 if block.heading else 11)
+        pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    doc = read(write(tmp_path, "sample.pdf", bytes(pdf.output())))
+    assert {b.text for b in doc.blocks if b.heading} == headings
+    assert len(doc.blocks) > 70 and doc.text.count("\n\n") == len(doc.blocks) - 1
+    assert "Korean War, when American forces" in doc.text  # wrapped lines joined
 
 
 def test_pdf_metadata_title_and_pages(tmp_path: Path) -> None:

@@ -128,6 +128,16 @@ def test_syntax_error_at_the_first_keyword(tiny_graph: Graph) -> None:
     ]
 
 
+def test_syntax_error_inside_a_group(tiny_graph: Graph) -> None:
+    with pytest.raises(QueryError) as caught:
+        run_query(tiny_graph, "SELECT ?s WHERE { ?s ?p ?o . FILTER(?o > ) }")
+    assert str(caught.value).splitlines() == [
+        "SPARQL syntax error at line 1, column 30: the SELECT query cannot be read from here on",
+        "  SELECT ?s WHERE { ?s ?p ?o . FILTER(?o > ) }",
+        "                               ^",
+    ]
+
+
 def test_trailing_text_is_located(tiny_graph: Graph) -> None:
     with pytest.raises(QueryError, match=r"line 1, column 30: unexpected text after the end"):
         run_query(tiny_graph, "SELECT ?s WHERE { ?s ?p ?o } }")

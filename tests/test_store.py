@@ -14,6 +14,10 @@ from kg.store import PREFIXES, graph_format, load_graph
 KGR = "https://w3id.org/kg/id/"
 HEAD = "@prefix ex: <http://example.org/> .\n"
 
+pytestmark = pytest.mark.filterwarnings(  # rdflib's serializers, used here to write fixtures
+    "ignore::DeprecationWarning", "ignore:NTSerializer:UserWarning"
+)
+
 
 @pytest.mark.parametrize(
     ("suffix", "fmt"),
@@ -128,6 +132,18 @@ def test_invalid_utf8_is_located(tmp_path: Path) -> None:
     path.write_bytes(HEAD.encode() + 'ex:a ex:b "caf\xe9" .\n'.encode("latin-1"))
     with pytest.raises(GraphParseError, match=r"line 2, column 15: not valid UTF-8 text"):
         load_graph(path)
+
+
+def test_rdfxml_may_declare_another_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.rdf"
+    path.write_bytes(
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        b'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
+        b'<rdf:Description rdf:about="urn:x"><rdfs:label>Cor\xe9e</rdfs:label></rdf:Description>'
+        b"\n</rdf:RDF>\n"
+    )
+    assert [str(label) for label in load_graph(path).objects()] == ["Corée"]
 
 
 def test_remote_jsonld_context_is_refused_without_fetching(tmp_path: Path) -> None:

@@ -58,7 +58,8 @@ class _Collector:
 
     def text(self, node: NavigableString) -> None:
         if not isinstance(node, PreformattedString):  # comments, doctypes, CDATA
-            self.buffer.append(str(node) if self.pre else re.sub(r"\s+", " ", str(node)))
+            text = normalize(str(node))  # entities such as &#8203; arrive only now
+            self.buffer.append(text if self.pre else re.sub(r"\s+", " ", text))
 
     def enter(self, tag: Tag) -> None:
         if tag.name == "br":

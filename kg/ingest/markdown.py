@@ -10,8 +10,10 @@ and code markers are stripped; ordinary paragraphs are cut like plain text.
 
 from __future__ import annotations
 
+import html
 import re
 
+from kg.ingest.decode import normalize
 from kg.ingest.segment import Part, join_lines, segment_lines
 
 _PUA = 0xE000  # escaped characters hide here while markers are stripped
@@ -51,6 +53,10 @@ def _hide_code(match: re.Match[str]) -> str:
 def clean_inline(text: str) -> str:
     """Strip inline markup: emphasis, code ticks, links (keep the text), images, tags.
 
+    Character references (``&amp;``) are decoded.
+
+    >>> clean_inline("AT&amp;T&nbsp;Inc")
+    'AT&T Inc'
     >>> clean_inline(r"**Bold** _it_ `a*b` [Seoul](https://x.org/(a)) ![logo](l.png) \\*x\\*")
     'Bold it a*b Seoul  *x*'
     >>> clean_inline("snake_case_name and 5 * 3 * 2")
@@ -64,7 +70,7 @@ def clean_inline(text: str) -> str:
             text = pattern.sub(replacement, text)
         if text == before:
             break
-    return text.translate(_SHOW)
+    return normalize(html.unescape(text.translate(_SHOW)))
 
 
 def _front_matter(text: str) -> tuple[str, str | None]:

@@ -27,8 +27,9 @@ or follows ``of``; such *indirect* ends lower the confidence.
     ``the US-Japan alliance`` or ``US President``), ``desc`` (what the noun describes: the head
     of an apposition, the subject of a copula, the name it is compounded with, as in ``Rapidus,
     a foundry``, ``Seoul is the capital``, ``President Joe Biden``), ``gov`` (the subject of the
-    verb that governs the noun: ``Japan announced investments``), ``between`` (``between A and
-    B``), ``by`` and ``prep:…`` (as for verbs; a preposition on the governing verb counts too),
+    support verb that governs the noun: ``Japan announced investments``), ``between``
+    (``between A and B``), ``by`` and ``prep:…`` (as for verbs; a preposition on the governing
+    verb counts too),
     ``self`` (the mention the trigger is part of).
 ``kind: "entity"``: the anchor is every mention whose class is in ``classes``; roles as for
     nouns, with ``self`` the anchor mention (``Japan's National Security Strategy``,
@@ -61,7 +62,9 @@ errors.
 ``class_mismatch_factor`` (multiplies the confidence for each end outside the property's
 typical class), ``indirect_factor`` (for ends found through a modifier or ``of``),
 ``weak_verbs`` (verbs that never give kgo:relatedTo), ``negators`` (words that cancel what they
-govern: ``refuse``, ``lack``…), ``copulas``, ``list_prepositions``.
+govern: ``refuse``, ``lack``…), ``copulas``, ``list_prepositions`` and ``support_verbs`` (the
+verbs whose subject is the agent of their object noun, for the ``gov`` role: ``have``, ``sign``,
+``announce``…).
 
 ``properties`` maps a contract property to ``domain`` and ``range`` (contract classes; a
 subclass matches) and ``strict`` (``"domain"`` and/or ``"range"``: a mismatch there blocks the
@@ -124,7 +127,7 @@ RELATED_RULE = "verb-related"
 _MOD_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 _WORD_DEPS = frozenset({"compound", "amod", "prt", "advmod", "npadvmod", "nmod", "det"})
 _REL_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
-_RECIPROCAL = frozenset({"other", "another"})
+_NP_TAGS = frozenset({"JJ", "JJS", "JJR", "NN", "NNS", "VBG", "HYPH"})
 # dependencies through which a negation or a negator reaches down to a trigger
 _NEG_WALK = frozenset(
     {"dobj", "pobj", "prep", "pcomp", "xcomp", "attr", "acomp", "compound", "amod", "dative",
@@ -185,6 +188,7 @@ class RuleSettings:
     negators: frozenset[str] = frozenset()
     copulas: frozenset[str] = frozenset({"be"})
     list_prepositions: frozenset[str] = frozenset({"like", "including"})
+    support_verbs: frozenset[str] = frozenset({"have", "make", "sign", "announce"})
 
 
 @dataclass(frozen=True)
@@ -312,7 +316,8 @@ def _classes(value: Any, where: str) -> tuple[str, ...]:
         raise UsageError(f"{where}: expected a list of class names, got {value!r}")
     for cls in value:
         if cls not in ENTITY_CLASSES:
-            raise UsageError(f"{where}: {cls!r} is not a contract class ({', '.join(ENTITY_CLASSES)})")
+            known = ", ".join(ENTITY_CLASSES)
+            raise UsageError(f"{where}: {cls!r} is not a contract class ({known})")
     return tuple(value)
 
 
@@ -326,7 +331,7 @@ def _build_settings(raw: Mapping[str, Any], where: str) -> RuleSettings:
     default = RuleSettings()
     known = {
         "related_confidence", "class_mismatch_factor", "indirect_factor", "weak_verbs",
-        "negators", "copulas", "list_prepositions",
+        "negators", "copulas", "list_prepositions", "support_verbs",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -346,6 +351,7 @@ def _build_settings(raw: Mapping[str, Any], where: str) -> RuleSettings:
         negators=words("negators", default.negators),
         copulas=words("copulas", default.copulas),
         list_prepositions=words("list_prepositions", default.list_prepositions),
+        support_verbs=words("support_verbs", default.support_verbs),
     )
 
 
@@ -483,13 +489,15 @@ class _Reader:
     def in_sentence(self, tok: Token) -> bool:
         return self.sent.start <= tok.i < self.sent.end
 
-    def resolve(self, tokens: Iterable[Token], depth: int = 0) -> list[_Arg]:
+    def resolve(
+        self, tokens: Iterable[Token], depth: int = 0, *, conjuncts: bool = True
+    ) -> list[_Arg]:
         """The mentions a list of argument tokens stand for, conjuncts included."""
         out: list[_Arg] = []
         for tok in tokens:
             idx = self.mention_at(tok)
             head = self.mentions[idx][0].root if idx is not None else tok
-            for t in (head, *head.conjuncts):
+            for t in (head, *(head.conjuncts if conjuncts else ())):
                 if self.in_sentence(t):
                     out.extend(self._resolve_one(t, depth))
         return _unique(out)
@@ -525,9 +533,9 @@ class _Reader:
             return direct
         indirect = [_Arg(i, False) for i in self.modifier_mentions(tok)]
         if not indirect:
-            for c in tok.children:
-                if c.dep_ == "prep" and c.lower_ == "of":
-                    indirect.extend(_Arg(a.index, False) for a in self.resolve(_pobjs(c), depth + 1))
+            of_objects = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for p in _pobjs(c)]
+            indirect = [_Arg(a.index, False) for a in self.resolve(of_objects, depth + 1)]
         return indirect
 
     def modifier_mentions(self, tok: Token) -> list[int]:
@@ -574,9 +582,19 @@ class _Reader:
             self._verb_cache[verb.i] = self._compute_verb_roles(verb)
         return self._verb_cache[verb.i]
 
+    def misparsed_verb(self, tok: Token) -> bool:
+        """``Sony competes with…`` parsed as a noun compound: a root noun after a name."""
+        return tok.dep_ == "ROOT" and tok.tag_ in ("NNS", "NN") and bool(self._left_names(tok))
+
+    def _left_names(self, tok: Token) -> list[Token]:
+        return [c for c in tok.lefts
+                if c.dep_ in ("compound", "amod", "nmod") and self.mention_at(c) is not None]
+
     def _compute_verb_roles(self, verb: Token) -> dict[str, list[Token]]:
         kids = list(verb.children)
         nsubj = [c for c in kids if c.dep_ == "nsubj"]
+        if not nsubj and verb.dep_ == "ROOT" and not any(c.dep_ == "nsubjpass" for c in kids):
+            nsubj = self._left_names(verb)  # "Sony competes": the name was taken for a modifier
         nsubjpass = [c for c in kids if c.dep_ == "nsubjpass"]
         passive = bool(nsubjpass) or any(c.dep_ == "auxpass" for c in kids)
         agents = [p for c in kids if c.dep_ == "agent" for p in _pobjs(c)]
@@ -584,7 +602,7 @@ class _Reader:
             "subj": agents if passive else nsubj,
             "dobj": nsubjpass + [c for c in kids if c.dep_ == "dobj"],
             "dative": [c for c in kids if c.dep_ == "dative" and c.pos_ != "ADP"],
-            "mod": [c for c in kids if c.dep_ in _MOD_DEPS],
+            "mod": [c for c in kids if c.dep_ in _MOD_DEPS and c not in nsubj],
         }
         if verb.pos_ == "ADJ" and verb.dep_ == "acomp":
             roles["subj"] = [c for c in verb.head.children if c.dep_ == "nsubj"]
@@ -673,17 +691,30 @@ class _Reader:
         return found
 
     def described(self, anchor: Token) -> list[Token]:
-        """What a noun describes: its apposition, copula subject, or the name it modifies."""
+        """What a noun describes: its apposition, copula subject, or the name it modifies.
+
+        Coordination is expanded here, where it is meant (``A and B are allies``, ``members
+        Poland and Estonia``), and not for the head of an apposition (``A, the capital…, and B``).
+        """
         if self.mention_at(anchor) is not None:
             return [anchor]
         first = _first_conjunct(anchor)
         out: list[Token] = []
+        head = first.head
+        if first.dep_ == "pobj" and head.lower_ in ("of", "among", "amongst"):
+            # "one of Brazil's allies", "is among the partners of"
+            if head.lower_ == "of" and _is_quantity(head.head):
+                return self.described(head.head)
+            if head.head.dep_ in ("attr", "acomp") or _lemma(head.head) in self.settings.copulas:
+                return self.described(head.head) if head.head.dep_ == "attr" else _with_conjuncts(
+                    c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")
+                )
         if first.dep_ == "appos":
             out.append(first.head)
-        out.extend(c for c in anchor.children if c.dep_ == "appos")
-        head = first.head
+        out.extend(_with_conjuncts(c for c in anchor.children if c.dep_ == "appos"))
         if first.dep_ in ("attr", "acomp", "oprd") and _lemma(head) in self.settings.copulas:
-            out.extend(c for c in head.children if c.dep_ in ("nsubj", "nsubjpass"))
+            subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            out.extend(_with_conjuncts(subjects))
         if first.dep_ in ("compound", "amod", "nmod") and self.mention_at(head) is not None:
             out.append(head)
         return out
@@ -697,7 +728,7 @@ class _Reader:
         start = self.mentions[idx][0].start if idx is not None else anchor.i
         doc = anchor.doc
         i = start - 1
-        while i > self.sent.start and doc[i].tag_ in ("JJ", "JJS", "JJR", "NN", "NNS", "VBG", "HYPH"):
+        while i > self.sent.start and doc[i].tag_ in _NP_TAGS:
             if self.mention_at(doc[i]) is not None:
                 break
             i -= 1
@@ -712,24 +743,42 @@ class _Reader:
         found: list[int] = []
         for tok in tokens:
             found.extend(self.modifier_mentions(tok))
-        if anchor.dep_ in ("compound", "amod") and idx is None:
-            host = self.mention_at(anchor.head)
-            for sib in anchor.head.children:
-                if sib.i < anchor.i and sib.dep_ in ("compound", "amod", "nmod", "poss"):
-                    j = self.mention_at(sib)
-                    found.extend([j] if j is not None and j != host else [])
-                    found.extend(k for k in self.modifier_mentions(sib) if k != host)
+        if idx is None and anchor.dep_ in ("compound", "amod", "nmod"):
+            found.extend(self._left_run(anchor, host=self.mention_at(anchor.head)))
         return [self.mentions[i][0].root for i in sorted(set(found), key=found.index)]
 
+    def _left_run(self, anchor: Token, host: int | None) -> list[int]:
+        """Mentions written right before a pre-modifying noun: ``West German`` Chancellor X."""
+        found: list[int] = []
+        i = anchor.i - 1
+        while i >= self.sent.start:
+            tok = anchor.doc[i]
+            j = self.mention_at(tok)
+            if j is not None and j != host:
+                found.append(j)
+                i = self.mentions[j][0].start - 1
+            elif tok.tag_ == "HYPH":
+                i -= 1
+            else:
+                break
+        return found
+
     def governor(self, anchor: Token) -> Token | None:
-        """The verb whose object (or prepositional object) the noun is."""
+        """The support verb whose object the noun is (``signed a partnership``).
+
+        Only verbs listed in the ``support_verbs`` setting count: the subject of ``restricted
+        exports`` is not the exporter.
+        """
         first = _first_conjunct(anchor)
         head = first.head
+        verb = None
         if first.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
-            return head
-        if first.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
-            return head.head
-        return None
+            verb = head
+        elif first.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+            verb = head.head
+        if verb is None or _lemma(verb) not in self.settings.support_verbs:
+            return None
+        return verb
 
     def modifier_words(self, trigger: Token) -> set[str]:
         """Words modifying a trigger (``trading`` partner, ``prime`` minister, ``vice``…)."""
@@ -750,6 +799,23 @@ def _first_conjunct(tok: Token) -> Token:
     while tok.dep_ == "conj" and tok.head is not tok:
         tok = tok.head
     return tok
+
+
+def _with_conjuncts(tokens: Iterable[Token]) -> list[Token]:
+    return [c for t in tokens for c in (t, *t.conjuncts)]
+
+
+def _only_pronouns(tokens: Sequence[Token]) -> bool:
+    """True for ``it``, ``they``, ``its``: ends we cannot resolve without coreference."""
+    return bool(tokens) and all(
+        t.pos_ == "PRON" and t.lower_ not in _REL_PRONOUNS for t in tokens
+    )
+
+
+def _is_quantity(tok: Token) -> bool:
+    """``one``, ``two``, ``some``, ``many``… as in ``one of the allies``."""
+    return tok.pos_ == "NUM" or tok.lower_ in ("one", "some", "many", "several", "each", "all",
+                                                "few", "most", "both", "either", "any")
 
 
 def _followed_by(tok: Token, word: str) -> bool:
@@ -792,10 +858,12 @@ class _Extractor:
         reader = self.reader
         for tok in reader.sent:
             words = _words_of(tok)
-            if tok.pos_ in ("VERB", "ADJ", "AUX") and reader.mention_at(tok) is None:
+            verbish = tok.pos_ in ("VERB", "ADJ", "AUX") or reader.misparsed_verb(tok)
+            if verbish and reader.mention_at(tok) is None:
                 matching = [r for r in verb_rules if r.lemmas & words]
                 if matching:
                     self._trigger(tok, matching, lambda role, t=tok: self._verb_role(t, role))
+                    continue
             if tok.pos_ in ("NOUN", "PROPN"):
                 matching = [r for r in noun_rules if r.lemmas & words]
                 if matching:
@@ -811,22 +879,34 @@ class _Extractor:
 
     # roles: each returns resolved arguments
 
-    def _verb_role(self, verb: Token, role: str) -> list[_Arg]:
+    def _verb_role(self, verb: Token, role: str) -> list[_Arg] | None:
         first, *rest = role.split(".")
-        tokens = self.reader.verb_roles(verb).get(first, [])
+        roles = self.reader.verb_roles(verb)
+        tokens = roles.get(first, [])
         if first.startswith("prep:"):
-            roles = self.reader.verb_roles(verb)
             tokens = [t for w in _prep_words(first) for t in roles.get("prep:" + w, [])]
         if first == "mod":
             return [_Arg(i, True) for t in tokens if (i := self.reader.mention_at(t)) is not None]
+        if _only_pronouns(tokens):
+            return None
         return self._follow(tokens, rest)
 
-    def _noun_role(self, anchor: Token, role: str) -> list[_Arg]:
+    def _noun_role(self, anchor: Token, role: str) -> list[_Arg] | None:
         first, *rest = role.split(".")
-        args = self._follow(self.reader.noun_role(anchor, first), rest)
-        own = self.reader.mention_at(anchor)
+        tokens = self.reader.noun_role(anchor, first)
+        if _only_pronouns(tokens):
+            if first != "poss":
+                return None
+            # "Japan strengthened its alliance with": the pronoun is the governing subject
+            verb = self.reader.governor(anchor)
+            subjects = self.reader.verb_roles(verb)["subj"] if verb is not None else []
+            return [a for a in self.reader.resolve(subjects) if a.direct] or None
+        if first == "desc" and not rest:
+            return self.reader.resolve(tokens, conjuncts=False)
+        args = self._follow(tokens, rest)
         if first in ("self", "desc"):
             return args
+        own = self.reader.mention_at(anchor)
         return [a for a in args if a.index != own]
 
     def _follow(self, tokens: list[Token], path: list[str]) -> list[_Arg]:
@@ -848,38 +928,45 @@ class _Extractor:
     ) -> None:
         if self.reader.negated(tok):
             return
-        cache: dict[str, list[_Arg]] = {}
+        cache: dict[str, list[_Arg] | None] = {}
 
-        def args(roles: tuple[str, ...], classes: tuple[str, ...]) -> list[_Arg]:
+        def args(roles: tuple[str, ...], classes: tuple[str, ...]) -> tuple[list[_Arg], str]:
+            """The mentions of the first role that yields any; a bare pronoun stops the search."""
             for role in roles:
                 if role not in cache:
                     cache[role] = role_of(role)
-                found = [a for a in cache[role] if self._cls_ok(a, classes)]
+                resolved = cache[role]
+                if resolved is None:
+                    break
+                found = [a for a in resolved if self._cls_ok(a, classes)]
                 if found:
-                    return found
-            return []
+                    return found, role
+            return [], ""
 
         claimed: set[frozenset[int]] = set()
         modifier_words = self.reader.modifier_words(tok) if anchor is None else set()
         for rule in rules:
+            earlier = set(claimed)  # pairs an earlier rule on this trigger already gave
             if rule.requires and not rule.requires & modifier_words:
                 continue
             if rule.excludes & modifier_words:
                 continue
-            if any(args((role,), ()) for role in rule.unless):
+            if any(args((role,), ())[0] for role in rule.unless):
                 continue
             if rule.pairs:
-                found = args(rule.pairs, rule.subject_classes)
+                found, _ = args(rule.pairs, rule.subject_classes)
                 pairs = [(a, b) for a, b in combinations(found, 2)]
                 if rule.property not in SYMMETRIC_PROPERTIES:
                     pairs += [(b, a) for a, b in pairs]
             else:
-                subjects = args(rule.subject, rule.subject_classes)
-                objects = args(rule.object, rule.object_classes) if subjects else []
+                subjects, s_role = args(rule.subject, rule.subject_classes)
+                objects, o_role = args(rule.object, rule.object_classes) if subjects else ([], "")
+                if s_role == o_role:
+                    continue  # both ends from one slot ("French and German sites") say nothing
                 pairs = [(s, o) for s in subjects for o in objects]
             for s, o in pairs:
                 key = frozenset((s.index, o.index))
-                if s.index == o.index or (key in claimed and len(key) == 2 and not rule.pairs):
+                if s.index == o.index or key in earlier:
                     continue
                 cand = self._candidate(rule, s, o, tok, anchor)
                 if cand is not None:
@@ -896,11 +983,11 @@ class _Extractor:
         spec = self.rules.property_spec(rule.property)
         cls = [self.reader.mentions[a.index][1].cls for a in (s, o)]
         fits = spec.fits(cls[0], cls[1])
-        if rule.property not in SYMMETRIC_PROPERTIES and not all(fits):
-            if all(spec.fits(cls[1], cls[0])):
-                s, o = o, s
-                fits = (True, True)
-        if (spec.strict_domain and not fits[0]) or (spec.strict_range and not fits[1]):
+        blocked = (spec.strict_domain and not fits[0]) or (spec.strict_range and not fits[1])
+        if blocked and rule.property not in SYMMETRIC_PROPERTIES and all(spec.fits(cls[1], cls[0])):
+            s, o = o, s  # the property's classes say the roles are the other way round
+            fits, blocked = (True, True), False
+        if blocked:
             return None
         settings = self.rules.settings
         confidence = rule.confidence
@@ -921,7 +1008,8 @@ class _Extractor:
         for verb in reader.sent:
             if verb.pos_ != "VERB" or verb.i in self.fired or reader.mention_at(verb) is not None:
                 continue
-            if _lemma(verb) in settings.weak_verbs or reader.negated(verb):
+            lemma = _lemma(verb)
+            if lemma in settings.weak_verbs or lemma in settings.negators or reader.negated(verb):
                 continue
             roles = reader.verb_roles(verb)
             subjects = [a for a in reader.resolve(roles["subj"]) if a.direct]
