@@ -201,12 +201,18 @@ class EntityFinder:
     ) -> Candidate | None:
         text = doc[start:end].text
         if country.ambiguous:
-            if country.kind == "demonym":
-                return None
-            if country.kind == "alias":
+            if country.kind in {"alias", "demonym"}:
                 if not ctx.mentions_any([country.label]):
                     return None
-                return Candidate(start, end, country.label, "Country", "gazetteer", 0.8)
+                return Candidate(
+                    start,
+                    end,
+                    country.label,
+                    "Country",
+                    "gazetteer",
+                    0.8,
+                    alias=country.kind == "alias",
+                )
             if country.kind == "label" and not self._country_reading(doc, start, country, ctx):
                 if doc[start].ent_type_ == "PERSON":
                     return None
@@ -243,7 +249,9 @@ class EntityFinder:
         while role.dep_ == "conj" and role.head is not role:
             role = role.head
         if not based and (
-            role.dep_ in METONYM_DEPS or (nxt is not None and nxt.text in POSSESSIVE)
+            role.dep_ in METONYM_DEPS
+            or (nxt is not None and nxt.text in POSSESSIVE)
+            or (role.dep_ == "pobj" and role.head.lower_ in {"between", "against"})
         ):
             return Candidate(start, end, country, "Country", "gazetteer", 0.9, alias=False)
         return Candidate(start, end, text, "City", "gazetteer", 0.9)
@@ -357,6 +365,8 @@ class EntityFinder:
             if start >= end:
                 continue
             span = doc[start:end]
+            if len(span) == 1 and span[0].pos_ in {"NOUN", "ADJ", "VERB", "ADV"}:
+                continue  # "Success in navigating …": a capitalised common word, not a name
             label = span.text
             strength = STRENGTH["ner"]
             if label in self.lex.subdivisions and ent.label_ in {"GPE", "LOC", "PERSON", "ORG"}:
