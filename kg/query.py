@@ -9,10 +9,7 @@ that would reach the network (``SERVICE``, ``FROM``): kg works offline.
 >>> from kg.vocab import KGO
 >>> graph = Graph()
 >>> seoul = URIRef("https://w3id.org/kg/id/entity/seoul")
->>> graph.add((seoul, RDF.type, KGO.City))  # doctest: +ELLIPSIS
-<Graph ...>
->>> graph.add((seoul, RDFS.label, Literal("Seoul")))  # doctest: +ELLIPSIS
-<Graph ...>
+>>> _ = graph.add((seoul, RDF.type, KGO.City)).add((seoul, RDFS.label, Literal("Seoul")))
 >>> result = run_query(graph, "SELECT ?place ?name WHERE { ?place a kgo:City ; rdfs:label ?name }")
 >>> print(format_table(result))
 place             name

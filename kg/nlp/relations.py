@@ -14,7 +14,8 @@ Roles resolve to mentions: a token inside a mention is that mention; a relative 
 noun its clause modifies; a common noun is the mention it stands in apposition to, or the items
 of ``like``/``such as``/``including``; coordination (``A, B and C``) expands to every conjunct.
 As a last resort a common noun stands for a mention that modifies it (``American facilities``)
-or follows ``of``; such *indirect* ends lower the confidence.
+or follows ``of``; such *indirect* ends are used only when no alternative role names a mention
+directly, and they lower the confidence.
 
 ``kind: "verb"``: the trigger is a verb (or adjective) whose lemma is in ``lemmas``. Roles:
     ``subj`` the logical subject (the ``by`` agent of a passive, inherited through ``xcomp``,
@@ -25,18 +26,19 @@ or follows ``of``; such *indirect* ends lower the confidence.
 ``kind: "noun"``: the trigger is a noun (nominalisation, title, relational noun). Roles:
     ``poss`` (``Japan's``), ``mod`` (mentions among its compound/adjective modifiers, as in
     ``the US-Japan alliance`` or ``US President``), ``desc`` (what the noun describes: the head
-    of an apposition, the subject of a copula, the name it is compounded with, as in ``Rapidus,
-    a foundry``, ``Seoul is the capital``, ``President Joe Biden``), ``gov`` (the subject of the
-    support verb that governs the noun: ``Japan announced investments``), ``between``
-    (``between A and B``), ``by`` and ``prep:…`` (as for verbs; a preposition on the governing
-    verb counts too),
-    ``self`` (the mention the trigger is part of).
+    of an apposition, the subject of a copula or of ``serve as``, the name it is compounded
+    with, the items of ``such as``: ``Lexus, a Toyota subsidiary``, ``Lima is the capital``,
+    ``President Joe Biden``), ``gov`` (the subject of the support verb that governs the noun,
+    ``Japan announced investments``, or the name that ``in partnership with`` hangs on),
+    ``between`` (``between A and B``), ``by`` and ``prep:…`` (as for verbs; a preposition on
+    the governing verb counts too), ``self`` (the mention the trigger is part of).
 ``kind: "entity"``: the anchor is every mention whose class is in ``classes``; roles as for
-    nouns, with ``self`` the anchor mention (``Japan's National Security Strategy``,
-    ``Kadena Air Base on Okinawa``).
+    nouns, with ``self`` the anchor mention (``Ghana's Digital Economy Policy``, ``Fort Bragg
+    in North Carolina``) and ``apposed`` the name right after it and a comma (``Austin,
+    Texas``; not in a list).
 
 A role path ``prep:on.prep:to`` follows a preposition from the objects of the first one
-(``restrictions on exports to Korea``).
+(``restrictions on exports to Nepal``).
 
 The JSON format
 ---------------
@@ -64,18 +66,22 @@ typical class), ``indirect_factor`` (for ends found through a modifier or ``of``
 ``weak_verbs`` (verbs that never give kgo:relatedTo), ``negators`` (words that cancel what they
 govern: ``refuse``, ``lack``…), ``copulas``, ``list_prepositions`` and ``support_verbs`` (the
 verbs whose subject is the agent of their object noun, for the ``gov`` role: ``have``, ``sign``,
-``announce``…).
+``announce``…), ``opaque_nouns`` (nouns that never stand for their modifier: a ``Toyota
+subsidiary`` is not Toyota, ``French workers`` are not France) and ``naming_nouns`` (``the
+city of Oslo`` is Oslo).
 
 ``properties`` maps a contract property to ``domain`` and ``range`` (contract classes; a
 subclass matches) and ``strict`` (``"domain"`` and/or ``"range"``: a mismatch there blocks the
-fact instead of lowering its confidence). A fact that fits only the other way round is turned
-round (non-symmetric properties).
+fact instead of lowering its confidence). A fact blocked that way which fits the other way
+round is turned round (non-symmetric properties).
 
 ``rules`` is an ordered list; each rule has ``name`` (unique; a user rule with a packaged
 rule's name replaces it, other user rules come before the packaged ones), ``kind``, ``lemmas``
 (verb, noun) or ``classes`` (entity), ``property`` (a contract property), either ``subject``
-and ``object`` or ``pairs`` (a role or a list of roles; the first role that yields a mention
-is used; ``pairs`` relates every two mentions of that role, as in ``A and B are allies``), and
+and ``object`` or ``pairs`` (a role or a list of roles: the first role that names a mention
+directly is used, else the first that yields an indirect one, and a bare pronoun such as
+``it`` ends the search; ``pairs`` relates every two mentions of that role, as in ``A and B are
+allies``), and
 optionally ``unless`` (roles that must yield nothing), ``subject_classes`` and
 ``object_classes`` (the rule applies only to these classes), ``requires`` / ``excludes``
 (modifier words of the trigger that must / must not be present: ``trading partner``,
@@ -84,9 +90,10 @@ For one trigger the first rule that yields a pair of mentions claims it; later r
 
 Other behaviour: a negated trigger (``not``, ``never``, ``no``, ``without``, a negator verb
 above it) gives nothing; symmetric properties are ordered by key so one fact dedups; a verb
-with no rule that fired, and that is not weak, relates its named subject to its named objects
-with ``kgo:relatedTo`` (trigger: the verb lemma); no entity is related to itself; for each
-(subject, property, object) the best evidence is kept and facts come out sorted.
+with no rule that fired, and that is neither weak nor a negator, relates its named subject to
+its named objects with ``kgo:relatedTo`` (trigger: the verb lemma) unless a typed fact already
+links the two; no entity is related to itself; for each (subject, property, object) the best
+evidence is kept, and facts come out sorted.
 
 >>> rules = load_rules()
 >>> rules.settings.related_confidence
@@ -122,7 +129,7 @@ __all__ = [
 
 KINDS = ("verb", "noun", "entity")
 VERB_ROLES = frozenset({"subj", "dobj", "dative", "mod"})
-NOUN_ROLES = frozenset({"self", "desc", "poss", "mod", "gov", "between", "by"})
+NOUN_ROLES = frozenset({"self", "desc", "poss", "mod", "gov", "between", "by", "apposed"})
 RELATED_RULE = "verb-related"
 _MOD_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 _WORD_DEPS = frozenset({"compound", "amod", "prt", "advmod", "npadvmod", "nmod", "det"})
@@ -189,6 +196,8 @@ class RuleSettings:
     copulas: frozenset[str] = frozenset({"be"})
     list_prepositions: frozenset[str] = frozenset({"like", "including"})
     support_verbs: frozenset[str] = frozenset({"have", "make", "sign", "announce"})
+    opaque_nouns: frozenset[str] = frozenset({"subsidiary", "partner", "rival", "member"})
+    naming_nouns: frozenset[str] = frozenset({"city", "province", "state", "island"})
 
 
 @dataclass(frozen=True)
@@ -331,7 +340,8 @@ def _build_settings(raw: Mapping[str, Any], where: str) -> RuleSettings:
     default = RuleSettings()
     known = {
         "related_confidence", "class_mismatch_factor", "indirect_factor", "weak_verbs",
-        "negators", "copulas", "list_prepositions", "support_verbs",
+        "negators", "copulas", "list_prepositions", "support_verbs", "opaque_nouns",
+        "naming_nouns",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -352,6 +362,8 @@ def _build_settings(raw: Mapping[str, Any], where: str) -> RuleSettings:
         copulas=words("copulas", default.copulas),
         list_prepositions=words("list_prepositions", default.list_prepositions),
         support_verbs=words("support_verbs", default.support_verbs),
+        opaque_nouns=words("opaque_nouns", default.opaque_nouns),
+        naming_nouns=words("naming_nouns", default.naming_nouns),
     )
 
 
@@ -480,6 +492,35 @@ class _Reader:
             self.token_mention.update({t.i: len(self.mentions) for t in span})
             self.mentions.append((span, mention))
         self._verb_cache: dict[int, dict[str, list[Token]]] = {}
+        self.moved = self._comma_prepositions()
+
+    def _comma_prepositions(self) -> dict[int, int]:
+        """``in Betim, in Minas Gerais``: the second place locates the first, not the verb.
+
+        Maps such a preposition to the token it really belongs to (the first place).
+        """
+        moved: dict[int, int] = {}
+        doc = self.sent.doc
+        for prep in self.sent:
+            if prep.dep_ != "prep" or prep.i - 2 < self.sent.start or doc[prep.i - 1].text != ",":
+                continue
+            second = _pobjs(prep)
+            for sib in prep.head.children:
+                if sib.dep_ != "prep" or sib.i >= prep.i or sib.lower_ != prep.lower_:
+                    continue
+                first = _pobjs(sib)
+                named = first and second and all(
+                    self.mention_at(t) is not None for t in (first[0], second[0])
+                )
+                if named and first[0].right_edge.i == prep.i - 2:
+                    moved[prep.i] = first[0].i
+        return moved
+
+    def preps(self, tok: Token) -> list[Token]:
+        """The prepositions attached to a token, after moving ``in A, in B`` into place."""
+        own = [c for c in tok.children if c.dep_ == "prep" and c.i not in self.moved]
+        extra = [tok.doc[p] for p, host in sorted(self.moved.items()) if host == tok.i]
+        return own + extra
 
     # -- mentions --------------------------------------------------------------------------
 
@@ -521,22 +562,66 @@ class _Reader:
             return []
         if tok.pos_ == "PRON":
             return []
+        naming = [p for c in self.preps(tok) if c.lower_ == "of" for p in _pobjs(c)]
+        if _lemma(tok) in self.settings.naming_nouns and naming:
+            return self.resolve(naming, depth + 1)  # "the city of Oslo" is Oslo
+        if tok.dep_ == "attr" and _lemma(tok.head) in self.settings.copulas:
+            subjects = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects:  # "X is a contractor based in Y": the contractor is X
+                return self.resolve(subjects, depth + 1)
         direct: list[_Arg] = []
-        if tok.dep_ == "appos" and self.mention_at(tok.head) is not None:
-            direct.extend(self.resolve([tok.head], depth + 1))
+        host = self.apposition_of(tok)
+        if host is not None and self.mention_at(host) is not None:
+            direct.extend(self.resolve([host], depth + 1, conjuncts=False))
         for c in tok.children:
             if c.dep_ == "appos":
                 direct.extend(self.resolve([c], depth + 1))
             elif c.dep_ == "prep" and c.lower_ in self.settings.list_prepositions:
                 direct.extend(self.resolve(_pobjs(c), depth + 1))
-        if direct:
-            return direct
+        if direct or tok.pos_ != "NOUN" or _lemma(tok) in self.settings.opaque_nouns:
+            return direct  # a modifier names neither an unknown name nor "a Toyota subsidiary"
         indirect = [_Arg(i, False) for i in self.modifier_mentions(tok)]
         if not indirect:
             of_objects = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                           for p in _pobjs(c)]
             indirect = [_Arg(a.index, False) for a in self.resolve(of_objects, depth + 1)]
         return indirect
+
+    def apposition_of(self, tok: Token) -> Token | None:
+        """The name a noun phrase stands in apposition to, if it does.
+
+        By the parse (``appos``), or by the form ``Name, a/an noun`` when the parser took the
+        phrase for something else.
+        """
+        if tok.dep_ == "appos":
+            return self.appos_host(tok)
+        left = tok.left_edge
+        comma = left.i - 1
+        if left.lower_ in ("a", "an") and comma - 1 >= self.sent.start:
+            if tok.doc[comma].text == ",":
+                host = self.appos_host(tok)
+                return host if self.mention_at(host) is not None else None
+        return None
+
+    def appos_host(self, tok: Token) -> Token:
+        """What an apposition describes: the name right before its comma, else its parse head.
+
+        (In ``A, the maker of X, in partnership with B, the unit of C`` the parser often hangs
+        the second apposition on ``A``.)
+        """
+        doc = tok.doc
+        i = tok.left_edge.i - 1
+        if i - 1 < self.sent.start or doc[i].text not in (",", "(", "—", "–"):
+            return tok.head
+        i -= 1
+        if doc[i].text == ")":  # "Name Inc (NI), a subsidiary"
+            while i > self.sent.start and doc[i].text != "(":
+                i -= 1
+            i -= 1
+        before = doc[max(i, self.sent.start)]
+        if self.mention_at(before) is not None or before.pos_ in ("NOUN", "PROPN", "NUM"):
+            return before
+        return tok.head
 
     def modifier_mentions(self, tok: Token) -> list[int]:
         """Mentions among the compound/adjectival modifiers of a token (recursively)."""
@@ -609,14 +694,18 @@ class _Reader:
         if not roles["dobj"]:
             roles["dobj"] = self._shared_object(verb)
         self._inherit(verb, roles, has_subject=bool(nsubj or nsubjpass))
-        for c in kids:
-            if c.dep_ == "prep" or (c.dep_ == "dative" and c.pos_ == "ADP"):
-                objs = _pobjs(c) or self._stranded(verb)
-                roles.setdefault("prep:" + c.lower_, []).extend(objs)
+        attached = self.preps(verb) + [c for c in kids if c.dep_ == "dative" and c.pos_ == "ADP"]
+        for c in attached:
+            objs = _pobjs(c) or self._stranded(verb)
+            roles.setdefault("prep:" + c.lower_, []).extend(objs)
         for obj in roles["dobj"]:
-            for c in obj.children:
-                if c.dep_ == "prep":
-                    roles.setdefault("prep:" + c.lower_, []).extend(_pobjs(c))
+            for c in self.preps(obj):
+                roles.setdefault("prep:" + c.lower_, []).extend(_pobjs(c))
+        if roles["subj"]:  # "A sits in X alongside B": B shares A's role
+            objects = roles["dobj"] + [o for c in attached for o in _pobjs(c)]
+            for c in [*attached, *(p for o in objects for p in self.preps(o))]:
+                if _is_comitative(c):
+                    roles["subj"] = roles["subj"] + _pobjs(c)
         return roles
 
     def _shared_object(self, verb: Token) -> list[Token]:
@@ -640,11 +729,15 @@ class _Reader:
             return
         if dep in ("xcomp", "conj", "advcl") and head.pos_ in ("VERB", "AUX") and head is not verb:
             upper = self.verb_roles(head)
+            head_patients = [c for c in head.children if c.dep_ == "nsubjpass"]
+            if dep == "conj" and head_patients and verb.tag_ != "VBN":
+                roles["subj"] = head_patients  # "X was signed by A and promised B": X promised
+                return
             roles["subj"] = list(upper.get("subj", []))
             if not roles["subj"] and dep == "xcomp":
-                roles["subj"] = [c for c in head.children if c.dep_ == "nsubjpass"]
+                roles["subj"] = head_patients
             if dep == "conj" and verb.tag_ == "VBN" and not roles["dobj"]:
-                roles["dobj"] = [c for c in head.children if c.dep_ == "nsubjpass"]
+                roles["dobj"] = head_patients
         elif dep in ("acl", "amod") and head.pos_ in ("NOUN", "PROPN"):
             if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
                 roles["subj"] = [c for c in head.children if c.dep_ == "poss"]
@@ -652,8 +745,10 @@ class _Reader:
                 roles["dobj"] = roles["dobj"] or [head]
             else:
                 roles["subj"] = [head]  # "firms investing in", or a misparsed main verb
-        elif dep == "relcl":
-            roles["subj"] = [head]
+        elif dep == "relcl" and not any(
+            c.lower_ in ("where", "when", "whereby") for c in verb.children
+        ):
+            roles["subj"] = [head]  # not "the army, where he served": the army did not serve
 
     def _has_pronoun(self, verb: Token) -> bool:
         return any(
@@ -673,21 +768,52 @@ class _Reader:
         if role == "mod":
             return self.modifiers(anchor)
         if role == "gov":
+            first = _first_conjunct(anchor)
+            head = first.head
+            if first.dep_ == "pobj" and head.lower_ in ("in", "through", "via"):
+                if self.mention_at(head.head) is not None:
+                    return [head.head]  # "led by A in partnership with B"
             verb = self.governor(anchor)
             return self.verb_roles(verb)["subj"] if verb is not None else []
         if role == "between":
             return self._preps(anchor, frozenset({"between", "among", "amongst"}))
         if role == "by":
             return self._preps(anchor, frozenset({"by"}))
+        if role == "apposed":
+            return self.apposed_place(anchor)
         return self._preps(anchor, _prep_words(role))
 
+    def apposed_place(self, anchor: Token) -> list[Token]:
+        """``Austin, Texas`` or ``Guri, Bolivar, Venezuela``: the name after the comma.
+
+        Not in a list (``Texas, Ohio and Iowa``): the two names may not be coordinated.
+        """
+        idx = self.mention_at(anchor)
+        if idx is None:
+            return []
+        span, doc = self.mentions[idx][0], anchor.doc
+        nxt = span.end + 1
+        if nxt >= self.sent.end or doc[span.end].text != ",":
+            return []
+        j = self.mention_at(doc[nxt])
+        if j is None or self.mentions[j][0].start != nxt:
+            return []
+        other = self.mentions[j][0]
+        after = doc[other.end] if other.end < self.sent.end else None
+        if other.root in span.root.conjuncts or other.root.dep_ == "conj":
+            return []
+        if after is not None and after.lower_ in ("and", "or", "&"):
+            return []
+        return [other.root]
+
     def _preps(self, anchor: Token, words: frozenset[str]) -> list[Token]:
-        found = [p for c in anchor.children if c.dep_ == "prep" and c.lower_ in words
-                 for p in _pobjs(c)]
+        found = [p for c in self.preps(anchor) if c.lower_ in words for p in _pobjs(c)]
         verb = self.governor(anchor)
         if not found and verb is not None and anchor.dep_ == "dobj":
-            found = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in words
-                     and c.i > anchor.i for p in _pobjs(c)]
+            # the parser hung the phrase on the verb: "signed a partnership with B", and
+            # "…, in which A holds stakes"
+            found = [p for c in self.preps(verb) if c.lower_ in words for p in _pobjs(c)
+                     if c.i > anchor.i or p.lower_ in _REL_PRONOUNS]
         return found
 
     def described(self, anchor: Token) -> list[Token]:
@@ -701,6 +827,13 @@ class _Reader:
         first = _first_conjunct(anchor)
         out: list[Token] = []
         head = first.head
+        if first.dep_ == "pobj" and head.lower_ == "as":
+            # "served as mayor of X", "Japan, as a member of Y,"
+            if self.mention_at(head.head) is not None:
+                return [head.head]
+            if head.head.pos_ in ("VERB", "AUX"):
+                roles = self.verb_roles(head.head)
+                return _with_conjuncts(roles["subj"] or roles["dobj"])
         if first.dep_ == "pobj" and head.lower_ in ("of", "among", "amongst"):
             # "one of Brazil's allies", "is among the partners of"
             if head.lower_ == "of" and _is_quantity(head.head):
@@ -709,15 +842,32 @@ class _Reader:
                 return self.described(head.head) if head.head.dep_ == "attr" else _with_conjuncts(
                     c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")
                 )
-        if first.dep_ == "appos":
-            out.append(first.head)
-        out.extend(_with_conjuncts(c for c in anchor.children if c.dep_ == "appos"))
+        host = self.apposition_of(first)
+        if host is not None:
+            out.append(host)
+        out.extend(_with_conjuncts(
+            c for c in anchor.children if c.dep_ == "appos" and not self._apposed_to_place(c)
+        ))
+        out.extend(_with_conjuncts(  # "American manufacturers such as Boeing"
+            p for c in anchor.children
+            if c.dep_ == "prep" and c.lower_ in self.settings.list_prepositions for p in _pobjs(c)
+        ))
         if first.dep_ in ("attr", "acomp", "oprd") and _lemma(head) in self.settings.copulas:
             subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
             out.extend(_with_conjuncts(subjects))
         if first.dep_ in ("compound", "amod", "nmod") and self.mention_at(head) is not None:
             out.append(head)
         return out
+
+    def _apposed_to_place(self, tok: Token) -> bool:
+        """``a hub in Austin, Texas``: the parser may hang the state on ``hub``."""
+        j, host = self.mention_at(tok), self.mention_at(self.appos_host(tok))
+        places = ("Place", "Country")
+        return (
+            j is not None and host is not None and j != host
+            and _in_classes(self.mentions[j][1].cls, places)
+            and _in_classes(self.mentions[host][1].cls, places)
+        )
 
     def possessors(self, anchor: Token) -> list[Token]:
         """``X's`` before the anchor: by the parse, or by adjacency when the parse missed it."""
@@ -771,10 +921,15 @@ class _Reader:
         """
         first = _first_conjunct(anchor)
         head = first.head
+        if first.dep_ == "pobj" and head.lower_ == "of" and head.head.dep_ == "dobj":
+            first = head.head  # "hold 10 per cent of X shares": the quantity is the object
+            head = first.head
         verb = None
         if first.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             verb = head
         elif first.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+            if head.lower_ in ("in", "through", "via"):
+                return head.head  # "… is led by A in partnership with B"
             verb = head.head
         if verb is None or _lemma(verb) not in self.settings.support_verbs:
             return None
@@ -799,6 +954,15 @@ def _first_conjunct(tok: Token) -> Token:
     while tok.dep_ == "conj" and tok.head is not tok:
         tok = tok.head
     return tok
+
+
+def _is_comitative(prep: Token) -> bool:
+    """``alongside B``, ``along with B``, ``together with B``: B shares the subject's role."""
+    if prep.lower_ == "alongside":
+        return True
+    before = prep.i - 1
+    return prep.lower_ == "with" and before >= 0 and prep.doc[before].lower_ in ("along",
+                                                                                  "together")
 
 
 def _with_conjuncts(tokens: Iterable[Token]) -> list[Token]:
@@ -901,7 +1065,7 @@ class _Extractor:
             verb = self.reader.governor(anchor)
             subjects = self.reader.verb_roles(verb)["subj"] if verb is not None else []
             return [a for a in self.reader.resolve(subjects) if a.direct] or None
-        if first == "desc" and not rest:
+        if first in ("self", "desc") and not rest:
             return self.reader.resolve(tokens, conjuncts=False)
         args = self._follow(tokens, rest)
         if first in ("self", "desc"):
@@ -912,8 +1076,8 @@ class _Extractor:
     def _follow(self, tokens: list[Token], path: list[str]) -> list[_Arg]:
         for step in path:
             words = _prep_words(step)
-            tokens = [p for t in tokens for c in t.children
-                      if c.dep_ == "prep" and c.lower_ in words for p in _pobjs(c)]
+            tokens = [p for t in tokens for c in self.reader.preps(t) if c.lower_ in words
+                      for p in _pobjs(c)]
         return self.reader.resolve(tokens)
 
     # one trigger, its rules in order
@@ -931,7 +1095,9 @@ class _Extractor:
         cache: dict[str, list[_Arg] | None] = {}
 
         def args(roles: tuple[str, ...], classes: tuple[str, ...]) -> tuple[list[_Arg], str]:
-            """The mentions of the first role that yields any; a bare pronoun stops the search."""
+            """The mentions of the first role that names one directly, else of the first role
+            that yields any; a bare pronoun stops the search."""
+            fallback: tuple[list[_Arg], str] = ([], "")
             for role in roles:
                 if role not in cache:
                     cache[role] = role_of(role)
@@ -939,9 +1105,11 @@ class _Extractor:
                 if resolved is None:
                     break
                 found = [a for a in resolved if self._cls_ok(a, classes)]
-                if found:
+                if any(a.direct for a in found):
                     return found, role
-            return [], ""
+                if found and not fallback[0]:
+                    fallback = (found, role)
+            return fallback
 
         claimed: set[frozenset[int]] = set()
         modifier_words = self.reader.modifier_words(tok) if anchor is None else set()
