@@ -40,10 +40,10 @@ from kg.vocab import (
     ENTITY_CLASSES,
     KGO,
     RELATION_PROPERTIES,
-    SUPERCLASS,
     SYMMETRIC_PROPERTIES,
     is_subclass,
 )
+from kg.vocab import most_specific as vocab_most_specific
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import baseline  # noqa: E402  (a sibling script, not a package)
@@ -264,22 +264,13 @@ def _keys(names: Iterable[str]) -> frozenset[str]:
     return frozenset(k for k in (normalise(n) for n in names) if k)
 
 
-def _depth(cls: str) -> int:
-    depth = 0
-    while cls in SUPERCLASS:
-        cls = SUPERCLASS[cls]
-        depth += 1
-    return depth
-
-
 def most_specific(classes: Iterable[str]) -> str:
     """The deepest contract class of a node (ties: alphabetical).
 
     >>> most_specific(["Organization", "Company", "Entity"])
     'Company'
     """
-    ordered = sorted(set(classes))
-    return max(ordered, key=_depth) if ordered else "Entity"
+    return vocab_most_specific(set(classes))
 
 
 def _year(value: str) -> str | None:

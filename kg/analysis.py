@@ -34,7 +34,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.vocab import ENTITY_CLASSES, KGO, RELATION_PROPERTIES, SUPERCLASS, SYMMETRIC_PROPERTIES
+from kg.vocab import (
+    ENTITY_CLASSES,
+    KGO,
+    RELATION_PROPERTIES,
+    SYMMETRIC_PROPERTIES,
+    most_specific,
+)
 
 __all__ = ["EvidenceItem", "communities", "local_name", "to_graphml_ready", "to_networkx"]
 
@@ -58,23 +64,6 @@ def local_name(iri: str) -> str:
     ('investsIn', 'b')
     """
     return re.split(r"[#/]", iri)[-1]
-
-
-def _depth(cls: str) -> int:
-    depth = 0
-    while cls in SUPERCLASS:
-        cls = SUPERCLASS[cls]
-        depth += 1
-    return depth
-
-
-def _most_specific(classes: Iterable[str]) -> str:
-    """The deepest class of the contract hierarchy; ties go to the first name.
-
-    >>> _most_specific(["Organization", "Company", "Entity"])
-    'Company'
-    """
-    return min(classes, key=lambda cls: (-_depth(cls), cls), default="Entity")
 
 
 def _values(graph: Graph, predicate: URIRef) -> dict[Node, list[Node]]:
@@ -172,7 +161,7 @@ def _node_attributes(graph: Graph, classes: dict[Node, list[str]]) -> dict[str, 
         count = next((n for n in map(_number, counts.get(entity, [])) if n is not None), 0.0)
         attrs: dict[str, Any] = {
             "label": _first_text(labels, entity) or local_name(str(entity)),
-            "cls": _most_specific(classes[entity]),
+            "cls": most_specific(classes[entity]),
             "aliases": names,
             "aliases_text": "; ".join(names),
             "mention_count": int(count),

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from kg.model import DateFact, Entity, Extraction, Mention, Relation, Sentence
 from kg.nlp.entities import normalise_key
 from kg.nlp.lexicon import Lexicon, load_lexicon
-from kg.vocab import SUPERCLASS, SYMMETRIC_PROPERTIES
+from kg.vocab import SYMMETRIC_PROPERTIES, class_depth
 
 #: A heading-only entity survives only when its typing was this sure (a country, say).
 HEADING_ONLY_MIN_STRENGTH = 0.9
@@ -42,14 +42,6 @@ class Resolution:
     cooccurrences: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
-def _depth(cls: str) -> int:
-    depth = 0
-    while cls in SUPERCLASS:
-        cls = SUPERCLASS[cls]
-        depth += 1
-    return depth
-
-
 def vote_class(mentions: Iterable[Mention]) -> str:
     """The class that the mentions' strengths favour; ties go to the more specific class.
 
@@ -62,7 +54,7 @@ def vote_class(mentions: Iterable[Mention]) -> str:
     score: dict[str, float] = defaultdict(float)
     for m in mentions:
         score[m.cls] += m.strength
-    return max(sorted(score), key=lambda c: (round(score[c], 6), _depth(c)))
+    return max(sorted(score), key=lambda c: (round(score[c], 6), class_depth(c)))
 
 
 def _short_form_target(

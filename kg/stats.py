@@ -34,7 +34,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from kg.vocab import ENTITY_CLASSES, KGO, RELATION_PROPERTIES, is_subclass
+from kg.vocab import ENTITY_CLASSES, KGO, RELATION_PROPERTIES, most_specific
 
 _KGO = str(KGO._NS)
 
@@ -64,13 +64,14 @@ def stats(graph: Graph) -> GraphStats:
     statements are ``rdf:Statement`` nodes; dates are ``kgo:startDate``/``kgo:endDate`` values.
     """
     by_class = Counter(_most_specific(graph, node) for node in _entities(graph))
-    by_property = Counter({
-        name: count for name in RELATION_PROPERTIES
-        if (count := _count(graph, URIRef(_KGO + name)))
-    })
-    pairs = {
-        frozenset((a, b)) for a, b in graph.subject_objects(KGO.mentionedWith) if a != b
-    }
+    by_property = Counter(
+        {
+            name: count
+            for name in RELATION_PROPERTIES
+            if (count := _count(graph, URIRef(_KGO + name)))
+        }
+    )
+    pairs = {frozenset((a, b)) for a, b in graph.subject_objects(KGO.mentionedWith) if a != b}
     return GraphStats(
         triples=len(graph),
         documents=len(set(graph.subjects(RDF.type, KGO.Document))),
@@ -92,11 +93,11 @@ def _entities(graph: Graph) -> set[Node]:
 
 def _most_specific(graph: Graph, node: Node) -> str:
     """The deepest contract class of ``node`` (alphabetically first among equals)."""
-    names = sorted(
-        str(cls)[len(_KGO) :] for cls in graph.objects(node, RDF.type)
+    return most_specific(
+        str(cls)[len(_KGO) :]
+        for cls in graph.objects(node, RDF.type)
         if str(cls).startswith(_KGO) and str(cls)[len(_KGO) :] in ENTITY_CLASSES
     )
-    return max(names, key=lambda name: sum(is_subclass(name, other) for other in names))
 
 
 def _count(graph: Graph, prop: URIRef) -> int:
@@ -110,12 +111,15 @@ def _ranked(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
 def format_stats(counts: GraphStats) -> str:
     """An aligned two-column summary, with per-class and per-property lines indented."""
     rows: list[tuple[str, int]] = [
-        ("triples", counts.triples), ("documents", counts.documents),
-        ("sentences", counts.sentences), ("entities", counts.entities),
+        ("triples", counts.triples),
+        ("documents", counts.documents),
+        ("sentences", counts.sentences),
+        ("entities", counts.entities),
         *((f"  {name}", n) for name, n in counts.entities_by_class),
         ("typed relations", counts.relations),
         *((f"  {name}", n) for name, n in counts.relations_by_property),
-        ("statements", counts.statements), ("dates", counts.dates),
+        ("statements", counts.statements),
+        ("dates", counts.dates),
         ("mentionedWith pairs", counts.mentioned_with_pairs),
     ]
     label_width = max(len(label) for label, _ in rows) + 2

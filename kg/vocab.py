@@ -10,6 +10,8 @@ AttributeError: term 'Contry' not in namespace 'https://w3id.org/kg/ontology#'
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -193,3 +195,25 @@ def kgo(name: str) -> URIRef:
     """
     term: URIRef = getattr(KGO, name)
     return term
+
+
+def class_depth(cls: str) -> int:
+    """How far below ``Entity`` a class sits (0 for Entity and for unknown names).
+
+    >>> class_depth("Entity"), class_depth("Company"), class_depth("TradeAgreement")
+    (0, 2, 2)
+    """
+    depth = 0
+    while cls in SUPERCLASS:
+        cls = SUPERCLASS[cls]
+        depth += 1
+    return depth
+
+
+def most_specific(classes: Iterable[str]) -> str:
+    """The deepest contract class among ``classes``; ties go to the first name alphabetically.
+
+    >>> most_specific(["Organization", "Company", "Entity"]), most_specific([])
+    ('Company', 'Entity')
+    """
+    return min(classes, key=lambda cls: (-class_depth(cls), cls), default="Entity")

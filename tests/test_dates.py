@@ -60,3 +60,12 @@ def test_until_counts_only_when_negated() -> None:
         ("doha agreement", "startDate", "2020")
     }
     assert dates_in("The Doha Agreement was debated until 2020.") == set()
+
+
+def test_clause_verb_dates_an_event_but_relative_clause_does_not_hide_it() -> None:
+    assert dates_in("In May 2021 Italy hosted leaders for the Rome Climate Summit.") == {
+        ("rome climate summit", "startDate", "2021")
+    }
+    assert dates_in("In 2014 Brazil signed the Lima Accord, which set new quotas.") == {
+        ("lima accord", "startDate", "2014")
+    }

@@ -30,7 +30,9 @@ def test_every_format_round_trips_or_parses(tiny_graph: Graph, tmp_path: Path) -
 def test_ntriples_are_sorted_and_json_ld_is_canonical(tiny_graph: Graph) -> None:
     lines = serialize(tiny_graph, "nt").decode().splitlines()
     assert lines == sorted(lines)
-    assert json.loads(serialize(tiny_graph, "json-ld")) == json.loads(serialize(tiny_graph, "json-ld"))
+    assert json.loads(serialize(tiny_graph, "json-ld")) == json.loads(
+        serialize(tiny_graph, "json-ld")
+    )
 
 
 def test_turtle_is_identical_across_processes_with_different_hash_seeds(tmp_path: Path) -> None:
@@ -47,8 +49,12 @@ def test_turtle_is_identical_across_processes_with_different_hash_seeds(tmp_path
         outs = set()
         for seed in ("1", "2", "3"):
             env = {**os.environ, "PYTHONHASHSEED": seed}
-            out = subprocess.run([sys.executable, "-c", script, str(src), fmt], env=env,
-                                 capture_output=True, check=True).stdout
+            out = subprocess.run(
+                [sys.executable, "-c", script, str(src), fmt],
+                env=env,
+                capture_output=True,
+                check=True,
+            ).stdout
             outs.add(out)
         assert len(outs) == 1, fmt
 

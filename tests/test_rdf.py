@@ -23,8 +23,9 @@ def _resolution() -> tuple[Resolution, Document]:
     ents = {
         "samsung": Entity("samsung", "Samsung", "Company", {"Samsung Group"}, 1, {doc.sha256}),
         "vietnam": Entity("vietnam", "Vietnam", "Country", set(), 1, {doc.sha256}),
-        "hanoi accord": Entity("hanoi accord", "Hanoi Accord", "Treaty", set(), 1, {doc.sha256},
-                               start_date="2001"),
+        "hanoi accord": Entity(
+            "hanoi accord", "Hanoi Accord", "Treaty", set(), 1, {doc.sha256}, start_date="2001"
+        ),
     }
     rel = Relation("samsung", "investsIn", "vietnam", Evidence(s1, "verb-invest", 0.8, "invest"))
     date = DateFact("hanoi accord", "startDate", "2001", s2)
@@ -54,7 +55,10 @@ def test_relation_has_statement_with_sentence_offsets_and_document() -> None:
     assert str(g.value(st, KGO.extractor)) == "verb-invest"
     sent = g.value(st, PROV.wasDerivedFrom)
     assert str(g.value(sent, KGO.text)) == "Samsung invested in Vietnam."
-    assert (g.value(sent, KGO.charStart).toPython(), g.value(sent, KGO.charEnd).toPython()) == (0, 28)
+    assert (g.value(sent, KGO.charStart).toPython(), g.value(sent, KGO.charEnd).toPython()) == (
+        0,
+        28,
+    )
     document = g.value(sent, KGO.inDocument)
     assert str(g.value(document, KGO.sha256)) == doc.sha256
     assert str(g.value(document, DCTERMS.source)) == "docs/a.txt"
@@ -72,7 +76,11 @@ def test_dates_are_gyear_with_their_own_evidence() -> None:
 def test_cooccurrence_has_no_statement() -> None:
     res, doc = _resolution()
     g = to_graph(res, [doc], base=BASE)
-    assert (URIRef(BASE + "entity/samsung"), KGO.mentionedWith, URIRef(BASE + "entity/vietnam")) in g
+    assert (
+        URIRef(BASE + "entity/samsung"),
+        KGO.mentionedWith,
+        URIRef(BASE + "entity/vietnam"),
+    ) in g
     assert not list(g.subjects(RDF.predicate, KGO.mentionedWith))
 
 
@@ -87,5 +95,7 @@ def test_slugs_are_stable_and_collisions_get_suffixes() -> None:
     res, doc = _resolution()
     res.entities["samsung!"] = Entity("samsung!", "Samsung!", "Company", set(), 1, {doc.sha256})
     g = to_graph(res, [doc], base=BASE)
-    labels = {str(g.value(URIRef(BASE + f"entity/{n}"), RDFS.label)) for n in ("samsung", "samsung-2")}
+    labels = {
+        str(g.value(URIRef(BASE + f"entity/{n}"), RDFS.label)) for n in ("samsung", "samsung-2")
+    }
     assert labels == {"Samsung", "Samsung!"}

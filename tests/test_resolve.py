@@ -19,62 +19,118 @@ def _m(s: Sentence, text: str, key: str, label: str, cls: str, **kw: object) -> 
 def test_abbreviation_seen_in_one_document_joins_long_form_in_another() -> None:
     d1, s1 = _doc("The Terminal Defense System (TDS) was deployed.", "one.txt")
     d2, s2 = _doc("TDS arrived in Poland.", "two.txt")
-    ex1 = Extraction(d1, (s1,), (
-        _m(s1, "Terminal Defense System", "terminal defense system", "Terminal Defense System",
-           "WeaponSystem", source="name-head", strength=0.85),
-        _m(s1, "TDS", "terminal defense system", "Terminal Defense System", "WeaponSystem",
-           source="abbreviation", strength=0.9)), ())
+    ex1 = Extraction(
+        d1,
+        (s1,),
+        (
+            _m(
+                s1,
+                "Terminal Defense System",
+                "terminal defense system",
+                "Terminal Defense System",
+                "WeaponSystem",
+                source="name-head",
+                strength=0.85,
+            ),
+            _m(
+                s1,
+                "TDS",
+                "terminal defense system",
+                "Terminal Defense System",
+                "WeaponSystem",
+                source="abbreviation",
+                strength=0.9,
+            ),
+        ),
+        (),
+    )
     ex2 = Extraction(d2, (s2,), (_m(s2, "TDS", "tds", "TDS", "Company", strength=0.3),), ())
     r = resolve([ex1, ex2])
     assert list(r.entities) == ["terminal defense system"]
     ent = r.entities["terminal defense system"]
     assert (ent.label, ent.cls, ent.mention_count, ent.aliases) == (
-        "Terminal Defense System", "WeaponSystem", 3, {"TDS"})
+        "Terminal Defense System",
+        "WeaponSystem",
+        3,
+        {"TDS"},
+    )
     assert ent.documents == {d1.sha256, d2.sha256}
 
 
 def test_company_short_form_merges_only_with_generic_suffix() -> None:
     d, s = _doc("Hyundai Motor and Hyundai grew; LG Energy Solution is not LG.")
-    ms = tuple(_m(s, t, t.lower(), t, "Company") for t in
-               ("Hyundai Motor", "Hyundai", "LG Energy Solution", "LG"))
+    ms = tuple(
+        _m(s, t, t.lower(), t, "Company")
+        for t in ("Hyundai Motor", "Hyundai", "LG Energy Solution", "LG")
+    )
     r = resolve([Extraction(d, (s,), ms, ())])
-    assert sorted(e.label for e in r.entities.values()) == ["Hyundai Motor", "LG",
-                                                            "LG Energy Solution"]
+    assert sorted(e.label for e in r.entities.values()) == [
+        "Hyundai Motor",
+        "LG",
+        "LG Energy Solution",
+    ]
 
 
 def test_person_surname_merges_with_full_name_when_unique() -> None:
     d, s = _doc("Moon Jae-in met Moon.")
-    ms = (_m(s, "Moon Jae-in", "moon jae-in", "Moon Jae-in", "Person"),
-          _m(s, "Moon", "moon", "Moon", "Person"))
+    ms = (
+        _m(s, "Moon Jae-in", "moon jae-in", "Moon Jae-in", "Person"),
+        _m(s, "Moon", "moon", "Moon", "Person"),
+    )
     assert list(resolve([Extraction(d, (s,), ms, ())]).entities) == ["moon jae-in"]
 
 
 def test_heading_only_guesses_are_dropped_but_strong_names_stay() -> None:
     d, s = _doc("Soft Power Dynamics in Kenya")
-    ms = (_m(s, "Soft Power Dynamics", "soft power dynamics", "Soft Power Dynamics", "Company",
-             heading=True, strength=0.3),
-          _m(s, "Kenya", "kenya", "Kenya", "Country", heading=True, strength=1.0,
-             source="gazetteer"))
+    ms = (
+        _m(
+            s,
+            "Soft Power Dynamics",
+            "soft power dynamics",
+            "Soft Power Dynamics",
+            "Company",
+            heading=True,
+            strength=0.3,
+        ),
+        _m(s, "Kenya", "kenya", "Kenya", "Country", heading=True, strength=1.0, source="gazetteer"),
+    )
     assert list(resolve([Extraction(d, (s,), ms, ())]).entities) == ["kenya"]
 
 
 def test_class_vote_weighs_strength_and_prefers_specific_on_ties() -> None:
     s = Sentence("x", 0, 1, "x")
-    assert vote_class([_m(s, "", "a", "A", "Organization", strength=0.5),
-                       _m(s, "", "a", "A", "Company", strength=0.5)]) == "Company"
-    assert vote_class([_m(s, "", "a", "A", "Person", strength=0.9),
-                       _m(s, "", "a", "A", "Company", strength=0.3),
-                       _m(s, "", "a", "A", "Company", strength=0.3)]) == "Person"
+    assert (
+        vote_class(
+            [
+                _m(s, "", "a", "A", "Organization", strength=0.5),
+                _m(s, "", "a", "A", "Company", strength=0.5),
+            ]
+        )
+        == "Company"
+    )
+    assert (
+        vote_class(
+            [
+                _m(s, "", "a", "A", "Person", strength=0.9),
+                _m(s, "", "a", "A", "Company", strength=0.3),
+                _m(s, "", "a", "A", "Company", strength=0.3),
+            ]
+        )
+        == "Person"
+    )
 
 
 def test_relations_are_rekeyed_deduplicated_and_symmetric_ordered() -> None:
     d, s = _doc("Peru and Chile are allies; Chile and Peru are allies.")
     ms = (_m(s, "Peru", "peru", "Peru", "Country"), _m(s, "Chile", "chile", "Chile", "Country"))
-    rels = (Relation("peru", "alliedWith", "chile", Evidence(s, "r1", 0.6)),
-            Relation("chile", "alliedWith", "peru", Evidence(s, "r2", 0.8)),
-            Relation("peru", "alliedWith", "peru", Evidence(s, "r3", 0.9)),
-            Relation("peru", "investsIn", "nowhere", Evidence(s, "r4", 0.9)))
+    rels = (
+        Relation("peru", "alliedWith", "chile", Evidence(s, "r1", 0.6)),
+        Relation("chile", "alliedWith", "peru", Evidence(s, "r2", 0.8)),
+        Relation("peru", "alliedWith", "peru", Evidence(s, "r3", 0.9)),
+        Relation("peru", "investsIn", "nowhere", Evidence(s, "r4", 0.9)),
+    )
     r = resolve([Extraction(d, (s,), ms, rels)])
     assert [(x.subject, x.predicate, x.object, x.evidence.rule) for x in r.relations] == [
-        ("chile", "alliedWith", "peru", "r2")]
+        ("chile", "alliedWith", "peru", "r2")
+    ]
     assert r.cooccurrences == {("chile", "peru"): 1}

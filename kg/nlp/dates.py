@@ -67,6 +67,22 @@ START_VERBS = frozenset(
     }
 )
 END_VERBS = frozenset({"end", "expire", "terminate", "abolish", "repeal", "dissolve", "conclude"})
+#: Verbs whose time phrase says nothing about when an event happened.
+UNDATING_VERBS = frozenset(
+    {
+        "recall",
+        "remember",
+        "mark",
+        "commemorate",
+        "cite",
+        "mention",
+        "discuss",
+        "study",
+        "describe",
+        "compare",
+        "recount",
+    }
+)
 START_PREPS = frozenset({"in", "on", "since", "during", "until"})
 
 
@@ -84,26 +100,43 @@ def _full_year(start: str, end: str) -> str:
     return end if len(end) == 4 else start[: 4 - len(end)] + end
 
 
-def _governing_verb(span: Span) -> Token | None:
-    """The verb whose object, passive subject or relative clause the mention is."""
+def _governing_verbs(span: Span) -> list[Token]:
+    """The verbs that govern the mention: the one it is an argument of (object, passive
+    subject, prepositional object), then those of relative clauses on it."""
     tok = span.root
     while tok.dep_ in {"conj", "appos", "compound"} and tok.head is not tok:
         tok = tok.head
-    for child in tok.children:
-        if child.dep_ in {"relcl", "acl"} and child.pos_ in {"VERB", "AUX"}:
-            return child
-    if tok.dep_ in {"dobj", "nsubjpass", "nsubj", "attr"} and tok.head.pos_ in {"VERB", "AUX"}:
-        return tok.head
-    if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
-        return tok.head.head
-    return None
+    verbs: list[Token] = []
+    climb = tok
+    for _ in range(3):  # "hosted leaders for the Summit": pobj -> prep -> dobj -> verb
+        if climb.dep_ in {"dobj", "nsubjpass", "nsubj", "attr"} and climb.head.pos_ in {
+            "VERB",
+            "AUX",
+        }:
+            verbs.append(climb.head)
+            break
+        if climb.dep_ == "pobj" and climb.head.dep_ == "prep":
+            if climb.head.head.pos_ == "VERB":
+                verbs.append(climb.head.head)
+                break
+            climb = climb.head.head
+            continue
+        break
+    verbs += [c for c in tok.children if c.dep_ in {"relcl", "acl"} and c.pos_ in {"VERB", "AUX"}]
+    return verbs
 
 
-def _verb_year(verb: Token) -> tuple[str, str] | None:
-    """The year a dating verb is anchored to, and whether it starts or ends the thing."""
+def _verb_year(verb: Token, cls: str, *, main: bool) -> tuple[str, str] | None:
+    """The year a verb anchors the mention to, and whether it starts or ends the thing.
+
+    Dating verbs ("signed", "launched", "since") date any datable class; for events and wars
+    any verb of the clause they are an argument of does ("hosted … the Summit in 2023").
+    """
     lemma = verb.lemma_.lower()
     which = "endDate" if lemma in END_VERBS and lemma not in {"conclude"} else "startDate"
-    if lemma not in START_VERBS and lemma not in END_VERBS:
+    dating = lemma in START_VERBS or lemma in END_VERBS
+    happening = main and cls in {"Event", "War"} and lemma not in UNDATING_VERBS
+    if not dating and not happening:
         return None
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in START_PREPS:
@@ -137,11 +170,11 @@ def _dates_for(sent: Span, span: Span, mention: Mention) -> Iterator[DateFact]:
     if single:
         yield DateFact(mention.key, "startDate", single.group(1), mention.sentence)
         return
-    verb = _governing_verb(span)
-    if verb is not None:
-        found = _verb_year(verb)
+    for i, verb in enumerate(_governing_verbs(span)):
+        found = _verb_year(verb, mention.cls, main=i == 0)
         if found:
             yield DateFact(mention.key, found[1], found[0], mention.sentence)
+            return
 
 
 def find_dates(sent: Span, mentions: Sequence[tuple[Span, Mention]]) -> list[DateFact]:
