@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.model import Document, Mention, Sentence
 from kg.nlp.lexicon import CountryName, Lexicon, load_lexicon
+from kg.nlp.typing import context_class
 
 #: Connectors allowed inside a capitalised name ("Treaty of Mutual Cooperation and Security").
 CONNECTORS = frozenset({"of", "and", "for", "the", "de", "du", "la", "&", "-", "–", "on"})
@@ -52,6 +53,7 @@ NER_CLASSES = {
 }
 #: How sure each source is of its class (used when mentions of one entity disagree).
 STRENGTH = {
+    "context": 1.5,
     "gazetteer": 1.0,
     "abbreviation": 0.9,
     "name-head": 0.85,
@@ -273,9 +275,23 @@ class EntityFinder:
         """Capitalised names whose prefix or head word tells their class."""
         for sent in doc.sents:
             for start, end in _name_runs(sent):
-                cand = self._classify_run(doc, start, end)
+                cand = self._classify_run(doc, start, end) or self._run_in_context(doc, start, end)
                 if cand is not None:
                     yield cand
+
+    def _run_in_context(self, doc: Doc, start: int, end: int) -> Candidate | None:
+        """A proper name NER missed, typed by what the sentence says it is ("Brembo, a maker")."""
+        while start < end and doc[start].pos_ != "PROPN":
+            start += 1
+        if start >= end or any(t.pos_ != "PROPN" for t in doc[start:end]):
+            return None
+        span = doc[start:end]
+        if span.text in self.lex.countries or span.text in self.lex.not_entities:
+            return None
+        found = context_class(span, self.lex)
+        if found is None:
+            return None
+        return Candidate(start, end, span.text, found, "context", STRENGTH["context"])
 
     def _classify_run(self, doc: Doc, start: int, end: int) -> Candidate | None:
         first = doc[start]
@@ -448,7 +464,9 @@ class EntityFinder:
 
 
 def _priority(c: Candidate) -> tuple[int, int, float, int]:
-    rank = {"gazetteer": 4, "name-head": 3, "abbreviation": 3, "ner": 1}.get(c.source, 0)
+    rank = {"gazetteer": 4, "name-head": 3, "abbreviation": 3, "context": 2, "ner": 1}.get(
+        c.source, 0
+    )
     return (c.end - c.start, rank, c.strength, -c.start)
 
 
@@ -533,6 +551,7 @@ def find_mentions(
             if not any(e.start == c.start for e in extra)
         ]
         chosen = select([*chosen, *extra, *later])
+    chosen = [_typed_by_context(c, doc, lex) for c in chosen]
     sentences = {s.start: _sentence(s, ctx.document, offset) for s in doc.sents}
     out: list[tuple[Span, Mention]] = []
     for cand in chosen:
@@ -554,6 +573,16 @@ def find_mentions(
         )
         out.append((span, mention))
     return out
+
+
+def _typed_by_context(cand: Candidate, doc: Doc, lex: Lexicon) -> Candidate:
+    """A statistical guess gives way to what the sentence says the name is."""
+    if cand.source not in {"ner", "abbreviation"}:
+        return cand
+    found = context_class(doc[cand.start : cand.end], lex)
+    if found is None or found == cand.cls:
+        return cand
+    return replace(cand, cls=found, source="context", strength=STRENGTH["context"])
 
 
 def _sentence(span: Span, document: Document, offset: int) -> Sentence:

@@ -52,6 +52,8 @@ class Lexicon:
     trade_words: tuple[str, ...] = ()
     company_nouns: frozenset[str] = frozenset()
     media_words: frozenset[str] = frozenset()
+    class_nouns: dict[str, str] = field(default_factory=dict)  # lower-case noun -> class
+    product_nouns: frozenset[str] = frozenset()
     corporate_suffixes: frozenset[str] = frozenset()
     person_titles: frozenset[str] = frozenset()
     not_entities: frozenset[str] = frozenset()
@@ -117,6 +119,10 @@ def _add_patterns(lex: Lexicon, data: dict[str, Any]) -> None:
     lex.company_nouns |= frozenset(data.get("company_nouns", []))
     lex.person_titles |= frozenset(data.get("person_titles", []))
     lex.media_words |= frozenset(data.get("media_words", []))
+    for cls, nouns in data.get("class_nouns", {}).items():
+        for noun in nouns:
+            lex.class_nouns.setdefault(noun.lower(), cls)
+    lex.product_nouns |= frozenset(data.get("product_nouns", []))
     lex.corporate_suffixes |= frozenset(data.get("corporate_suffixes", []))
     lex.not_entities |= frozenset(data.get("not_entities", []))
 

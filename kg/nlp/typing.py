@@ -1,0 +1,75 @@
+"""Typing a name by what the sentence says it is: apposition, copula, list and compound.
+
+"Chitose, a city in Hokkaido" makes Chitose a City whatever NER guessed; so do "Denso is a
+supplier" (Company), "companies like A, B and C" (all three Company) and "the Leopard 2
+tank" (WeaponSystem). The nouns and their classes are data (``class_nouns`` in
+``kg/nlp/patterns/entities.json``).
+
+>>> from kg.nlp.pipeline import load_pipeline
+>>> from kg.nlp.lexicon import load_lexicon
+>>> doc = load_pipeline()("Kikuyo, a town near Kumamoto, welcomed the plant.")
+>>> context_class(doc[0:1], load_lexicon())
+'City'
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from kg.nlp.lexicon import Lexicon
+
+LIST_MARKERS = frozenset({"like", "including", "as", "among"})
+
+
+def noun_class(token: Token, lex: Lexicon) -> str | None:
+    """The class a common noun names ("foundry" -> Company), trying "trade agreement" first."""
+    if token.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    words = [c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]
+    if words:
+        two = f"{words[0].lower_} {token.lemma_.lower()}"
+        if two in lex.class_nouns:
+            return lex.class_nouns[two]
+    return lex.class_nouns.get(token.lemma_.lower()) or lex.class_nouns.get(token.lower_)
+
+
+def _list_head(root: Token) -> Token | None:
+    """For "companies like A, B and C": the noun the list exemplifies."""
+    head = root
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head
+    if head.dep_ != "pobj" or head.head.lower_ not in LIST_MARKERS:
+        return None
+    marker = head.head
+    noun = marker.head
+    if noun.lower_ == "such" and noun.head is not noun:  # "firms such as A"
+        noun = noun.head
+    return noun if noun.pos_ in {"NOUN", "PROPN"} else None
+
+
+def context_class(span: Span, lex: Lexicon) -> str | None:
+    """The class the sentence gives the name in ``span``, or None when it says nothing."""
+    root = span.root
+    for child in root.children:
+        if child.dep_ == "appos" and not (span.start <= child.i < span.end):
+            found = noun_class(child, lex)
+            if found:
+                return found
+    if root.dep_ == "appos":
+        found = noun_class(root.head, lex)
+        if found:
+            return found
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        for child in root.head.children:
+            if child.dep_ == "attr" and not any(c.dep_ == "neg" for c in root.head.children):
+                found = noun_class(child, lex)
+                if found:
+                    return found
+    listed = _list_head(root)
+    if listed is not None:
+        found = noun_class(listed, lex)
+        if found:
+            return found
+    if root.dep_ == "compound" and root.head.lower_ in lex.product_nouns:
+        return noun_class(root.head, lex)
+    return None
