@@ -15,9 +15,21 @@ def test_country_forms_share_one_label(form: str) -> None:
     assert {m.key for m in ms} == {"united states", "kenya"}
 
 
-def test_demonym_points_to_its_country_but_is_no_alias() -> None:
+def test_demonym_points_to_its_country_and_capital_metonym_is_no_alias() -> None:
     (m,) = [m for m in mentions_of("Japanese firms expanded quickly.") if m.cls == "Country"]
+    assert (m.label, m.text) == ("Japan", "Japanese")
+    (m,) = mentions_of("Tokyo answered with new rules.")
     assert (m.label, m.text) == ("Japan", "")
+
+
+def test_ner_name_holding_a_country_name_stays_whole() -> None:
+    found = labelled("Exports to Latin America and the US-Mexico border grew.")
+    assert found["Latin America"] == "Region"
+    assert "United States" in found and "Mexico" in found
+
+
+def test_numerals_after_a_head_word_belong_to_the_name() -> None:
+    assert labelled("He served in World War II with honours.").get("World War II") == "War"
 
 
 def test_possessive_and_determiner_are_stripped() -> None:

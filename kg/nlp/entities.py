@@ -39,6 +39,7 @@ DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "his", "her", 
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 LEADING_POS_DROP = frozenset({"ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV", "AUX", "PART"})
 ABBREVIATION = re.compile(r"^[A-Z][A-Za-z0-9&.\-]*[A-Z0-9][A-Za-z0-9.\-]*$")
+NUMERAL = re.compile(r"^(?:[IVX]{1,4}|\d{1,3})$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 
 NER_CLASSES = {
@@ -206,15 +207,7 @@ class EntityFinder:
             if country.kind in {"alias", "demonym"}:
                 if not ctx.mentions_any([country.label]):
                     return None
-                return Candidate(
-                    start,
-                    end,
-                    country.label,
-                    "Country",
-                    "gazetteer",
-                    0.8,
-                    alias=country.kind == "alias",
-                )
+                return Candidate(start, end, country.label, "Country", "gazetteer", 0.8)
             if country.kind == "label" and not self._country_reading(doc, start, country, ctx):
                 if doc[start].ent_type_ == "PERSON":
                     return None
@@ -222,7 +215,7 @@ class EntityFinder:
         demonym = country.kind == "demonym"
         if demonym and doc[start].pos_ not in {"ADJ", "PROPN", "NOUN"}:
             return None
-        return Candidate(start, end, country.label, "Country", "gazetteer", 1.0, alias=not demonym)
+        return Candidate(start, end, country.label, "Country", "gazetteer", 1.0)
 
     def _country_reading(
         self, doc: Doc, start: int, country: CountryName, ctx: DocumentContext
@@ -364,6 +357,8 @@ class EntityFinder:
             if cls is not None:
                 if stop < end and doc[stop].lower_ in {"of", "for"} and cls in OF_COMPLEMENTED:
                     stop = end  # "Kiel Institute for the World Economy"
+                while stop < len(doc) and NUMERAL.match(doc[stop].text):
+                    stop += 1  # "World War II", "Task Force 104"
                 return cls, stop
         return None, end
 
@@ -470,6 +465,23 @@ def _priority(c: Candidate) -> tuple[int, int, float, int]:
     return (c.end - c.start, rank, c.strength, -c.start)
 
 
+def _absorb(cands: list[Candidate], doc: Doc) -> list[Candidate]:
+    """An NER name that holds a gazetteer name plus words of its own ("Latin America",
+    "North America") is one name: drop the gazetteer names inside it. One made only of
+    gazetteer names and punctuation ("US-South Korea") gives way to them."""
+    gazetteer = [c for c in cands if c.source == "gazetteer"]
+    dropped: set[Candidate] = set()
+    for ner in (c for c in cands if c.source == "ner"):
+        inside = [g for g in gazetteer if ner.start <= g.start and g.end <= ner.end]
+        if not inside:
+            continue
+        covered = {i for g in inside for i in range(g.start, g.end)}
+        own = [t for t in doc[ner.start : ner.end] if t.i not in covered and t.is_alpha]
+        if own and all(t.lower_ not in CONNECTORS for t in own):
+            dropped.update(inside)
+    return [c for c in cands if c not in dropped]
+
+
 def select(candidates: list[Candidate]) -> list[Candidate]:
     """Keep non-overlapping candidates: a typed name beats the gazetteer beats bare NER,
     except that a longer gazetteer or typed name always beats a bare NER span.
@@ -542,7 +554,7 @@ def find_mentions(
         *finder.known_abbreviations(doc, ctx),
         *finder.statistical(doc, ctx),
     ]
-    chosen = select([c for c in cands if _acceptable(c, doc, lex)])
+    chosen = select(_absorb([c for c in cands if _acceptable(c, doc, lex)], doc))
     extra = finder.abbreviations(doc, chosen, ctx)
     if extra:
         later = [
