@@ -30,6 +30,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.model import Document, Mention, Sentence
+from kg.nlp.coref import Antecedent, resolve_references
 from kg.nlp.lexicon import CountryName, Lexicon, load_lexicon
 from kg.nlp.typing import context_class
 
@@ -83,6 +84,8 @@ class DocumentContext:
 
     document: Document
     abbreviations: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    history: list[Antecedent] = field(default_factory=list)
+    sentences_seen: int = 0
 
     @classmethod
     def of(cls, document: Document) -> DocumentContext:
@@ -584,6 +587,17 @@ def find_mentions(
             heading=heading,
         )
         out.append((span, mention))
+    if not heading:
+        out += resolve_references(
+            doc,
+            out,
+            ctx.history,
+            ctx.sentences_seen,
+            lambda sent: sentences[sent.start],
+            offset,
+        )
+        out.sort(key=lambda item: item[0].start)
+    ctx.sentences_seen += len(sentences)
     return out
 
 

@@ -1,0 +1,179 @@
+"""Definite descriptions and pronouns that point back to a named entity.
+
+"the pact", "the company", "the country" resolve to the last named entity of a fitting class
+in the last few sentences; "it" and "its" to the last organisation or country that was the
+subject of a clause. Each resolved phrase becomes a mention of that entity (source ``coref``,
+no alias), so relation rules can use it.
+
+>>> from kg.nlp.pipeline import load_pipeline
+>>> from kg.nlp.entities import DocumentContext, find_mentions
+>>> from kg.model import Document
+>>> text = "Peru signed the Lima Accord. The pact cut tariffs."
+>>> doc = load_pipeline()(text)
+>>> found = find_mentions(doc, DocumentContext.of(Document.from_text(text, source="t")))
+>>> [(m.text or span.text, m.label) for span, m in found if m.source == "coref"]
+[('The pact', 'Lima Accord')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.model import Mention, Sentence
+from kg.vocab import is_subclass
+
+#: The head noun of a definite description and the class its antecedent must have.
+DESCRIPTIONS = {
+    "pact": "Treaty",
+    "treaty": "Treaty",
+    "agreement": "Treaty",
+    "accord": "Treaty",
+    "deal": "Treaty",
+    "company": "Company",
+    "firm": "Company",
+    "carmaker": "Company",
+    "automaker": "Company",
+    "chipmaker": "Company",
+    "manufacturer": "Company",
+    "group": "Company",
+    "conglomerate": "Company",
+    "country": "Country",
+    "nation": "Country",
+    "programme": "Policy",
+    "program": "Policy",
+    "policy": "Policy",
+    "strategy": "Policy",
+    "law": "Policy",
+    "act": "Policy",
+    "initiative": "Policy",
+    "war": "War",
+    "conflict": "War",
+    "summit": "Event",
+    "city": "City",
+    "ministry": "GovernmentAgency",
+    "agency": "GovernmentAgency",
+    "bloc": "InternationalOrganization",
+}
+PRONOUN_CLASSES = ("Company", "Country", "Organization")
+#: How many sentences back an antecedent may be.
+WINDOW = 3
+
+
+@dataclass(frozen=True)
+class Antecedent:
+    """A named mention that a later phrase may point back to."""
+
+    mention: Mention
+    sentence_index: int
+    subject: bool
+
+
+def _description_class(chunk: Span) -> str | None:
+    """The class a definite description ("the pact", "the Japanese company") refers to."""
+    if chunk[0].lower_ not in {"the", "this", "that"}:
+        return None
+    head = chunk.root
+    if any(t.pos_ == "PROPN" for t in chunk) or head.tag_ in {"NNS", "NNPS"}:
+        return None
+    return DESCRIPTIONS.get(head.lower_)
+
+
+def _pick(
+    history: Sequence[Antecedent], cls: str, sentence_index: int, *, subject: bool
+) -> Mention | None:
+    for ante in reversed(history):
+        if sentence_index - ante.sentence_index > WINDOW:
+            return None
+        if subject and not ante.subject:
+            continue
+        if is_subclass(ante.mention.cls, cls):
+            return ante.mention
+    return None
+
+
+def _pronoun_target(token: Token) -> bool:
+    return token.lower_ in {"it", "its"} and token.dep_ in {"nsubj", "nsubjpass", "poss", "dobj"}
+
+
+def resolve_references(
+    doc: Doc,
+    named: Sequence[tuple[Span, Mention]],
+    history: list[Antecedent],
+    first_sentence: int,
+    sentence_of: Callable[[Span], Sentence],
+    offset: int,
+) -> list[tuple[Span, Mention]]:
+    """Mentions for the descriptions and pronouns in ``doc`` that point back to a name.
+
+    ``history`` holds the named mentions of earlier blocks and is extended with this block's;
+    ``first_sentence`` numbers this block's first sentence within the document;
+    ``sentence_of`` gives the kg Sentence of a spaCy sentence; ``offset`` is the block's start.
+    """
+    by_start = sorted(named, key=lambda item: item[0].start)
+    taken = {i for span, _ in named for i in range(span.start, span.end)}
+    found: list[tuple[Span, Mention]] = []
+    cursor = 0
+    for number, sent in enumerate(doc.sents):
+        index = first_sentence + number
+        phrases: list[tuple[Span, str, bool]] = []
+        for chunk in sent.noun_chunks:
+            cls = _description_class(chunk)
+            if cls is not None and not taken & set(range(chunk.start, chunk.end)):
+                phrases.append((chunk, cls, False))
+        for tok in sent:
+            if _pronoun_target(tok) and tok.i not in taken:
+                phrases.append((doc[tok.i : tok.i + 1], "", True))
+        for phrase, cls, pronoun in sorted(phrases, key=lambda p: p[0].start):
+            while cursor < len(by_start) and by_start[cursor][0].start < phrase.start:
+                span, mention = by_start[cursor]
+                history.append(
+                    Antecedent(
+                        mention,
+                        index if span.sent == sent else index - 1,
+                        span.root.dep_ in {"nsubj", "nsubjpass"},
+                    )
+                )
+                cursor += 1
+            target = None
+            if pronoun:
+                for klass in PRONOUN_CLASSES:
+                    target = _pick(history, klass, index, subject=True)
+                    if target is not None:
+                        break
+            else:  # the last fitting subject, else the last fitting name
+                target = _pick(history, cls, index, subject=True) or _pick(
+                    history, cls, index, subject=False
+                )
+            if target is None:
+                continue
+            found.append((phrase, _coref_mention(target, phrase, sentence_of(sent), offset)))
+    for span, mention in by_start[cursor:]:
+        history.append(
+            Antecedent(
+                mention,
+                first_sentence + _sentence_number(doc, span),
+                span.root.dep_ in {"nsubj", "nsubjpass"},
+            )
+        )
+    return found
+
+
+def _sentence_number(doc: Doc, span: Span) -> int:
+    return sum(1 for s in doc.sents if s.start < span.sent.start)
+
+
+def _coref_mention(target: Mention, phrase: Span, sentence: Sentence, offset: int) -> Mention:
+    return Mention(
+        text="",
+        start=offset + phrase.start_char,
+        end=offset + phrase.end_char,
+        key=target.key,
+        label=target.label,
+        cls=target.cls,
+        sentence=sentence,
+        source="coref",
+        strength=0.1,
+    )
