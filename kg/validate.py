@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pyshacl
 from pyparsing import ParseException
@@ -224,16 +225,19 @@ def _prefixed(iri: URIRef, names: NamespaceManager) -> str:
     """``prefix:local`` when a bound namespace covers the IRI, else ``<iri>``.
 
     Unlike ``URIRef.n3``, local parts with ``/`` are allowed: ``kgr:entity/us`` reads better
-    than the full IRI and is not meant to be parsed back.
+    than the full IRI and is not meant to be parsed back. Where several namespaces cover the
+    IRI the shortest wins, so kg's own ``kgr:`` names stay the same whatever finer prefixes a
+    file binds (``ent:`` for ``kgr:entity/``, say).
     """
-    best = ""
+    best: tuple[int, str, str] | None = None
     for prefix, namespace in names.namespaces():
         ns = str(namespace)
-        if prefix and iri.startswith(ns) and len(ns) > len(best) and len(iri) > len(ns):
-            best, chosen = ns, prefix
-    if not best:
+        if prefix and iri.startswith(ns) and len(iri) > len(ns):
+            if best is None or (len(ns), prefix) < (best[0], best[1]):
+                best = (len(ns), prefix, ns)
+    if best is None:
         return f"<{iri}>"
-    return f"{chosen}:{iri[len(best):]}"
+    return f"{best[1]}:{iri[len(best[2]):]}"
 
 
 def _local_name(iri: Node) -> str:
@@ -279,13 +283,17 @@ class _SparqlCheck:
                 ValidationResult(
                     focus=_render(bound.get("this"), names),
                     path=_render(bound.get("path"), names),
-                    message=_MESSAGE_VAR.sub(lambda m: str(bound.get(m.group(1), m.group(0))),
-                                             self.message),
+                    message=_fill(self.message, bound),
                     value=_render(bound.get("value"), names),
                     severity=self.severity,
                 )
             )
         return found
+
+
+def _fill(message: str, bound: dict[str, Any]) -> str:
+    """A SPARQL constraint's message with its ``{?var}`` / ``{$var}`` placeholders filled."""
+    return _MESSAGE_VAR.sub(lambda m: str(bound.get(m.group(1), m.group(0))), message)
 
 
 def _split_sparql(shapes: Graph) -> tuple[Graph, list[_SparqlCheck]]:
@@ -322,7 +330,11 @@ def _bulk_query(shapes: Graph, shape: Node, constraint: Node) -> str | None:
     text = str(select)
     referenced = any(True for _ in shapes.subjects(None, shape))
     keys = set(shapes.predicates(shape, None))
-    plain = any(k in _PLAIN_TARGETS for k in keys) and not keys & {SH.path, SH.target, SH.deactivated}
+    plain = any(k in _PLAIN_TARGETS for k in keys) and not keys & {
+        SH.path,
+        SH.target,
+        SH.deactivated,
+    }
     implicit = {RDFS.Class, OWL.Class} & set(shapes.objects(shape, RDF.type))
     if referenced or not plain or implicit or len(_SELECT.findall(text)) != 1:
         return None
