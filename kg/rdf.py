@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib.term import Node
 
 from kg.model import DateFact, Document, Entity, Evidence, Relation, Sentence
 from kg.resolve import Resolution
@@ -166,3 +167,58 @@ def to_graph(
     for a, b in resolution.cooccurrences:
         g.add((mint.entity[a], KGO.mentionedWith, mint.entity[b]))
     return g
+
+
+ENTITIES_GRAPH = "graph/entities"
+
+
+def document_graph_iri(base: str, sha256: str) -> URIRef:
+    """The named graph that holds one document's contributions.
+
+    >>> str(document_graph_iri("https://w3id.org/kg/id/", "ab" * 32))
+    'https://w3id.org/kg/id/graph/document/abababababababab'
+    """
+    return URIRef(f"{base}graph/document/{sha256[:16]}")
+
+
+def partition(graph: Graph, *, base: str = DEFAULT_BASE) -> dict[URIRef, Graph]:
+    """Split a build's graph into named graphs: one per document, one for the entities.
+
+    A document's graph holds its ``kgo:Document`` node, its sentences, the statements whose
+    evidence it gives and the typed relation triples those statements support. The entities
+    graph (``{base}graph/entities``) holds what is merged across documents: entity types,
+    labels, aliases, counts, dates and ``kgo:mentionedWith``. The union of the parts is the
+    whole graph, so a store keyed this way can replace one document's part on its own.
+    """
+    mint = Namespace(base)
+    entities = URIRef(mint[ENTITIES_GRAPH])
+    parts: dict[URIRef, Graph] = {entities: Graph()}
+    doc_of: dict[URIRef, URIRef] = {}
+    for doc in graph.subjects(RDF.type, KGO.Document):
+        sha = str(graph.value(doc, KGO.sha256))
+        doc_of[doc] = document_graph_iri(base, sha)  # type: ignore[index]
+    for sent, doc in graph.subject_objects(KGO.inDocument):
+        doc_of[sent] = doc_of[doc]  # type: ignore[index]
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        sentence = graph.value(st, PROV.wasDerivedFrom)
+        if sentence in doc_of:
+            doc_of[st] = doc_of[sentence]  # type: ignore[index]
+    for target in set(doc_of.values()):
+        parts.setdefault(target, Graph())
+    relation_home: dict[tuple[Node, Node, Node], set[URIRef]] = {}
+    for st, target in ((s, g) for s, g in doc_of.items() if (s, RDF.type, RDF.Statement) in graph):
+        key = (
+            graph.value(st, RDF.subject),
+            graph.value(st, RDF.predicate),
+            graph.value(st, RDF.object),
+        )
+        relation_home.setdefault(key, set()).add(target)  # type: ignore[arg-type]
+    for s, p, o in graph:
+        if s in doc_of:
+            parts[doc_of[s]].add((s, p, o))  # type: ignore[index]
+        elif (s, p, o) in relation_home:
+            for target in relation_home[(s, p, o)]:
+                parts[target].add((s, p, o))
+        else:
+            parts[entities].add((s, p, o))
+    return parts

@@ -99,3 +99,18 @@ def test_slugs_are_stable_and_collisions_get_suffixes() -> None:
         str(g.value(URIRef(BASE + f"entity/{n}"), RDFS.label)) for n in ("samsung", "samsung-2")
     }
     assert labels == {"Samsung", "Samsung!"}
+
+
+def test_partition_splits_by_document_and_keeps_the_union() -> None:
+    from kg.rdf import document_graph_iri, partition
+
+    res, doc = _resolution()
+    g = to_graph(res, [doc], base=BASE)
+    parts = partition(g, base=BASE)
+    assert set(parts) == {URIRef(BASE + "graph/entities"), document_graph_iri(BASE, doc.sha256)}
+    union = set().union(*(set(p) for p in parts.values()))
+    assert union == set(g)
+    doc_part = parts[document_graph_iri(BASE, doc.sha256)]
+    s, o = URIRef(BASE + "entity/samsung"), URIRef(BASE + "entity/vietnam")
+    assert (s, KGO.investsIn, o) in doc_part
+    assert (s, RDFS.label, Literal("Samsung")) in parts[URIRef(BASE + "graph/entities")]
