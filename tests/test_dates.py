@@ -69,3 +69,29 @@ def test_clause_verb_dates_an_event_but_relative_clause_does_not_hide_it() -> No
     assert dates_in("In 2014 Brazil signed the Lima Accord, which set new quotas.") == {
         ("lima accord", "startDate", "2014")
     }
+
+
+def test_relative_years_resolve_to_the_last_year_written() -> None:
+    text = (
+        "Brazil held elections in 2018. Congress passed the Pension Reform Act the same "
+        "year, and the Tax Simplification Act followed the following year."
+    )
+    pipeline = nlp()
+    doc = pipeline(text)
+    ctx = DocumentContext.of(Document.from_text(text, source="t.txt"))
+    found = find_mentions(doc, ctx, finder=finder_for(pipeline))
+    facts = {(d.key, d.value) for s in doc.sents for d in find_dates(s, found, document_text=text)}
+    assert ("pension reform act", "2018") in facts
+
+
+def test_fronted_time_phrase_dates_a_treaty_but_not_a_change_to_it() -> None:
+    assert dates_in("In March 2011 both states sealed the deal with the Treaty of Quito.") == {
+        ("treaty of quito", "startDate", "2011")
+    }
+    assert dates_in("In 2018 both states renegotiated the Treaty of Quito.") == set()
+
+
+def test_organisations_are_dated_by_their_founding_only() -> None:
+    assert dates_in("Infineon Technologies was founded in 1999 in Munich.") == {
+        ("infineon technologies", "startDate", "1999")}
+    assert dates_in("Infineon Technologies opened a plant in Dresden in 2021.") == set()

@@ -17,13 +17,26 @@ parentheses after it ("the Korean War (1950-1953)"), and a dating verb with its 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from spacy.tokens import Span, Token
 
 from kg.model import DateFact, Mention
 
-DATABLE = frozenset({"Treaty", "TradeAgreement", "Policy", "Event", "War"})
+FOUNDED = frozenset(
+    {
+        "Organization",
+        "Company",
+        "GovernmentAgency",
+        "InternationalOrganization",
+        "MediaOrganization",
+        "ResearchOrganization",
+    }
+)
+DATABLE = frozenset({"Treaty", "TradeAgreement", "Policy", "Event", "War"}) | FOUNDED
+FOUNDING_VERBS = frozenset(
+    {"found", "establish", "create", "form", "incorporate", "set", "launch", "start"}
+)
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 RANGE_AFTER = re.compile(r"^\s*\((1[5-9]\d\d|20\d\d)\s*(?:[-–—]|to)\s*(\d{2,4})\)")
 YEAR_AFTER = re.compile(r"^\s*\((1[5-9]\d\d|20\d\d)\)")
@@ -83,6 +96,34 @@ UNDATING_VERBS = frozenset(
         "recount",
     }
 )
+#: Verbs that change or cite a thing that already exists: their date is not its start.
+CHANGING_VERBS = frozenset(
+    {
+        "renegotiate",
+        "amend",
+        "revise",
+        "review",
+        "extend",
+        "suspend",
+        "withdraw",
+        "violate",
+        "criticize",
+        "criticise",
+        "invoke",
+        "update",
+        "expand",
+        "reform",
+        "challenge",
+        "abandon",
+        "scrap",
+        "replace",
+    }
+)
+RELATIVE_YEAR = re.compile(
+    r"\b(?:the same year|that year|later that year|earlier that year|that (?:january|february|"
+    r"march|april|may|june|july|august|september|october|november|december|spring|summer|"
+    r"autumn|fall|winter)|(?P<next>the following year|the next year|a year later))\b"
+)
 START_PREPS = frozenset({"in", "on", "since", "during", "until"})
 
 
@@ -126,33 +167,77 @@ def _governing_verbs(span: Span) -> list[Token]:
     return verbs
 
 
-def _verb_year(verb: Token, cls: str, *, main: bool) -> tuple[str, str] | None:
+def _time_year(phrase: Token, earlier: Callable[[Token], str | None]) -> str | None:
+    """The year a time phrase names: "in 2019", "in March 2019", or relative to the last year
+    the text gave ("the same year", "that December", "the following year")."""
+    text = " ".join(t.text for t in phrase.subtree)
+    found = YEAR.search(text)
+    if found:
+        return found.group(1)
+    relative = RELATIVE_YEAR.search(text.lower())
+    if relative is None:
+        return None
+    last = earlier(phrase)
+    if last is None:
+        return None
+    return str(int(last) + 1) if relative.group("next") else last
+
+
+def _is_patient(verb: Token) -> bool:
+    """True when the verb's passive subject or object is what gets founded ("X was founded",
+    "they founded X"), not its agent ("X founded a lab in 1990")."""
+    return any(c.dep_ in {"nsubjpass", "dobj", "relcl"} for c in verb.children) or (
+        verb.dep_ in {"relcl", "acl"}
+    )
+
+
+def _verb_year(
+    verb: Token, cls: str, *, main: bool, earlier: Callable[[Token], str | None]
+) -> tuple[str, str] | None:
     """The year a verb anchors the mention to, and whether it starts or ends the thing.
 
-    Dating verbs ("signed", "launched", "since") date any datable class; for events and wars
-    any verb of the clause they are an argument of does ("hosted … the Summit in 2023").
+    Dating verbs ("signed", "launched", "since") date any datable class. For events and wars
+    any verb of the clause they are an argument of does ("hosted … the Summit in 2023"), and
+    so, for treaties and policies, does a time phrase fronted before the verb ("In 2019 both
+    renewed the pledge with the Treaty of Aachen"), unless the verb changes or cites a thing
+    that already exists ("renegotiated", "amended").
     """
     lemma = verb.lemma_.lower()
     which = "endDate" if lemma in END_VERBS and lemma not in {"conclude"} else "startDate"
+    if cls in FOUNDED:  # organisations are dated only by their founding
+        if lemma not in FOUNDING_VERBS or not _is_patient(verb):
+            return None
+        which = "startDate"
     dating = lemma in START_VERBS or lemma in END_VERBS
     happening = main and cls in {"Event", "War"} and lemma not in UNDATING_VERBS
-    if not dating and not happening:
+    fronted_only = (
+        not dating
+        and not happening
+        and main
+        and cls in {"Treaty", "TradeAgreement", "Policy"}
+        and lemma not in UNDATING_VERBS | CHANGING_VERBS
+    )
+    if not dating and not happening and not fronted_only:
         return None
     for child in verb.children:
+        if fronted_only and child.i > verb.i:
+            continue
         if child.dep_ == "prep" and child.lower_ in START_PREPS:
             if child.lower_ == "until" and not any(c.dep_ == "neg" for c in verb.children):
                 continue
-            year = _year_in(child)
+            year = _time_year(child, earlier)
             if year:
                 return year, which
         if child.dep_ in {"npadvmod", "advmod"} and child.ent_type_ == "DATE":
-            year = _year_in(child)
+            year = _time_year(child, earlier)
             if year:
                 return year, which
     return None
 
 
-def _dates_for(sent: Span, span: Span, mention: Mention) -> Iterator[DateFact]:
+def _dates_for(
+    sent: Span, span: Span, mention: Mention, earlier: Callable[[Token], str | None]
+) -> Iterator[DateFact]:
     doc = sent.doc
     before = span.start - 1
     if before >= sent.start and YEAR.fullmatch(doc[before].text):
@@ -171,16 +256,30 @@ def _dates_for(sent: Span, span: Span, mention: Mention) -> Iterator[DateFact]:
         yield DateFact(mention.key, "startDate", single.group(1), mention.sentence)
         return
     for i, verb in enumerate(_governing_verbs(span)):
-        found = _verb_year(verb, mention.cls, main=i == 0)
+        found = _verb_year(verb, mention.cls, main=i == 0, earlier=earlier)
         if found:
             yield DateFact(mention.key, found[1], found[0], mention.sentence)
             return
 
 
-def find_dates(sent: Span, mentions: Sequence[tuple[Span, Mention]]) -> list[DateFact]:
-    """Dates the sentence gives to its datable mentions (events, wars, treaties, policies)."""
+def find_dates(
+    sent: Span, mentions: Sequence[tuple[Span, Mention]], *, document_text: str = ""
+) -> list[DateFact]:
+    """Dates the sentence gives to its datable mentions (events, wars, treaties, policies).
+
+    With ``document_text`` (the whole document), relative phrases ("the same year", "that
+    December") resolve to the last year written before them.
+    """
+
+    def earlier(token: Token) -> str | None:
+        if not document_text or not mentions:
+            return None
+        anchor = mentions[0][1].sentence.start - sent.start_char + token.idx
+        years = YEAR.findall(document_text[:anchor])
+        return years[-1] if years else None
+
     facts: list[DateFact] = []
     for span, mention in mentions:
         if mention.cls in DATABLE and sent.start <= span.start < sent.end:
-            facts.extend(_dates_for(sent, span, mention))
+            facts.extend(_dates_for(sent, span, mention, earlier))
     return facts

@@ -118,7 +118,7 @@ class Extractor:
                         sent.text,
                     )
                 )
-                dates.extend(find_dates(sent, in_sent))
+                dates.extend(find_dates(sent, in_sent, document_text=document.text))
                 if not block.heading and len(in_sent) >= 2:
                     relations.extend(extract_relations(sent, in_sent, rules=self.rules))
         return Extraction(
