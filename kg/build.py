@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -24,8 +24,9 @@ from kg.errors import ReadError
 from kg.ingest import read_all
 from kg.ingest.text import read_plain
 from kg.model import Document, Extraction
-from kg.nlp.extract import Extractor
+from kg.nlp.lexicon import load_lexicon
 from kg.nlp.pipeline import DEFAULT_MODEL
+from kg.parallel import extract_stream
 from kg.rdf import to_graph
 from kg.resolve import Resolution, resolve
 from kg.vocab import DEFAULT_BASE
@@ -45,11 +46,27 @@ class BuildReport:
     cooccurrences: int = 0
     triples: int = 0
     seconds: float = 0.0
+    #: Store builds only (``kg build --store``): how the input compared with the store.
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    #: Documents in the store but not in this input, kept (``--prune`` removes them instead).
+    kept: int = 0
+    #: Documents parsed by the NLP step in this run (the others came from the cache).
+    extracted: int = 0
+    store: str | None = None
 
     def format(self) -> str:
         """A short human-readable report."""
         lines = [f"documents: {self.documents_read} read, {len(self.skipped)} skipped"]
         lines += [f"  skipped {err}" for err in self.skipped]
+        if self.store is not None:
+            lines.append(
+                f"store {self.store}: {self.new} new, {self.changed} changed, "
+                f"{self.unchanged} unchanged, {self.removed} removed, "
+                f"{self.kept} kept (not in this input); {self.extracted} parsed"
+            )
         total = sum(self.entities_by_class.values())
         lines.append(f"entities: {total}")
         lines += [
@@ -125,20 +142,41 @@ def build_documents(
     relation_rules: Path | None = None,
     progress: bool = False,
     errors: Sequence[ReadError] = (),
+    jobs: int = 1,
 ) -> BuildResult:
-    """Extract, resolve and model already-read documents."""
+    """Extract, resolve and model already-read documents (``jobs`` processes parse them)."""
     started = time.perf_counter()
-    docs = sorted({d.sha256: d for d in documents}.values(), key=lambda d: (d.source, d.sha256))
-    extractor = Extractor(model, entity_rules=entity_rules, relation_rules=relation_rules)
+    docs = unique_documents(documents)
     bar = _progress(len(docs)) if progress else None
-    extractions = extractor.extract(docs, on_document=(lambda _d: bar.update(1)) if bar else None)
+    extractions = in_order(
+        docs,
+        extract_stream(
+            docs,
+            jobs=jobs,
+            model=model,
+            entity_rules=entity_rules,
+            relation_rules=relation_rules,
+            on_document=(lambda _d: bar.update(1)) if bar else None,
+        ),
+    )
     if bar is not None:
         bar.close()
-    resolution = resolve(extractions, lexicon=extractor.finder.lex)
+    resolution = resolve(extractions, lexicon=load_lexicon(entity_rules))
     graph = to_graph(resolution, docs, base=base, min_confidence=min_confidence)
     seconds = time.perf_counter() - started
     report = _report(graph, docs, list(errors), resolution, seconds, min_confidence)
     return BuildResult(graph, docs, extractions, resolution, report)
+
+
+def unique_documents(documents: Iterable[Document]) -> list[Document]:
+    """One document per content hash, in build order (by source, then hash)."""
+    return sorted({d.sha256: d for d in documents}.values(), key=lambda d: (d.source, d.sha256))
+
+
+def in_order(documents: Sequence[Document], extractions: Iterable[Extraction]) -> list[Extraction]:
+    """The extractions in the order of ``documents`` (matched by content hash)."""
+    by_sha = {ex.document.sha256: ex for ex in extractions}
+    return [by_sha[d.sha256] for d in documents]
 
 
 def build(paths: Sequence[Path] | None = None, **options: object) -> BuildResult:

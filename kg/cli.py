@@ -11,8 +11,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
+
+if TYPE_CHECKING:
+    from kg.remote import Endpoint
 
 from kg.errors import KgError, UsageError
 from kg.vocab import DEFAULT_BASE
@@ -32,22 +36,36 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Read documents, extract the graph and write graph.ttl and graph.html."""
     from kg.build import build
     from kg.export import export
+    from kg.parallel import default_jobs
 
     if not 0.0 <= args.min_confidence <= 1.0:
         raise UsageError(f"--min-confidence must be between 0 and 1, not {args.min_confidence}")
-    result = build(
-        [Path(p) for p in args.paths] or None,
-        model=args.model,
-        base=args.base,
-        min_confidence=args.min_confidence,
-        entity_rules=args.entity_rules,
-        relation_rules=args.relation_rules,
-        progress=not args.quiet,
-    )
-    out = Path(args.out)
-    written = [out / "graph.ttl"]
-    export(result.graph, out / "graph.ttl", "turtle")
-    if not args.no_html:
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
+    if args.prune and not args.store:
+        raise UsageError("--prune needs --store DIR (it removes documents from a store)")
+    options = {
+        "model": args.model,
+        "base": args.base,
+        "min_confidence": args.min_confidence,
+        "entity_rules": args.entity_rules,
+        "relation_rules": args.relation_rules,
+        "progress": not args.quiet,
+        "jobs": args.jobs or default_jobs(),
+    }
+    paths = [Path(p) for p in args.paths] or None
+    if args.store:
+        from kg.oxstore import build_store
+
+        result = build_store(paths, Path(args.store), prune=args.prune, **options)  # type: ignore[arg-type]
+    else:
+        result = build(paths, **options)
+    written: list[Path] = []
+    out = Path(args.out or "exports")
+    if not args.store or args.out:  # a store build writes files only when --out is given
+        written.append(out / "graph.ttl")
+        export(result.graph, out / "graph.ttl", "turtle")
+    if written and not args.no_html:
         title = "Knowledge graph: " + ", ".join(sorted(d.title for d in result.documents))[:120]
         export(result.graph, out / "graph.html", "html", title=title)
         written.append(out / "graph.html")
@@ -55,10 +73,46 @@ def cmd_build(args: argparse.Namespace) -> int:
         _err(f"kg: skipped {err}")
     if not args.quiet:
         _err(result.report.format())
-        _err("wrote " + ", ".join(str(p) for p in written))
+        if written:
+            _err("wrote " + ", ".join(str(p) for p in written))
     if result.report.documents_read == 0:
         _err("kg: no document could be read; the graph is empty")
-    return EXIT_PROBLEM if result.report.skipped else EXIT_OK
+    pushed_ok = True
+    if args.endpoint:  # after the local build: store it on the SPARQL server as well
+        from kg.remote import push_build
+
+        push = push_build(result, _endpoint(args), args.base)
+        _err(push.format())
+        pushed_ok = push.ok
+    return EXIT_PROBLEM if result.report.skipped or not pushed_ok else EXIT_OK
+
+
+def _endpoint(args: argparse.Namespace) -> Endpoint:
+    """The remote SPARQL endpoint named by the --endpoint options."""
+    from kg.remote import Endpoint
+
+    return Endpoint(
+        args.endpoint,
+        getattr(args, "update_endpoint", None),
+        getattr(args, "gsp_endpoint", None),
+        user=args.endpoint_user,
+        password=args.endpoint_password,
+        token=args.endpoint_token,
+    )
+
+
+def _add_endpoint_options(parser: argparse.ArgumentParser, *, store: bool = False) -> None:
+    """--endpoint and its auth options; ``store`` adds the update and Graph Store URLs."""
+    group = parser.add_argument_group("remote SPARQL 1.1 endpoint")
+    group.add_argument("--endpoint", metavar="QUERY_URL", help="SPARQL 1.1 query endpoint URL")
+    if store:
+        group.add_argument("--update-endpoint", metavar="URL", help="SPARQL 1.1 update URL")
+        group.add_argument(
+            "--gsp-endpoint", metavar="URL", help="Graph Store Protocol URL (bulk loads)"
+        )
+    group.add_argument("--endpoint-user", metavar="USER", help="HTTP basic auth user")
+    group.add_argument("--endpoint-password", metavar="PASSWORD", help="HTTP basic password")
+    group.add_argument("--endpoint-token", metavar="TOKEN", help="HTTP bearer token")
 
 
 def _load(path: str) -> Graph:
@@ -67,10 +121,52 @@ def _load(path: str) -> Graph:
     return load_graph(Path(path))
 
 
+def _shift_for_store(args: argparse.Namespace, names: Sequence[str]) -> None:
+    """With ``--store DIR`` the graph file is left out: move the positionals one place on.
+
+    ``names`` are the command's positionals, the graph file first.
+    """
+    if getattr(args, "store", None) is None:
+        return
+    values = [getattr(args, name) for name in names]
+    if values[-1] is not None:
+        raise UsageError("give either a graph file or --store DIR, not both")
+    for name, value in zip(names, [None, *values[:-1]], strict=True):
+        setattr(args, name, value)
+
+
+def _graph(args: argparse.Namespace) -> Graph:
+    """The graph a command reads: the graph file, or the union of a store's graphs."""
+    if getattr(args, "store", None) is not None:
+        from kg.store import load_store_graph
+
+        return load_store_graph(Path(args.store))
+    if not args.graph:
+        raise UsageError("no graph given: pass a graph file or --store DIR")
+    return _load(args.graph)
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """Drop documents from a store by source or sha256 prefix, and re-resolve the rest."""
+    from kg.oxstore import remove_documents
+    from kg.parallel import default_jobs
+
+    outcome = remove_documents(
+        Path(args.store), args.documents, jobs=args.jobs or default_jobs(),
+        progress=not args.quiet,
+    )
+    for doc in outcome.removed:
+        _err(f"removed {doc.source} ({doc.sha256[:16]})")
+    if not args.quiet:
+        _err(outcome.result.report.format())
+    return EXIT_OK
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     """Run a read-only SPARQL query and print its results."""
     from kg.query import format_result, run_query
 
+    _shift_for_store(args, ("graph", "sparql"))
     if args.file and args.sparql:
         raise UsageError("give the query either as an argument or with -f FILE, not both")
     if args.file:
@@ -80,8 +176,24 @@ def cmd_query(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.file}: cannot read the query file: {err.strerror}") from err
     elif args.sparql:
         sparql = args.sparql
+    elif args.endpoint and args.graph:  # kg query --endpoint URL "SELECT …": no graph file
+        sparql, args.graph = args.graph, None
     else:
         raise UsageError("no query given: pass it as an argument or with -f FILE")
+    if args.endpoint:
+        from kg.remote import remote_query
+
+        if args.graph:
+            raise UsageError("give either a graph file or --endpoint, not both")
+        _out(format_result(remote_query(_endpoint(args), sparql), args.format))
+        return EXIT_OK
+    if args.store is not None:
+        from kg.oxstore import query_store
+
+        _out(format_result(query_store(Path(args.store), sparql), args.format))
+        return EXIT_OK
+    if not args.graph:
+        raise UsageError("no graph given: pass a graph file, --store DIR or --endpoint URL")
     result = run_query(_load(args.graph), sparql)
     _out(format_result(result, args.format))
     return EXIT_OK
@@ -91,7 +203,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Convert a graph to Turtle, N-Triples, JSON-LD, GraphML or HTML."""
     from kg.export import export
 
-    fmt = export(_load(args.graph), Path(args.output), args.format)
+    if args.endpoint:  # kg export --endpoint URL OUTPUT: the union of the kg graphs there
+        from kg.remote import remote_graph
+
+        if args.graph and args.output:
+            raise UsageError("give either a graph file or --endpoint, not both")
+        output = args.output or args.graph
+        if not output:
+            raise UsageError("no output file given")
+        fmt = export(remote_graph(_endpoint(args)), Path(output), args.format)
+        _err(f"wrote {output} ({fmt})")
+        return EXIT_OK
+    _shift_for_store(args, ("graph", "output"))
+    if not args.output or not (args.graph or args.store):
+        raise UsageError("give a graph file (or --store DIR or --endpoint URL) and an output file")
+    fmt = export(_graph(args), Path(args.output), args.format)
     _err(f"wrote {args.output} ({fmt})")
     return EXIT_OK
 
@@ -100,7 +226,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Check a graph against the SHACL shapes of the ontology."""
     from kg.validate import validate
 
-    report = validate(_load(args.graph))
+    _shift_for_store(args, ("graph",))
+    report = validate(_graph(args))
     _out(report.text)
     return EXIT_OK if report.conforms else EXIT_PROBLEM
 
@@ -109,7 +236,10 @@ def cmd_why(args: argparse.Namespace) -> int:
     """Show the evidence sentences for facts about an entity."""
     from kg.explain import format_explanations, why
 
-    facts = why(_load(args.graph), args.subject, args.predicate, args.object)
+    _shift_for_store(args, ("graph", "subject", "predicate", "object"))
+    if not args.subject:
+        raise UsageError("name the entity: kg why GRAPH SUBJECT [PREDICATE] [OBJECT]")
+    facts = why(_graph(args), args.subject, args.predicate, args.object)
     _out(format_explanations(facts))
     return EXIT_OK
 
@@ -118,7 +248,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """Count entities by class and relations by property."""
     from kg.stats import format_stats, stats
 
-    _out(format_stats(stats(_load(args.graph))))
+    _shift_for_store(args, ("graph",))
+    _out(format_stats(stats(_graph(args))))
     return EXIT_OK
 
 
@@ -126,7 +257,8 @@ def cmd_view(args: argparse.Namespace) -> int:
     """Write a self-contained interactive HTML view of a graph."""
     from kg.export import export
 
-    export(_load(args.graph), Path(args.output), "html", title=args.title)
+    _shift_for_store(args, ("graph",))
+    export(_graph(args), Path(args.output), "html", title=args.title)
     _err(f"wrote {args.output}")
     return EXIT_OK
 
@@ -183,17 +315,20 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--relation-rules", type=Path, help="JSON file extending the relation rules")
     b.add_argument("--no-html", action="store_true", help="write only graph.ttl")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar or report")
+    _add_endpoint_options(b, store=True)
 
     q = add("query", cmd_query, "run a read-only SPARQL query (SELECT, ASK, CONSTRUCT)")
-    q.add_argument("graph", help="graph file (.ttl .nt .jsonld .rdf)")
+    q.add_argument("graph", nargs="?", help="graph file (.ttl .nt .jsonld .rdf)")
     q.add_argument("sparql", nargs="?", help="the query text")
     q.add_argument("-f", "--file", help="read the query from this file")
     q.add_argument("--format", choices=("table", "csv", "json", "turtle"), default="table")
+    _add_endpoint_options(q)
 
     e = add("export", cmd_export, "convert a graph to another format")
-    e.add_argument("graph")
-    e.add_argument("output", help="output file; the suffix picks the format")
+    e.add_argument("graph", nargs="?", help="graph file (omit it with --endpoint)")
+    e.add_argument("output", nargs="?", help="output file; the suffix picks the format")
     e.add_argument("--format", choices=("turtle", "nt", "json-ld", "graphml", "html"))
+    _add_endpoint_options(e)
 
     v = add("validate", cmd_validate, "validate a graph against the SHACL shapes")
     v.add_argument("graph")

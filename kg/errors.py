@@ -43,3 +43,11 @@ class ExportError(KgError):
 
 class ModelError(KgError):
     """The spaCy pipeline asked for is not installed or cannot be loaded."""
+
+
+class EndpointError(KgError):
+    """A remote SPARQL endpoint failed or refused a request; names the URL, status and reply."""
+
+
+class StoreError(KgError):
+    """A kg store folder is damaged, locked by another build, or cannot be written."""

@@ -302,3 +302,13 @@ def _line_reason(reason: str, rest: str) -> str:
 def _describe(err: Exception) -> str:
     text = str(err).strip()
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def load_store_graph(path: Path) -> Graph:
+    """The union of all named graphs of the kg store folder at ``path``, as an rdflib Graph.
+
+    Raises ``UsageError`` when ``path`` is no kg store (see ``kg.oxstore``).
+    """
+    from kg.oxstore import load_graph_from_store
+
+    return load_graph_from_store(Path(path))

@@ -102,7 +102,7 @@ def load_shapes() -> Graph:
     """Return a new graph holding the kg SHACL shapes (``ontology/shapes.ttl``).
 
     >>> len(set(load_shapes().subjects(RDF.type, SH.NodeShape)))
-    7
+    5
     """
     return load_graph(SHAPES_FILE)
 
@@ -253,7 +253,7 @@ def _local_name(iri: Node) -> str:
 # -- SPARQL constraints, run once per graph ----------------------------------------------------
 
 _PLAIN_TARGETS = frozenset({SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf})
-_STARTS_WITH_THIS = re.compile(r"(?is)^\s*SELECT\s[^{]*?(\$this|\*)[^{]*\bWHERE\s*\{\s*\$this\s")
+_STARTS_WITH_THIS = re.compile(r"(?is)^\s*SELECT\s[^{]*?(\$this|\*)[^{]*\bWHERE\s*\{\s*(\{\s*)?\$this\s")
 _SELECT = re.compile(r"(?i)\bSELECT\b")
 _THIS = re.compile(r"\$this\b")
 _MESSAGE_VAR = re.compile(r"\{[?$](\w+)\}")

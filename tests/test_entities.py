@@ -133,3 +133,16 @@ def test_overlaps_prefer_typed_names_over_bare_ner() -> None:
 def test_normalise_key() -> None:
     assert normalise_key("the U.S.’s") == "us"
     assert normalise_key("Korea–US   FTA") == "korea-us fta"
+
+
+def test_names_after_titles_are_people_even_when_ner_misses_them() -> None:
+    found = labelled("Talks included Kenyan President William Samoei Ruto and Prime Minister "
+                     "Kyriakos Mitsotakis at the Athens Energy Summit.")
+    assert found.get("William Samoei Ruto") == "Person"
+    assert found.get("Kyriakos Mitsotakis") == "Person"
+    assert found.get("Athens Energy Summit") == "Event"
+
+
+def test_head_typed_name_keeps_inner_and_but_stops_at_other_joiners() -> None:
+    assert labelled("Congress passed the Roads and Bridges Act.").get(
+        "Roads and Bridges Act") == "Policy"

@@ -864,3 +864,14 @@ def test_bad_rule_files_name_the_problem(tmp_path: Path, content: str, message: 
 def test_missing_rule_file(tmp_path: Path):
     with pytest.raises(UsageError, match="cannot read"):
         load_rules(tmp_path / "nowhere.json")
+
+
+def test_titled_signer_acts_for_the_country_in_the_title() -> None:
+    from kg.model import Document
+    from kg.nlp.extract import Extractor
+
+    text = "Chilean President Gabriel Boric signed the Treaty of Santiago."
+    ex = Extractor().extract([Document.from_text(text, source="t.txt")])[0]
+    facts = {(r.subject, r.predicate, r.object) for r in ex.relations}
+    assert ("chile", "partyTo", "treaty of santiago") in facts
+    assert ("gabriel boric", "partyTo", "treaty of santiago") not in facts

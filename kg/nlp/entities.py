@@ -175,6 +175,7 @@ class EntityFinder:
 
     def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
         self.lex = lexicon
+        self._last_head = 0  # where the head word of the last head-typed name ends
         self.names = PhraseMatcher(nlp.vocab)
         self.sectors = PhraseMatcher(nlp.vocab, attr="LOWER")
         make = nlp.make_doc
@@ -289,6 +290,35 @@ class EntityFinder:
             return None
         return Candidate(start, end, span.text, found, "context", STRENGTH["context"])
 
+    def titled_people(self, doc: Doc) -> Iterator[Candidate]:
+        """Names after a person's title: "South Korean President Yoon Suk Yeol",
+        "Prime Minister Fumio Kishida", "CEO Jensen Huang"."""
+        titles = self.lex.person_titles
+        k = 0
+        while k < len(doc):
+            two = f"{doc[k].text} {doc[k + 1].text}" if k + 1 < len(doc) else ""
+            width = 2 if two in titles else 1 if doc[k].text in titles else 0
+            if not width:
+                k += 1
+                continue
+            first = end = k + width
+            while (
+                end < len(doc)
+                and end - first < 4
+                and doc[end].is_title
+                and doc[end].text not in titles
+                and doc[end].sent == doc[k].sent
+            ):
+                end += 1
+            names = doc[first:end]
+            if (
+                2 <= len(names)
+                and any(t.pos_ == "PROPN" for t in names)
+                and names.text not in self.lex.countries
+            ):
+                yield Candidate(first, end, names.text, "Person", "name-head", 0.9)
+            k = max(end, k + 1)
+
     def _classify_run(self, doc: Doc, start: int, end: int) -> Candidate | None:
         first = doc[start]
         if (
@@ -321,6 +351,8 @@ class EntityFinder:
         cls, stop = self._prefix_class(doc, start, end)
         if cls is None:
             cls, stop = self._head_class(doc, start, end)
+            if cls is not None:
+                start = self._head_name_start(doc, start, self._last_head)
         if cls is None:
             return None
         end = stop
@@ -335,6 +367,24 @@ class EntityFinder:
         if any(w in self.lex.media_words for w in label.replace("-", " ").split()):
             cls = "MediaOrganization" if cls not in {"Treaty", "TradeAgreement"} else cls
         return Candidate(start, end, label, cls, "name-head", STRENGTH["name-head"])
+
+    def _head_name_start(self, doc: Doc, start: int, stop: int) -> int:
+        """Where a name typed by its head word begins: back from the head over capitalised
+        words, across "and" inside a name ("CHIPS and Science Act") but not across other
+        joining words or a person's name ("… Yoon Suk Yeol for the Camp David Summit")."""
+        k = stop - 1
+        while k > start:
+            prev = doc[k - 1]
+            if prev.lower_ in CONNECTORS and prev.lower_ not in {"and", "-", "–", "&"}:
+                break
+            if prev.lower_ == "and" and (
+                doc[k - 2].ent_type_ in {"PERSON", "GPE", "NORP"} or k - 2 < start
+            ):
+                break
+            if prev.ent_type_ == "PERSON" and doc[k].ent_type_ != "PERSON":
+                break
+            k -= 1
+        return k
 
     def _prefix_class(self, doc: Doc, start: int, end: int) -> tuple[str | None, int]:
         first = start
@@ -358,6 +408,7 @@ class EntityFinder:
                 continue
             cls = self.lex.head_class(words)
             if cls is not None:
+                self._last_head = stop
                 if stop < end and doc[stop].lower_ in {"of", "for"} and cls in OF_COMPLEMENTED:
                     stop = end  # "Kiel Institute for the World Economy"
                 while stop < len(doc) and NUMERAL.match(doc[stop].text):
@@ -552,6 +603,7 @@ def find_mentions(
     lex = finder.lex
     cands = [
         *finder.named(doc),
+        *finder.titled_people(doc),
         *finder.gazetteer(doc, ctx),
         *finder.sector_terms(doc),
         *finder.known_abbreviations(doc, ctx),

@@ -458,6 +458,12 @@ class _Arg:
     direct: bool
 
 
+#: Titles under which a person acts for a country ("the French President", "Chancellor").
+LEADER_TITLES = frozenset({"president", "minister", "chancellor", "premier", "king", "queen",
+                           "emperor", "leader", "secretary", "ambassador", "envoy", "foreign",
+                           "prime"})
+
+
 def _lemma(tok: Token) -> str:
     return tok.lemma_.lower()
 
@@ -1142,6 +1148,19 @@ class _Extractor:
                     self.out.append(cand)
                     self.fired.add(tok.i)
 
+    def _represented_country(self, person: _Arg) -> _Arg | None:
+        """The country a titled person acts for: "French President Charles de Gaulle",
+        "West German Chancellor Konrad Adenauer" (a country and a title just before the name)."""
+        span = self.reader.mentions[person.index][0]
+        window = span.doc[max(self.reader.sent.start, span.start - 5) : span.start]
+        if not any(t.lower_ in LEADER_TITLES for t in window):
+            return None
+        for tok in reversed(list(window)):
+            index = self.reader.mention_at(tok)
+            if index is not None and self.reader.mentions[index][1].cls == "Country":
+                return _Arg(index, person.direct)
+        return None
+
     def _cls_ok(self, arg: _Arg, classes: tuple[str, ...]) -> bool:
         return _in_classes(self.reader.mentions[arg.index][1].cls, classes)
 
@@ -1155,6 +1174,12 @@ class _Extractor:
         if blocked and rule.property not in SYMMETRIC_PROPERTIES and all(spec.fits(cls[1], cls[0])):
             s, o = o, s  # the property's classes say the roles are the other way round
             fits, blocked = (True, True), False
+        if blocked and cls[0] == "Person" and not fits[0] and spec.fits("Country", cls[1])[0]:
+            country = self._represented_country(s)
+            if country is not None:  # "French President de Gaulle signed …": France did
+                s = country
+                fits = spec.fits("Country", cls[1])
+                blocked = spec.strict_range and not fits[1]
         if blocked:
             return None
         settings = self.rules.settings

@@ -1,0 +1,599 @@
+"""A persistent graph: an on-disk Oxigraph store that builds incrementally.
+
+A store is a folder::
+
+    DIR/CURRENT                  the name of the live generation, replaced atomically
+    DIR/gen-000007/oxigraph/     the Oxigraph (RocksDB) database of that generation
+    DIR/gen-000007/manifest.json its documents and the options it was built with
+    DIR/cache/SHA.VERSION.json   each document's Extraction (see ``kg.cache``)
+
+The database holds one named graph per document (``{base}graph/document/{sha16}``: the
+document node, its sentences, its statements and the relations they support) and
+``{base}graph/entities`` for what is merged across documents (see ``kg.rdf.partition``).
+
+Every build parses only documents whose content or extractor changed (the rest come from the
+cache), then re-resolves entities over all documents, so entities stay merged across them, and
+writes a whole new generation beside the live one. Only when it is complete does ``CURRENT``
+move to it (an atomic rename), so a build killed at any point leaves the previous store as it
+was; parsed documents already cached are reused by the next build. Generations that an
+interrupted build left behind are deleted by the next build or removal.
+
+Queries run on Oxigraph directly over the union of all named graphs (``query_store``);
+``load_graph_from_store`` gives the same union as an in-memory rdflib Graph.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
+
+from kg.build import BuildReport, BuildResult, _report, in_order, sample_path, unique_documents
+from kg.cache import ExtractionCache, extractor_version, write_json_atomic
+from kg.errors import KgError, QueryError, ReadError, StoreError, UsageError
+from kg.ingest import read_all
+from kg.model import Document, Extraction
+from kg.nlp.lexicon import load_lexicon
+from kg.nlp.pipeline import DEFAULT_MODEL
+from kg.parallel import extract_stream
+from kg.rdf import partition, to_graph
+from kg.resolve import resolve
+from kg.vocab import DEFAULT_BASE
+
+STORE_FORMAT = 1
+CURRENT = "CURRENT"
+_GENERATION = re.compile(r"gen-(\d{6})")
+_XSD_STRING = str(XSD.string)
+_LANG_STRING = str(RDF.langString)
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as the store's manifest lists it."""
+
+    sha256: str
+    source: str
+    title: str
+    format: str
+
+
+@dataclass
+class StoreState:
+    """The live generation of a store and what its manifest says."""
+
+    root: Path
+    generation: str
+    documents: list[StoredDocument]
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def database(self) -> Path:
+        return self.root / self.generation / "oxigraph"
+
+    @property
+    def base(self) -> str:
+        return str(self.options.get("base", DEFAULT_BASE))
+
+
+@dataclass
+class RemoveResult:
+    """What ``remove_documents`` dropped, and the store rebuilt without them."""
+
+    removed: list[StoredDocument]
+    result: BuildResult
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def read_state(root: Path) -> StoreState:
+    """The live state of the store at ``root``; UsageError when it is no kg store.
+
+    >>> read_state(Path("/nonexistent/store"))
+    Traceback (most recent call last):
+    ...
+    kg.errors.UsageError: /nonexistent/store: no such store (create one with kg build DOCS --store /nonexistent/store)
+    """  # noqa: E501
+    root = Path(root)
+    if not root.exists():
+        raise UsageError(f"{root}: no such store (create one with kg build DOCS --store {root})")
+    if not root.is_dir():
+        raise UsageError(f"{root}: a store is a folder, and this is a file")
+    pointer = root / CURRENT
+    if not pointer.is_file():
+        raise UsageError(
+            f"{root}: not a kg store (no {CURRENT} file); create one with kg build DOCS --store DIR"
+        )
+    generation = pointer.read_text(encoding="utf-8").strip()
+    manifest_path = root / generation / "manifest.json"
+    if not _GENERATION.fullmatch(generation) or not manifest_path.is_file():
+        raise StoreError(f"{root}: damaged store: {CURRENT} names a missing generation")
+    import json
+
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise StoreError(f"{manifest_path}: damaged store manifest ({err})") from None
+    if manifest.get("kg_store") != STORE_FORMAT:
+        raise StoreError(f"{root}: store format {manifest.get('kg_store')!r} is not supported")
+    documents = [StoredDocument(**d) for d in manifest["documents"]]
+    return StoreState(root, generation, documents, dict(manifest.get("options", {})))
+
+
+def is_store(root: Path) -> bool:
+    """True when ``root`` is a kg store folder."""
+    return (Path(root) / CURRENT).is_file()
+
+
+def open_store(root: Path) -> ox.Store:
+    """The live Oxigraph database of a store, opened read-only."""
+    state = read_state(root)
+    try:
+        return ox.Store.read_only(str(state.database))
+    except OSError as err:
+        raise StoreError(f"{root}: cannot open the store database: {err}") from None
+
+
+def store_base(root: Path) -> str:
+    """The base IRI the store was built with."""
+    return read_state(root).base
+
+
+# --- terms ---------------------------------------------------------------------------------------
+
+
+def to_rdflib(term: Any) -> Node:
+    """A pyoxigraph term as the rdflib term kg's own graphs use (plain strings stay plain).
+
+    >>> to_rdflib(ox.Literal("Seoul")), to_rdflib(ox.NamedNode("urn:x"))
+    (rdflib.term.Literal('Seoul'), rdflib.term.URIRef('urn:x'))
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise StoreError(f"unsupported term in the store: {term!r}")
+
+
+def from_rdflib(term: Node) -> Any:
+    """An rdflib term as a pyoxigraph term.
+
+    >>> from_rdflib(Literal("1953", datatype=XSD.gYear)).datatype.value
+    'http://www.w3.org/2001/XMLSchema#gYear'
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != _LANG_STRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise StoreError(f"cannot store the term {term!r}")
+
+
+def _quads(parts: dict[URIRef, Graph]) -> Iterator[ox.Quad]:
+    cache: dict[Node, Any] = {}
+
+    def conv(term: Node) -> Any:
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = from_rdflib(term)
+        return found
+
+    for name in sorted(parts):
+        graph_name = ox.NamedNode(str(name))
+        for s, p, o in parts[name]:
+            yield ox.Quad(conv(s), conv(p), conv(o), graph_name)
+
+
+def load_graph_from_store(root: Path) -> Graph:
+    """The union of all the store's named graphs as an in-memory rdflib Graph."""
+    from kg.store import bind_prefixes
+
+    state = read_state(root)
+    store = open_store(root)
+    graph = Graph(bind_namespaces="core")
+    graph.bind("kgr", state.base, override=True, replace=True)
+    cache: dict[Any, Node] = {}
+
+    def conv(term: Any) -> Node:
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = to_rdflib(term)
+        return found
+
+    triples = ((conv(q.subject), conv(q.predicate), conv(q.object), graph) for q in store)
+    graph.addN(triples)  # type: ignore[arg-type]
+    del store
+    return bind_prefixes(graph)
+
+
+# --- querying ------------------------------------------------------------------------------------
+
+
+def query_store(root: Path, sparql: str) -> Any:
+    """Run a read-only SPARQL query on the store (the union of its graphs) with Oxigraph.
+
+    The query is checked exactly as ``kg.query.run_query`` checks it (updates, ``FROM`` and
+    ``SERVICE`` are refused, syntax errors show line and column), and the result is a
+    ``kg.query.QueryResult`` for kg's formatters.
+    """
+    from kg.query import (
+        PREFIXES,
+        QueryResult,
+        _describe,
+        _has_order_by,
+        _prepare,
+        _result_graph,
+        _select_rows,
+        _sorted,
+    )
+
+    state = read_state(root)
+    namespaces = {prefix: str(ns) for prefix, ns in PREFIXES.items()} | {"kgr": state.base}
+    prepared = _prepare(sparql, namespaces)
+    store = open_store(root)
+    try:
+        outcome = store.query(sparql, prefixes=namespaces, use_default_graph_as_union=True)
+        if isinstance(outcome, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(outcome))
+        if isinstance(outcome, ox.QuerySolutions):
+            names = tuple(v.value for v in outcome.variables)
+            rows = [
+                tuple(None if term is None else to_rdflib(term) for term in solution)
+                for solution in outcome
+            ]
+            ordered = _has_order_by(prepared.algebra)
+            return QueryResult(
+                "select", names, _select_rows(rows, ordered), namespaces=_sorted(namespaces)
+            )
+        result = Graph()
+        for triple in outcome:
+            result.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
+                        to_rdflib(triple.object)))
+        return QueryResult(
+            "graph", graph=_result_graph(result, namespaces), namespaces=_sorted(namespaces)
+        )
+    except KgError:
+        raise
+    except Exception as err:  # evaluation errors of any kind: no traceback for the user
+        raise QueryError(f"the query failed: {_describe(err)}") from None
+    finally:
+        del store
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """Hold the store's write lock (one build or removal at a time)."""
+    handle = open(root / ".lock", "a+b")  # noqa: SIM115
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"{root}: another kg build or remove is writing this store") from None
+        yield
+    finally:
+        handle.close()
+
+
+def _prepare_root(root: Path) -> None:
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root}: a store is a folder, and this is a file")
+    if root.is_dir() and not is_store(root) and any(root.iterdir()):
+        raise UsageError(
+            f"{root}: the folder is not empty and is not a kg store; choose a new or empty folder"
+        )
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"{root}: cannot create the store folder: {err.strerror}") from None
+
+
+def _clean_leftovers(root: Path, live: str | None) -> None:
+    """Delete generations that are not live (an interrupted build's or a replaced one)."""
+    for entry in root.iterdir():
+        if _GENERATION.fullmatch(entry.name) and entry.name != live:
+            shutil.rmtree(entry, ignore_errors=True)
+    for entry in root.glob(f".{CURRENT}.*"):
+        entry.unlink(missing_ok=True)
+
+
+def _next_generation(live: str | None) -> str:
+    number = int(live[4:]) + 1 if live else 1
+    return f"gen-{number:06d}"
+
+
+def _write_generation(
+    root: Path,
+    live: str | None,
+    graph: Graph,
+    documents: Sequence[Document],
+    options: dict[str, Any],
+) -> str:
+    """Write the whole graph as a new generation and make it live; returns its name."""
+    base = str(options["base"])
+    name = _next_generation(live)
+    folder = root / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    database = ox.Store(str(folder / "oxigraph"))
+    try:
+        database.bulk_extend(_quads(partition(graph, base=base)))
+        database.flush()
+    except OSError as err:
+        raise StoreError(f"{root}: could not write the store: {err}") from None
+    finally:
+        del database
+    manifest = {
+        "kg_store": STORE_FORMAT,
+        "options": options,
+        "documents": [
+            {"sha256": d.sha256, "source": d.source, "title": d.title, "format": d.format}
+            for d in documents
+        ],
+        "triples": len(graph),
+    }
+    write_json_atomic(folder / "manifest.json", manifest)
+    _fsync_tree(folder)
+    pointer = root / f".{CURRENT}.{name}"
+    pointer.write_text(name + "\n", encoding="utf-8")
+    os.replace(pointer, root / CURRENT)  # the commit point
+    _fsync_dir(root)
+    if live is not None:
+        shutil.rmtree(root / live, ignore_errors=True)
+    return name
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    for path in [folder, *sorted(p for p in folder.rglob("*") if p.is_dir())]:
+        _fsync_dir(path)
+
+
+def _extract_missing(
+    docs: Sequence[Document],
+    cache: ExtractionCache,
+    *,
+    jobs: int,
+    model: str,
+    entity_rules: Path | None,
+    relation_rules: Path | None,
+    progress: bool,
+) -> tuple[list[Extraction], int]:
+    """Extractions of ``docs`` from the cache, parsing (and caching) only the missing ones."""
+    found: dict[str, Extraction] = {}
+    missing: list[Document] = []
+    for doc in docs:
+        cached = cache.get(doc.sha256)
+        if cached is None:
+            missing.append(doc)
+        else:
+            found[doc.sha256] = cached if cached.document == doc else replace(cached, document=doc)
+    bar = None
+    if progress and missing:
+        from kg.build import _progress
+
+        bar = _progress(len(missing))
+    for ex in extract_stream(
+        missing,
+        jobs=jobs,
+        model=model,
+        entity_rules=entity_rules,
+        relation_rules=relation_rules,
+        on_document=(lambda _d: bar.update(1)) if bar is not None else None,
+    ):
+        cache.put(ex)  # as soon as it exists: an interrupted build keeps its work
+        found[ex.document.sha256] = ex
+    if bar is not None:
+        bar.close()
+    return in_order(docs, found.values()), len(missing)
+
+
+def _stored_document(state: StoreState, stored: StoredDocument, cache: ExtractionCache) -> Document:
+    """A document of the store that is not in this build's input, from the cached text."""
+    doc = cache.any_document(stored.sha256)
+    if doc is None:
+        raise StoreError(
+            f"{state.root}: the cached text of {stored.source} ({stored.sha256[:16]}) is missing; "
+            f"give the document again or remove it with kg remove {stored.source}"
+        )
+    return replace(doc, source=stored.source, title=stored.title, format=stored.format)
+
+
+def _commit(
+    root: Path,
+    live: str | None,
+    docs: list[Document],
+    errors: Sequence[ReadError],
+    options: dict[str, Any],
+    *,
+    jobs: int,
+    progress: bool,
+    started: float,
+) -> tuple[BuildResult, int]:
+    """Extract what is missing, resolve all, write a new generation; (result, parsed count)."""
+    entity_rules = Path(options["entity_rules"]) if options.get("entity_rules") else None
+    relation_rules = Path(options["relation_rules"]) if options.get("relation_rules") else None
+    version = extractor_version(
+        options["model"], entity_rules=entity_rules, relation_rules=relation_rules
+    )
+    options = {**options, "extractor": version}
+    cache = ExtractionCache(root / "cache", version)
+    extractions, parsed = _extract_missing(
+        docs,
+        cache,
+        jobs=jobs,
+        model=options["model"],
+        entity_rules=entity_rules,
+        relation_rules=relation_rules,
+        progress=progress,
+    )
+    resolution = resolve(extractions, lexicon=load_lexicon(entity_rules))
+    graph = to_graph(
+        resolution, docs, base=options["base"], min_confidence=options["min_confidence"]
+    )
+    _write_generation(root, live, graph, docs, options)
+    cache.prune({d.sha256 for d in docs})
+    seconds = time.perf_counter() - started
+    report = _report(graph, docs, list(errors), resolution, seconds, options["min_confidence"])
+    return BuildResult(graph, docs, extractions, resolution, report), parsed
+
+
+def build_store(
+    paths: Sequence[Path] | None,
+    store: Path,
+    *,
+    model: str = DEFAULT_MODEL,
+    base: str = DEFAULT_BASE,
+    min_confidence: float = 0.0,
+    entity_rules: Path | None = None,
+    relation_rules: Path | None = None,
+    jobs: int = 1,
+    prune: bool = False,
+    progress: bool = False,
+) -> BuildResult:
+    """Build documents into the store at ``store``, parsing only new and changed ones.
+
+    A document whose source is in the store with other content replaces it (``changed``).
+    Documents in the store but not in ``paths`` stay, unless ``prune`` removes them.
+    """
+    started = time.perf_counter()
+    root = Path(store)
+    chosen = list(paths) if paths else [sample_path()]
+    documents, errors = read_all(chosen)
+    inputs = unique_documents(documents)
+    _prepare_root(root)
+    with _locked(root):
+        state = read_state(root) if is_store(root) else None
+        live = state.generation if state else None
+        _clean_leftovers(root, live)
+        old = {d.sha256: d for d in state.documents} if state else {}
+        old_by_source = {d.source: d.sha256 for d in old.values()}
+        input_shas = {d.sha256 for d in inputs}
+        counts = {"new": 0, "changed": 0, "unchanged": 0}
+        replaced: set[str] = set()
+        for doc in inputs:
+            if doc.sha256 in old:
+                counts["unchanged"] += 1
+            elif doc.source in old_by_source:
+                counts["changed"] += 1
+                replaced.add(old_by_source[doc.source])
+            else:
+                counts["new"] += 1
+        absent = [sha for sha in old if sha not in input_shas and sha not in replaced]
+        options = {
+            "model": model,
+            "base": base,
+            "min_confidence": min_confidence,
+            "entity_rules": str(Path(entity_rules).resolve()) if entity_rules else None,
+            "relation_rules": str(Path(relation_rules).resolve()) if relation_rules else None,
+        }
+        kept: list[Document] = []
+        if not prune and state is not None:
+            old_cache = ExtractionCache(root / "cache", "")
+            kept = [_stored_document(state, old[sha], old_cache) for sha in absent]
+        docs = unique_documents([*inputs, *kept])
+        result, parsed = _commit(
+            root, live, docs, errors, options, jobs=jobs, progress=progress, started=started
+        )
+    report = result.report
+    report.documents_read = len(inputs)
+    report.new, report.changed, report.unchanged = (
+        counts["new"], counts["changed"], counts["unchanged"]
+    )
+    report.removed = len(absent) if prune else 0
+    report.kept = len(kept)
+    report.extracted = parsed
+    report.store = str(root)
+    return result
+
+
+def _select(state: StoreState, selectors: Sequence[str]) -> list[StoredDocument]:
+    """The stored documents named by source or by a sha256 prefix (at least 6 hex digits)."""
+    import difflib
+
+    chosen: dict[str, StoredDocument] = {}
+    for selector in selectors:
+        by_source = [d for d in state.documents if d.source == selector]
+        by_hash = (
+            [d for d in state.documents if d.sha256.startswith(selector.lower())]
+            if re.fullmatch(r"[0-9a-fA-F]{6,64}", selector)
+            else []
+        )
+        matches = by_source or by_hash
+        if len(matches) > 1:
+            raise UsageError(f"{selector!r} matches {len(matches)} documents; give more of the hash")
+        if not matches:
+            close = difflib.get_close_matches(selector, [d.source for d in state.documents], n=3)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise UsageError(f"{state.root}: no document {selector!r} in the store{hint}")
+        chosen[matches[0].sha256] = matches[0]
+    return sorted(chosen.values(), key=lambda d: (d.source, d.sha256))
+
+
+def remove_documents(
+    store: Path, selectors: Sequence[str], *, jobs: int = 1, progress: bool = False
+) -> RemoveResult:
+    """Drop documents (by source, or sha256 prefix) from the store and re-resolve the rest."""
+    started = time.perf_counter()
+    root = Path(store)
+    if not selectors:
+        raise UsageError("name at least one document to remove (its source or sha256 prefix)")
+    state = read_state(root)
+    with _locked(root):
+        state = read_state(root)
+        _clean_leftovers(root, state.generation)
+        removed = _select(state, selectors)
+        gone = {d.sha256 for d in removed}
+        any_cache = ExtractionCache(root / "cache", "")
+        docs = unique_documents(
+            _stored_document(state, d, any_cache) for d in state.documents if d.sha256 not in gone
+        )
+        options = {k: v for k, v in state.options.items() if k != "extractor"}
+        result, parsed = _commit(
+            root, state.generation, docs, (), options, jobs=jobs, progress=progress,
+            started=started,
+        )
+    report: BuildReport = result.report
+    report.documents_read = 0
+    report.unchanged = len(docs)
+    report.removed = len(removed)
+    report.extracted = parsed
+    report.store = str(root)
+    return RemoveResult(removed, result)
