@@ -75,7 +75,7 @@ class ValidationResult:
         """Return the one-line form used in :attr:`ValidationReport.text`."""
         where = f"{self.focus} {self.path}".rstrip()
         level = "" if self.severity == "Violation" else f"[{self.severity}] "
-        value = f" (value: {self.value})" if self.value else ""
+        value = f" (value: {self.value})" if self.value and self.value != self.focus else ""
         return f"{level}{where}: {self.message}{value}"
 
 
@@ -237,7 +237,7 @@ def _prefixed(iri: URIRef, names: NamespaceManager) -> str:
                 best = (len(ns), prefix, ns)
     if best is None:
         return f"<{iri}>"
-    return f"{best[1]}:{iri[len(best[2]):]}"
+    return f"{best[1]}:{iri[len(best[2]) :]}"
 
 
 def _local_name(iri: Node) -> str:
@@ -249,11 +249,14 @@ def _local_name(iri: Node) -> str:
     return str(iri).rsplit("#", 1)[-1]
 
 
-
 # -- SPARQL constraints, run once per graph ----------------------------------------------------
 
 _PLAIN_TARGETS = frozenset({SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf})
-_STARTS_WITH_THIS = re.compile(r"(?is)^\s*SELECT\s[^{]*?(\$this|\*)[^{]*\bWHERE\s*\{\s*(\{\s*)?\$this\s")
+#: ``SELECT`` projecting ``$this`` (or ``*``), whose WHERE group (or its first sub-group) opens
+#: with a triple pattern on ``$this``; only such queries are run once for the whole graph.
+_STARTS_WITH_THIS = re.compile(
+    r"(?is)^\s*SELECT\s[^{]*?(\$this|\*)[^{]*\bWHERE\s*\{\s*(\{\s*)?\$this\s"
+)
 _SELECT = re.compile(r"(?i)\bSELECT\b")
 _THIS = re.compile(r"\$this\b")
 _MESSAGE_VAR = re.compile(r"\{[?$](\w+)\}")
@@ -314,7 +317,8 @@ def _split_sparql(shapes: Graph) -> tuple[Graph, list[_SparqlCheck]]:
                 shapes=shapes,
                 shape=shape,
                 query=query,
-                message=_first_message(shapes, constraint) or _first_message(shapes, shape)
+                message=_first_message(shapes, constraint)
+                or _first_message(shapes, shape)
                 or "SPARQL constraint not satisfied",
                 severity="Violation" if severity is None else _local_name(severity),
             )
@@ -330,11 +334,8 @@ def _bulk_query(shapes: Graph, shape: Node, constraint: Node) -> str | None:
     text = str(select)
     referenced = any(True for _ in shapes.subjects(None, shape))
     keys = set(shapes.predicates(shape, None))
-    plain = any(k in _PLAIN_TARGETS for k in keys) and not keys & {
-        SH.path,
-        SH.target,
-        SH.deactivated,
-    }
+    plain = any(k in _PLAIN_TARGETS for k in keys)
+    plain = plain and not keys & {SH.path, SH.target, SH.deactivated}
     implicit = {RDFS.Class, OWL.Class} & set(shapes.objects(shape, RDF.type))
     if referenced or not plain or implicit or len(_SELECT.findall(text)) != 1:
         return None
