@@ -19,7 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
@@ -76,6 +76,8 @@ def extract_stream(
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
+    if isinstance(documents, Sequence) and len(documents) <= CHUNK_DOCUMENTS:
+        jobs = 1  # one chunk: a worker pool would only add the cost of starting it
     chunks = _chunks(documents, CHUNK_DOCUMENTS)
     if jobs == 1:
         extractor = Extractor(model, entity_rules=entity_rules, relation_rules=relation_rules)
