@@ -22,17 +22,10 @@ from collections.abc import Callable, Iterator, Sequence
 from spacy.tokens import Span, Token
 
 from kg.model import DateFact, Mention
+from kg.vocab import ENTITY_CLASSES, is_subclass
 
-FOUNDED = frozenset(
-    {
-        "Organization",
-        "Company",
-        "GovernmentAgency",
-        "InternationalOrganization",
-        "MediaOrganization",
-        "ResearchOrganization",
-    }
-)
+#: Organisations are dated by their founding only.
+FOUNDED = frozenset(c for c in ENTITY_CLASSES if is_subclass(c, "Organization"))
 DATABLE = frozenset({"Treaty", "TradeAgreement", "Policy", "Event", "War"}) | FOUNDED
 FOUNDING_VERBS = frozenset(
     {"found", "establish", "create", "form", "incorporate", "set", "launch", "start"}
