@@ -100,11 +100,32 @@ class KnowledgeGraph:
 
         return render_html(self.graph, title=title)
 
-    def show(self, title: str = "Knowledge graph") -> Any:
-        """Display the view inline in Jupyter (an iframe with the page as srcdoc)."""
+    def show(self, title: str = "Knowledge graph", *, height: int = 640, **options: Any) -> Any:
+        """Display the view inline in Jupyter; returns an ``IPython.display.HTML`` object.
+
+        The whole page goes into a sandboxed iframe's ``srcdoc`` (scripts run, but cannot
+        reach the notebook), so nothing is fetched and no file is written. ``options`` are
+        ``kg.viz.html.ViewOptions`` fields: ``color_by``, ``size_by``, ``max_nodes``,
+        ``physics``, ``labels``.
+        """
         import html as html_lib
+        import warnings
 
-        from IPython.display import HTML
+        try:
+            from IPython.display import HTML
+        except ImportError as err:
+            from kg.errors import UsageError
 
-        page = html_lib.escape(self.html(title), quote=True)
-        return HTML(f'<iframe srcdoc="{page}" style="width:100%;height:640px;border:0"></iframe>')
+            raise UsageError(
+                "show() needs IPython (run it in Jupyter); html() returns the page as a string"
+            ) from err
+        from kg.viz.html import ViewOptions, render_html
+
+        page = html_lib.escape(render_html(self.graph, options=ViewOptions(title=title, **options)))
+        with warnings.catch_warnings():  # IPython suggests IFrame, which needs a URL or file
+            warnings.simplefilter("ignore", UserWarning)
+            return HTML(
+                f'<iframe srcdoc="{page}" title="{html_lib.escape(title)}"'
+                ' sandbox="allow-scripts allow-downloads"'
+                f' style="width:100%;height:{int(height)}px;border:1px solid #d9dee3"></iframe>'
+            )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import networkx as nx
@@ -15,7 +13,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from test_analysis import TURTLE  # the hand-built graph in the kg.rdf shape
 
 from kg.analysis import to_networkx
-from kg.viz.html import render_html, render_networkx, script_json
+from kg.errors import UsageError
+from kg.viz.html import ViewOptions, render_html, render_networkx, script_json, top_nodes
 from kg.viz.layout import positions
 from kg.vocab import KGO
 
@@ -127,54 +126,51 @@ def test_title_and_stats(page: str) -> None:
 def test_every_entity_label_present(graph: Graph, page: str) -> None:
     labels = {str(label) for label in graph.objects(None, RDFS.label)}
     assert len(labels) == 5
-    for label in labels:
-        assert label in page
-    assert {node["label"] for node in _block(page, "kg-nodes")} == labels  # type: ignore[attr-defined]
+    assert {node["name"] for node in _block(page, "kg-nodes")} == labels  # type: ignore[attr-defined]
 
 
-def test_nodes_carry_position_class_size_and_tooltip(page: str) -> None:
+def test_nodes_carry_position_class_degree_and_documents(page: str) -> None:
     nodes = {node["id"]: node for node in _block(page, "kg-nodes")}  # type: ignore[attr-defined]
+    meta = _block(page, "kg-meta")
     us, seoul = nodes[BASE + "entity/united-states"], nodes[BASE + "entity/seoul"]
     assert isinstance(us["x"], float) and isinstance(us["y"], float)
     assert us["cls"] == "Country" and us["shape"] == "diamond"
-    assert us["size"] > seoul["size"]  # 12 mentions against 1
-    tip = [row[2] for row in us["tip"]]
-    assert "United States" in tip and "Country" in tip and "America; US; the U.S." in tip
+    assert (us["degree"], us["mentions"]) == (3, 12)
+    assert (seoul["degree"], seoul["mentions"]) == (1, 1)
+    assert us["aliases"] == ["America", "US", "the U.S."]
+    assert sorted(meta["documents"][i][0] for i in us["docs"]) == ["Alliance", "Trade"]  # type: ignore[index]
+    assert isinstance(us["group"], int)  # a community, for "colour by community"
+    assert nodes[BASE + "entity/korus-fta"]["start"] == "2012"
     assert all("title" not in node for node in nodes.values())  # built as DOM in the page
 
 
-def test_edges_width_tooltip_and_hidden_cooccurrence(page: str) -> None:
+def test_edges_evidence_and_cooccurrence(page: str) -> None:
     edges = _block(page, "kg-edges")
-    assert isinstance(edges, list)
-    typed = [edge for edge in edges if not edge.get("cooccurrence")]
-    cooccurring = [edge for edge in edges if edge.get("cooccurrence")]
-    assert sorted(edge["predicate"] for edge in typed) == [
-        "alliedWith",
-        "capitalOf",
-        "investsIn",
-        "partyTo",
-    ]
-    assert all(edge.get("hidden") is not True for edge in typed)
+    meta = _block(page, "kg-meta")
+    assert isinstance(edges, list) and isinstance(meta, dict)
+    typed = [edge for edge in edges if edge["p"] != "mentionedWith"]
+    cooccurring = [edge for edge in edges if edge["p"] == "mentionedWith"]
+    predicates = sorted(edge["p"] for edge in typed)
+    assert predicates == ["alliedWith", "capitalOf", "investsIn", "partyTo"]
     assert len(cooccurring) == 2  # both directions of one pair are drawn once
-    assert all(
-        edge["hidden"] is True and edge["predicate"] == "mentionedWith" for edge in cooccurring
-    )
-    invests = next(edge for edge in typed if edge["predicate"] == "investsIn")
-    capital = next(edge for edge in typed if edge["predicate"] == "capitalOf")
-    assert invests["width"] > capital["width"]  # two pieces of evidence against one
-    assert invests["arrows"] == "to"
-    texts = [row[2] for row in invests["tip"]]
-    assert "“Samsung will invest $17 billion in the United States.”" in texts
-    assert any("verb-invest-in" in text and "Alliance" in text for text in texts)
-    allied = next(edge for edge in typed if edge["predicate"] == "alliedWith")
-    assert allied["arrows"] == ""  # symmetric: no direction
-    assert 'id="kg-show-cooccurrence"' in page
+    assert all("ev" not in edge for edge in cooccurring)
+    invests = next(edge for edge in typed if edge["p"] == "investsIn")
+    assert invests["d"] == 1 and len(invests["ev"]) == 2
+    sentence, confidence, rule = invests["ev"][0]
+    text, document = meta["sentences"][sentence]
+    assert text == "Samsung will invest $17 billion in the United States."
+    assert meta["documents"][document][0] == "Alliance"
+    assert (confidence, rule) == (0.85, "verb-invest-in")
+    allied = next(edge for edge in typed if edge["p"] == "alliedWith")
+    assert "d" not in allied  # symmetric: no direction
+    assert 'data-predicate="mentionedWith">' in page  # its filter box, not ticked
+    assert 'data-predicate="investsIn" checked>' in page
 
 
 def test_legend_lists_present_classes(page: str) -> None:
-    legend = page[page.index('id="kg-legend"') : page.index("</ul>")]
+    legend = page[page.index('id="kg-legend"') : page.index("</ul>", page.index('id="kg-legend"'))]
     for cls in ("Company", "Country", "City", "TradeAgreement"):
-        assert f" {cls} (" in legend
+        assert f'data-cls="{cls}"' in legend and f" {cls} (" in legend
     assert "Person" not in legend
     assert "Country (2)" in legend
 
@@ -183,6 +179,7 @@ def test_physics_off_and_straight_edges(page: str) -> None:
     options = _block(page, "kg-options")
     assert options["physics"]["enabled"] is False  # type: ignore[index]
     assert options["edges"]["smooth"] is False  # type: ignore[index]
+    assert 'id="kg-physics"' in page  # a small graph gets the toggle
 
 
 def test_same_graph_same_bytes(graph: Graph, page: str) -> None:
@@ -210,10 +207,10 @@ def test_hostile_strings_never_appear_raw(hostile_page: str) -> None:
 
 def test_hostile_page_has_the_structure_of_a_benign_one(page: str, hostile_page: str) -> None:
     for html in (page, hostile_page):
-        # vis-network, three JSON blocks, the page's script (vis-network's code holds the
+        # vis-network, four JSON blocks, the page's script (vis-network's code holds the
         # text "<script>" in a string, but no "</script" or "<!--" that could end it early)
-        assert html.count("</script") == 5
-        assert html.count('<script type="application/json"') == 3
+        assert html.count("</script") == 6
+        assert html.count('<script type="application/json"') == 4
         assert html.count("<!--") == 0
         assert html.count("<body>") == 1
     assert page.count("<script") == hostile_page.count("<script")
@@ -224,13 +221,23 @@ def test_hostile_page_has_the_structure_of_a_benign_one(page: str, hostile_page:
 def test_hostile_strings_survive_as_data(hostile_page: str) -> None:
     nodes = _block(hostile_page, "kg-nodes")
     edges = _block(hostile_page, "kg-edges")
-    assert isinstance(nodes, list) and isinstance(edges, list)
-    assert sorted(node["tip"][0][2] for node in nodes) == sorted(HOSTILE)
-    assert {"alias " + text for text in HOSTILE} <= {row[2] for n in nodes for row in n["tip"]}
-    quotes = {row[2] for edge in edges for row in edge["tip"] if row[0] == "quote"}
-    assert quotes == {f"“Sentence says {text}”" for text in HOSTILE[:-1]}
-    sources = [row[2] for edge in edges for row in edge["tip"] if row[0] == "source"]
-    assert all(source.endswith(" · </script><b>doc title</b>") for source in sources)
+    meta = _block(hostile_page, "kg-meta")
+    assert isinstance(nodes, list) and isinstance(edges, list) and isinstance(meta, dict)
+    assert sorted(node["name"] for node in nodes) == sorted(HOSTILE)
+    assert {"alias " + text for text in HOSTILE} == {a for n in nodes for a in n["aliases"]}
+    assert {text for text, _ in meta["sentences"]} == {f"Sentence says {t}" for t in HOSTILE[:-1]}
+    assert meta["documents"] == [["</script><b>doc title</b>", "docs/<evil>.txt"]]
+    rules = {item[2] for edge in edges for item in edge.get("ev", [])}
+    assert rules == {"rule <b>" + text for text in HOSTILE[:-1]}
+
+
+def test_page_script_sets_text_only() -> None:
+    from kg.viz.template import PAGE
+
+    script = PAGE[PAGE.rindex("<script>") :]
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in script
+    assert "textContent" in script and "createTextNode" in script
 
 
 def test_script_json_escapes_markup_and_separators() -> None:
@@ -255,6 +262,59 @@ def test_singular_stats() -> None:
     assert "2 entities · 1 relation · 1 document" in render_networkx(nxg)
 
 
+def test_show_returns_an_iframe_for_jupyter(graph: Graph) -> None:
+    display = pytest.importorskip("IPython.display")
+    from kg.api import KnowledgeGraph
+
+    shown = KnowledgeGraph(graph).show("US <Korea>", height=500, color_by="community")
+    assert isinstance(shown, display.HTML)
+    assert shown.data.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    assert 'sandbox="allow-scripts allow-downloads"' in shown.data
+    assert "height:500px" in shown.data and 'title="US &lt;Korea&gt;"' in shown.data
+    assert shown.data.count("<") == 2  # the iframe's tags; the page is all escaped
+
+
+def test_view_options_validated() -> None:
+    with pytest.raises(UsageError, match="color_by"):
+        ViewOptions(color_by="rainbow")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="size_by"):
+        ViewOptions(size_by="weight")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="max_nodes"):
+        ViewOptions(max_nodes=0)
+
+
+def test_max_nodes_keeps_the_best_connected(graph: Graph) -> None:
+    page = render_html(graph, options=ViewOptions(max_nodes=2))
+    names = sorted(node["name"] for node in _block(page, "kg-nodes"))  # type: ignore[attr-defined]
+    assert names == ["South Korea", "United States"]  # 3 and 2 relations
+    assert "2 of 5 entities (the best connected)" in page
+    edges = _block(page, "kg-edges")
+    assert [edge["p"] for edge in edges] == ["alliedWith"]  # type: ignore[index]
+    assert top_nodes(to_networkx(graph), 1) == [BASE + "entity/united-states"]
+
+
+def test_options_reach_the_page(graph: Graph) -> None:
+    chosen = ViewOptions(color_by="community", size_by="mentions", physics=True, labels="zoomed")
+    page = render_html(graph, options=chosen)
+    meta, options = _block(page, "kg-meta"), _block(page, "kg-options")
+    assert (meta["colorBy"], meta["sizeBy"], meta["physics"]) == ("community", "mentions", True)  # type: ignore[index]
+    assert options["physics"]["enabled"] is True  # type: ignore[index]
+    assert options["nodes"]["scaling"]["label"]["drawThreshold"] == 12  # type: ignore[index]
+
+
+def test_large_graph_defaults() -> None:
+    nxg = nx.MultiDiGraph(documents={})
+    for number in range(1200):
+        nxg.add_node(f"n{number:04d}", label=f"N{number}", cls="Company", mention_count=1)
+    for number in range(1, 1200):
+        nxg.add_edge(f"n{number:04d}", f"n{number // 2:04d}", key="ownedBy", predicate="ownedBy")
+    page = render_networkx(nxg)
+    options, meta = _block(page, "kg-options"), _block(page, "kg-meta")
+    assert options["nodes"]["scaling"]["label"]["drawThreshold"] == 12  # type: ignore[index]
+    assert meta["edgeLabels"] is False and meta["physicsToggle"] is True  # type: ignore[index]
+    assert len(_block(page, "kg-nodes")) == 1200  # type: ignore[arg-type]
+
+
 def test_positions_deterministic_and_cover_every_node(graph: Graph) -> None:
     nxg = to_networkx(graph)
     first = positions(nxg)
@@ -273,77 +333,3 @@ def test_positions_huge_graph_is_quick_and_complete() -> None:
     huge = nx.relabel_nodes(nx.path_graph(3100), lambda n: f"n{n:04d}")
     found = positions(huge)
     assert len(found) == 3100 and len(set(found.values())) == 3100
-
-
-# A stand-in DOM and vis for node.js: it runs the page's own script on the page's own data
-# and reports what reached the DOM, to check that text is only ever set as text.
-_HARNESS = """
-const blocks = %s;
-function El(tag) { this.tag = tag; this.children = []; this.textContent = ""; }
-El.prototype.appendChild = function (child) { this.children.push(child); return child; };
-const toggle = {checked: false, listeners: [],
-                addEventListener: function (name, f) { this.listeners.push(f); }};
-const updates = [];
-var document = {
-  getElementById: function (id) {
-    if (id in blocks) return {textContent: blocks[id]};
-    if (id === "kg-show-cooccurrence") return toggle;
-    return {id: id};
-  },
-  createElement: function (tag) { return new El(tag); },
-  createTextNode: function (text) { const el = new El("#text"); el.textContent = text; return el; }
-};
-var window = {};
-var vis = {
-  DataSet: function (items) {
-    this.items = items; this.update = function (u) { updates.push(u); };
-  },
-  Network: function (container, data, options) { this.data = data; this.options = options; }
-};
-%s
-function text(el) { return el.textContent + el.children.map(text).join(""); }
-function tags(el) { return [el.tag].concat(...el.children.map(tags)); }
-toggle.checked = true; toggle.listeners.forEach(function (f) { f(); });
-const net = window.kgNetwork;
-console.log(JSON.stringify({
-  nodes: net.data.nodes.items.map(function (n) { return [n.label, text(n.title), tags(n.title)]; }),
-  edges: net.data.edges.items.map(function (e) { return [e.id, !!e.hidden, text(e.title)]; }),
-  physics: net.options.physics.enabled,
-  updates: updates
-}));
-"""
-
-
-def test_page_script_builds_text_only_tooltips(hostile_page: str, tmp_path: Path) -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node.js is not installed")
-    blocks = {
-        block_id: re.search(
-            rf'<script type="application/json" id="{block_id}">(.*?)</script>',
-            hostile_page,
-            re.DOTALL,
-        ).group(1)  # type: ignore[union-attr]
-        for block_id in ("kg-nodes", "kg-edges", "kg-options")
-    }
-    script = hostile_page[hostile_page.rindex("<script>") + len("<script>") :]
-    script = script[: script.index("</script>")]
-    assert "innerHTML" not in script and "insertAdjacentHTML" not in script
-    harness = tmp_path / "harness.js"
-    harness.write_text(_HARNESS % (json.dumps(blocks), script), encoding="utf-8")
-    run = subprocess.run([node, str(harness)], capture_output=True, text=True, check=True)
-    out = json.loads(run.stdout)
-    assert out["physics"] is False
-    heads = []
-    for label, tip_text, tags in out["nodes"]:
-        head = next(text for text in HOSTILE if tip_text.startswith(text))
-        heads.append(head)
-        assert label == (head if len(head) <= 40 else head[:39] + "…")
-        assert set(tags) <= {"div", "span", "#text"}
-    assert sorted(heads) == sorted(HOSTILE)
-    hidden = {edge_id: flag for edge_id, flag, _ in out["edges"]}
-    assert hidden == {edge_id: edge_id.startswith("c") for edge_id in hidden}
-    assert any("Sentence says </script><script>alert(1)</script>" in t for *_, t in out["edges"])
-    # the initial sync hides co-occurrence links, the checkbox shows them
-    assert out["updates"][0] and all(u["hidden"] is True for u in out["updates"][0])
-    assert all(u["hidden"] is False for u in out["updates"][-1])

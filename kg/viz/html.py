@@ -2,8 +2,12 @@
 
 The page works offline: vis-network is inlined, nothing is fetched, and pyvis never writes
 its ``lib/`` folder because only ``Network.generate_html`` is called (``write_html`` is what
-copies files). Positions are computed in Python (``kg.viz.layout``) and physics is off, so
-the same graph always gives the same bytes.
+copies files). Positions are computed in Python (``kg.viz.layout``) and physics is off by
+default, so the same graph always gives the same bytes and a large graph draws at once.
+
+The data travels as JSON blocks (``kg-nodes``, ``kg-edges``, ``kg-meta``, ``kg-options``);
+the page's script (``kg.viz.template``) turns them into vis-network items and builds every
+tooltip, panel, search result and legend entry with ``textContent``.
 
 >>> from rdflib import Graph
 >>> page = render_html(Graph(), title="Empty <graph>")
@@ -14,10 +18,10 @@ the same graph always gives the same bytes.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import networkx as nx
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
@@ -25,12 +29,24 @@ from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import Graph
 
-from kg.analysis import COOCCURRENCE, EvidenceItem, to_networkx
+from kg.analysis import COOCCURRENCE, EvidenceItem, communities, to_networkx
+from kg.errors import UsageError
 from kg.viz.layout import positions
 from kg.viz.template import PAGE, PAGE_NAME
 from kg.vocab import SUPERCLASS, SYMMETRIC_PROPERTIES
 
-__all__ = ["CLASS_COLORS", "render_html", "render_networkx", "script_json"]
+__all__ = [
+    "CLASS_COLORS",
+    "COMMUNITY_COLORS",
+    "ViewOptions",
+    "render_html",
+    "render_networkx",
+    "script_json",
+    "top_nodes",
+]
+
+ColorBy = Literal["class", "community"]
+SizeBy = Literal["degree", "mentions"]
 
 #: A colour per contract class (the legend shows the classes present in the graph).
 CLASS_COLORS: dict[str, str] = {
@@ -57,6 +73,13 @@ CLASS_COLORS: dict[str, str] = {
     "Sector": "#9e9d24",
 }
 
+#: Colours for communities 0, 1, 2, … (repeated past the end; small communities share grey).
+COMMUNITY_COLORS: list[str] = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+    "#17becf", "#bcbd22", "#393b79", "#ad494a", "#637939", "#843c39", "#7b4173",
+    "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363", "#9c9ede",
+]  # fmt: skip
+
 #: A vis-network shape per top-level class (the child of Entity a class descends from).
 FAMILY_SHAPES: dict[str, str] = {
     "Entity": "dot",
@@ -81,24 +104,37 @@ _GLYPHS = {
     "star": "★",
 }
 
-MAX_EVIDENCE = 5  # quotes shown in an edge tooltip; the rest are counted
-MAX_QUOTE = 400  # characters of one quoted sentence
 MAX_LABEL = 40  # characters of a label drawn on the canvas
+#: From this many nodes on, labels are drawn only once zoomed in and edges carry no label.
+LABELS_WHEN_ZOOMED = 1000
+#: Up to this many nodes the page offers a physics toggle.
+PHYSICS_MAX = 1500
+#: Up to this many nodes a selection dims the rest of the graph; above, it marks neighbours.
+DIM_MAX = 2000
+#: Up to this many nodes communities are always computed (above: only for ``color_by``).
+COMMUNITIES_MAX = 5000
 
 _OPTIONS: dict[str, Any] = {
     "autoResize": True,
-    "physics": {"enabled": False},
+    "physics": {
+        "enabled": False,
+        "solver": "barnesHut",
+        "barnesHut": {"gravitationalConstant": -3000, "springLength": 120},
+        "stabilization": {"enabled": False},
+    },
     "layout": {"improvedLayout": False},
-    "interaction": {"hover": True, "tooltipDelay": 120, "multiselect": True},
+    "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": False},
     "nodes": {
         "borderWidth": 1,
         "font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"},
+        "scaling": {"label": {"drawThreshold": 5}},
     },
     "edges": {
         "smooth": False,
         "arrowStrikethrough": False,
         "color": {"color": "#9aa5b1", "highlight": "#323f4b", "hover": "#323f4b"},
         "font": {"size": 10, "color": "#52606d", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        "scaling": {"label": {"drawThreshold": 5}},
     },
 }
 
@@ -109,6 +145,39 @@ _JS_ESCAPES = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """How the page starts out; the reader can change colour, size and physics in the page.
+
+    ``max_nodes`` keeps the best connected entities only (see ``top_nodes``); ``physics``
+    None means off (positions come from Python); ``labels`` "auto" hides labels until
+    zoomed in from ``LABELS_WHEN_ZOOMED`` nodes on.
+
+    >>> ViewOptions(color_by="community").size_by
+    'degree'
+    >>> ViewOptions(max_nodes=0)
+    Traceback (most recent call last):
+    kg.errors.UsageError: max_nodes must be at least 1, not 0
+    """
+
+    title: str = "Knowledge graph"
+    color_by: ColorBy = "class"
+    size_by: SizeBy = "degree"
+    physics: bool = False
+    max_nodes: int | None = None
+    labels: Literal["auto", "always", "zoomed"] = "auto"
+
+    def __post_init__(self) -> None:
+        if self.color_by not in ("class", "community"):
+            raise UsageError(f"color_by must be 'class' or 'community', not {self.color_by!r}")
+        if self.size_by not in ("degree", "mentions"):
+            raise UsageError(f"size_by must be 'degree' or 'mentions', not {self.size_by!r}")
+        if self.labels not in ("auto", "always", "zoomed"):
+            raise UsageError(f"labels must be auto, always or zoomed, not {self.labels!r}")
+        if self.max_nodes is not None and self.max_nodes < 1:
+            raise UsageError(f"max_nodes must be at least 1, not {self.max_nodes}")
 
 
 def script_json(value: Any) -> str:
@@ -132,16 +201,6 @@ def _family(cls: str) -> str:
     return cls if cls in FAMILY_SHAPES else "Entity"
 
 
-def _darker(color: str, factor: float = 0.7) -> str:
-    """A darker shade of a ``#rrggbb`` colour.
-
-    >>> _darker("#ffffff")
-    '#b2b2b2'
-    """
-    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{int(part * factor):02x}" for part in rgb)
-
-
 def _shorten(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis.
 
@@ -152,54 +211,78 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+    return f"{count:,} {one if count == 1 else many}"
 
 
-def _node(node_id: str, attrs: dict[str, Any], xy: tuple[float, float]) -> dict[str, Any]:
+def _typed_degree(nxg: nx.MultiDiGraph) -> dict[str, int]:
+    """Typed relations per node (co-occurrence links not counted)."""
+    degree: Counter[str] = Counter()
+    for u, v, key in nxg.edges(keys=True):
+        if key != COOCCURRENCE:
+            degree[u] += 1
+            degree[v] += 1
+    return {str(node): degree[node] for node in nxg.nodes}
+
+
+def top_nodes(nxg: nx.MultiDiGraph, limit: int) -> list[str]:
+    """The ``limit`` entities with the most typed relations (ties: mentions, then IRI).
+
+    >>> g = nx.MultiDiGraph([("a", "b", "r"), ("a", "c", "r"), ("d", "d", "r")])
+    >>> top_nodes(g, 2)
+    ['a', 'd']
+    """
+    degree = _typed_degree(nxg)
+    mentions = {n: int(attrs.get("mention_count", 0)) for n, attrs in nxg.nodes(data=True)}
+    ranked = sorted(degree, key=lambda n: (-degree[n], -mentions[n], n))
+    return sorted(ranked[:limit])
+
+
+class _Tables:
+    """Sentences and documents stored once, referred to by number from the edges."""
+
+    def __init__(self, documents: dict[str, dict[str, str]]) -> None:
+        self.doc_index = {iri: number for number, iri in enumerate(sorted(documents))}
+        self.documents = [
+            [documents[iri].get("title", ""), documents[iri].get("source", "")]
+            for iri in sorted(documents)
+        ]
+        self.sentences: list[list[Any]] = []
+        self._sentence_index: dict[tuple[str, str], int] = {}
+
+    def document(self, iri: str) -> int:
+        if iri not in self.doc_index:
+            self.doc_index[iri] = len(self.documents)
+            self.documents.append([iri, ""])
+        return self.doc_index[iri]
+
+    def sentence(self, text: str, document: str) -> int:
+        key = (text, document)
+        if key not in self._sentence_index:
+            self._sentence_index[key] = len(self.sentences)
+            self.sentences.append([text, self.document(document) if document else -1])
+        return self._sentence_index[key]
+
+
+def _node(
+    node_id: str, attrs: dict[str, Any], xy: tuple[float, float], extra: dict[str, Any]
+) -> dict[str, Any]:
     cls = str(attrs.get("cls", "Entity"))
-    color = CLASS_COLORS.get(cls, CLASS_COLORS["Entity"])
-    label = str(attrs.get("label", node_id))
-    mentions = int(attrs.get("mention_count", 0))
-    tip: list[list[str]] = [["head", "", label], ["field", "class", cls]]
-    if attrs.get("aliases_text"):
-        tip.append(["field", "also known as", str(attrs["aliases_text"])])
-    tip.append(["field", "mentions", str(mentions)])
-    if attrs.get("documents"):
-        tip.append(["field", "documents", str(len(attrs["documents"]))])
-    for key, name in (("start_date", "start"), ("end_date", "end")):
-        if attrs.get(key):
-            tip.append(["field", name, str(attrs[key])])
-    tip.append(["field", "IRI", node_id])
-    return {
+    node: dict[str, Any] = {
         "id": node_id,
-        "label": _shorten(label, MAX_LABEL),
+        "name": str(attrs.get("label", node_id)),
+        "label": _shorten(str(attrs.get("label", node_id)), MAX_LABEL),
         "x": xy[0],
         "y": xy[1],
-        "shape": FAMILY_SHAPES[_family(cls)],
-        "size": round(min(40.0, 8.0 + 5.0 * math.log2(1 + mentions)), 1),
-        "color": {
-            "background": color,
-            "border": _darker(color),
-            "highlight": {"background": color, "border": "#1f2933"},
-            "hover": {"background": color, "border": "#1f2933"},
-        },
         "cls": cls,
-        "tip": tip,
+        "shape": FAMILY_SHAPES[_family(cls)],
+        "aliases": list(attrs.get("aliases", ())),
+        "mentions": int(attrs.get("mention_count", 0)),
+        **extra,
     }
-
-
-def _evidence_rows(items: list[EvidenceItem], titles: dict[str, str]) -> list[list[str]]:
-    rows = []
-    for item in items[:MAX_EVIDENCE]:
-        document = titles.get(item["document"], item["document"])
-        source = f"{item['confidence']:.2f} · {item['rule']}" + (
-            f" · {document}" if document else ""
-        )
-        rows.append(["quote", "", "“" + _shorten(str(item["text"]), MAX_QUOTE) + "”"])
-        rows.append(["source", "", source])
-    if len(items) > MAX_EVIDENCE:
-        rows.append(["note", "", f"and {len(items) - MAX_EVIDENCE} more"])
-    return rows
+    for key, name in (("start_date", "start"), ("end_date", "end")):
+        if attrs.get(key):
+            node[name] = str(attrs[key])
+    return node
 
 
 def _typed_edges(nxg: nx.MultiDiGraph) -> list[tuple[str, str, str, list[EvidenceItem], bool]]:
@@ -236,44 +319,25 @@ def _cooccurrence_pairs(nxg: nx.MultiDiGraph) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-def _edges(nxg: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    titles = {iri: doc.get("title", "") for iri, doc in nxg.graph.get("documents", {}).items()}
-    label = {node: str(attrs.get("label", node)) for node, attrs in nxg.nodes(data=True)}
+def _edges(nxg: nx.MultiDiGraph, tables: _Tables) -> list[dict[str, Any]]:
     edges: list[dict[str, Any]] = []
     for u, v, predicate, items, directed in _typed_edges(nxg):
-        arrow = "→" if directed else "↔"
-        head = f"{label[u]} {arrow} {predicate} {arrow} {label[v]}"
-        tip = [["head", "", head], ["field", "evidence", str(len(items))]]
-        edges.append(
-            {
-                "id": f"r{len(edges)}",
-                "from": u,
-                "to": v,
-                "label": predicate,
-                "arrows": "to" if directed else "",
-                "width": round(min(6.0, 1.0 + math.log2(max(1, len(items)))), 2),
-                "predicate": predicate,
-                "tip": tip + _evidence_rows(items, titles),
-            }
-        )
+        evidence = [
+            [
+                tables.sentence(str(item["text"]), str(item["document"])),
+                round(float(item["confidence"]), 3),
+                str(item["rule"]),
+            ]
+            for item in items
+        ]
+        edge: dict[str, Any] = {"id": f"r{len(edges)}", "from": u, "to": v, "p": predicate}
+        if directed:
+            edge["d"] = 1
+        if evidence:
+            edge["ev"] = evidence
+        edges.append(edge)
     for number, (u, v) in enumerate(_cooccurrence_pairs(nxg)):
-        edges.append(
-            {
-                "id": f"c{number}",
-                "from": u,
-                "to": v,
-                "hidden": True,
-                "cooccurrence": True,
-                "dashes": True,
-                "width": 1,
-                "color": {"color": "#cbd2d9", "highlight": "#7b8794", "hover": "#7b8794"},
-                "predicate": COOCCURRENCE,
-                "tip": [
-                    ["head", "", f"{label[u]} ↔ {COOCCURRENCE} ↔ {label[v]}"],
-                    ["note", "", "named in the same sentence"],
-                ],
-            }
-        )
+        edges.append({"id": f"c{number}", "from": u, "to": v, "p": COOCCURRENCE})
     return edges
 
 
@@ -299,45 +363,114 @@ def _environment(network: Network, page: dict[str, Any]) -> Environment:
     return env
 
 
-def render_networkx(nxg: nx.MultiDiGraph, *, title: str = "Knowledge graph") -> str:
-    """The HTML page for a graph made by ``kg.analysis.to_networkx``; ``nxg`` is not changed."""
-    xy = positions(nxg)
-    nodes = [
-        _node(str(n), attrs, xy[str(n)])
-        for n, attrs in sorted(nxg.nodes(data=True), key=lambda p: str(p[0]))
-    ]
-    edges = _edges(nxg)
-    cooccurrence = sum(1 for edge in edges if edge.get("cooccurrence"))
-    stats = " · ".join(
-        [
-            _plural(len(nodes), "entity", "entities"),
-            _plural(len(edges) - cooccurrence, "relation", "relations"),
-            _plural(len(nxg.graph.get("documents", {})), "document", "documents"),
-        ]
+def _visible_graph(nxg: nx.MultiDiGraph, options: ViewOptions) -> nx.MultiDiGraph:
+    if options.max_nodes is None or options.max_nodes >= nxg.number_of_nodes():
+        return nxg
+    view = nxg.subgraph(top_nodes(nxg, options.max_nodes))
+    return view
+
+
+def _page_options(count: int, options: ViewOptions) -> dict[str, Any]:
+    page_options = json.loads(json.dumps(_OPTIONS))
+    page_options["physics"]["enabled"] = bool(options.physics)
+    zoomed = options.labels == "zoomed" or (
+        options.labels == "auto" and count >= LABELS_WHEN_ZOOMED
     )
+    if zoomed:  # labels appear once a 14 px label would be drawn at 11 px or more
+        page_options["nodes"]["scaling"]["label"]["drawThreshold"] = 12
+        page_options["edges"]["scaling"]["label"]["drawThreshold"] = 12
+    return page_options
+
+
+def _stats(nxg: nx.MultiDiGraph, shown: nx.MultiDiGraph, edges: list[dict[str, Any]]) -> str:
+    typed = sum(1 for edge in edges if edge["p"] != COOCCURRENCE)
+    parts = [
+        _plural(nxg.number_of_nodes(), "entity", "entities"),
+        _plural(typed, "relation", "relations"),
+        _plural(len(nxg.graph.get("documents", {})), "document", "documents"),
+    ]
+    if shown.number_of_nodes() < nxg.number_of_nodes():
+        parts[0] = (
+            f"{shown.number_of_nodes():,} of {_plural(nxg.number_of_nodes(), 'entity', 'entities')}"
+            " (the best connected)"
+        )
+    return " · ".join(parts)
+
+
+def render_networkx(nxg: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
+    """The HTML page for a graph made by ``kg.analysis.to_networkx``; ``nxg`` is not changed."""
+    options = options or ViewOptions()
+    shown = _visible_graph(nxg, options)
+    count = shown.number_of_nodes()
+    xy = positions(shown)
+    with_communities = options.color_by == "community" or count <= COMMUNITIES_MAX
+    community = communities(shown) if with_communities else {}
+    degree = _typed_degree(shown)
+    tables = _Tables(nxg.graph.get("documents", {}))
+    nodes = [
+        _node(
+            str(n),
+            attrs,
+            xy[str(n)],
+            {
+                "degree": degree[str(n)],
+                "docs": [tables.document(str(doc)) for doc in attrs.get("documents", ())],
+                **({"group": community[n]} if with_communities else {}),
+            },
+        )
+        for n, attrs in sorted(shown.nodes(data=True), key=lambda p: str(p[0]))
+    ]
+    edges = _edges(shown, tables)
+    predicates = Counter(edge["p"] for edge in edges)
+    meta = {
+        "documents": tables.documents,
+        "sentences": tables.sentences,
+        "classColors": CLASS_COLORS,
+        "communityColors": COMMUNITY_COLORS,
+        "communities": len(set(community.values())),
+        "colorBy": options.color_by,
+        "sizeBy": options.size_by,
+        "physics": options.physics,
+        "physicsToggle": options.physics or count <= PHYSICS_MAX,
+        "edgeLabels": count < LABELS_WHEN_ZOOMED or options.labels == "always",
+        "cooccurrence": COOCCURRENCE,
+        "dimMax": DIM_MAX,
+    }
     page = {
-        "title": title,
-        "stats": stats,
+        "title": options.title,
+        "stats": _stats(nxg, shown, edges),
         "legend": _legend(node["cls"] for node in nodes),
-        "cooccurrence": cooccurrence,
-        "options": _OPTIONS,
+        "predicates": sorted(predicates.items(), key=lambda p: (p[0] == COOCCURRENCE, p[0])),
+        "cooccurrence": COOCCURRENCE,
+        "communities": with_communities,
+        "color_by": options.color_by,
+        "size_by": options.size_by,
+        "physics_toggle": meta["physicsToggle"],
+        "physics": options.physics,
+        "options": _page_options(count, options),
+        "meta": meta,
     }
     network = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     network.nodes = nodes
     network.edges = edges
-    network.options = _OPTIONS
+    network.options = page["options"]
     network.path = PAGE_NAME
     network.templateEnv = _environment(network, page)
     return str(network.generate_html())
 
 
-def render_html(graph: Graph, *, title: str = "Knowledge graph") -> str:
+def render_html(
+    graph: Graph, *, title: str = "Knowledge graph", options: ViewOptions | None = None
+) -> str:
     """One self-contained HTML page showing the entities and relations of ``graph``.
 
-    Nodes are coloured and shaped by class (with a legend) and sized by mention count;
-    edges are as wide as their evidence is long; co-occurrence (``mentionedWith``) links
-    are hidden until the checkbox shows them. Tooltips give the label, class and aliases of
-    a node, and the predicate and supporting sentences of an edge. Every string from the
-    documents is shown as text. The caller writes the returned string (UTF-8).
+    Nodes are coloured and shaped by class (a legend that filters by class) or coloured by
+    community, and sized by degree or mention count; edges are as wide as their evidence is
+    long; co-occurrence (``mentionedWith``) links are hidden until their filter is ticked.
+    A search box finds entities by label or alias; clicking an entity or a relation opens a
+    panel with every fact and its evidence sentences. Every string from the documents is
+    shown as text. ``options`` (when given) sets the title too. The caller writes the
+    returned string (UTF-8).
     """
-    return render_networkx(to_networkx(graph, include_cooccurrence=True), title=title)
+    options = options or ViewOptions(title=title)
+    return render_networkx(to_networkx(graph, include_cooccurrence=True), options)
