@@ -22,6 +22,7 @@ from rdflib import Graph
 
 from kg.errors import ReadError
 from kg.ingest import read_all
+from kg.ingest.discovery import printable_name
 from kg.ingest.text import read_plain
 from kg.model import Document, Extraction
 from kg.nlp.lexicon import load_lexicon
@@ -190,8 +191,14 @@ def build(paths: Sequence[Path] | None = None, **options: object) -> BuildResult
 
 
 def build_texts(texts: Sequence[tuple[str, str]], **options: object) -> BuildResult:
-    """Build from in-memory (source name, text) pairs, e.g. in a notebook or a benchmark."""
-    documents = [read_plain(text.encode("utf-8"), name, name) for name, text in texts]
+    """Build from in-memory (source name, text) pairs, e.g. in a notebook or a benchmark.
+
+    Lone surrogates (which no UTF-8 file can hold) are kept visible as ``\\udXXX`` escapes.
+    """
+    documents = [
+        read_plain(text.encode("utf-8", "backslashreplace"), name, printable_name(name))
+        for name, text in texts
+    ]
     return build_documents(documents, **options)  # type: ignore[arg-type]
 
 

@@ -166,9 +166,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run a read-only SPARQL query and print its results."""
-    from kg.query import format_result, run_query
+    from kg.query import format_result, run_query, with_timeout
 
     _shift_for_store(args, ("graph", "sparql"))
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
     if args.file and args.sparql:
         raise UsageError("give the query either as an argument or with -f FILE, not both")
     if args.file:
@@ -192,12 +194,14 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.store is not None:
         from kg.oxstore import query_store
 
-        _out(format_result(query_store(Path(args.store), sparql), args.format))
+        store = Path(args.store)
+        _out(with_timeout(lambda: format_result(query_store(store, sparql), args.format),
+                          args.timeout))
         return EXIT_OK
     if not args.graph:
         raise UsageError("no graph given: pass a graph file, --store DIR or --endpoint URL")
-    result = run_query(_load(args.graph), sparql)
-    _out(format_result(result, args.format))
+    graph = _load(args.graph)
+    _out(with_timeout(lambda: format_result(run_query(graph, sparql), args.format), args.timeout))
     return EXIT_OK
 
 
@@ -374,6 +378,10 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("sparql", nargs="?", help="the query text")
     q.add_argument("-f", "--file", help="read the query from this file")
     q.add_argument("--format", choices=("table", "csv", "json", "turtle"), default="table")
+    q.add_argument(
+        "--timeout", type=float, metavar="SECONDS",
+        help="stop a query on a graph file or store after this many seconds (default: none)",
+    )
     _add_store_option(q)
     _add_endpoint_options(q)
 
@@ -483,6 +491,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except OSError as err:  # a full disk, a vanished folder: one line, not a traceback
+        _err(f"kg {args.command}: {' '.join(str(err).split())}")
+        return EXIT_PROBLEM
 
 
 if __name__ == "__main__":

@@ -28,11 +28,13 @@ import csv
 import difflib
 import io
 import json
+import multiprocessing
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar, cast
 
 from pyparsing import ParseBaseException
 from rdflib import BNode, Graph, Literal, URIRef
@@ -45,6 +47,8 @@ from rdflib.term import Node
 
 from kg.errors import KgError, QueryError, UsageError
 from kg.store import PREFIXES
+
+T = TypeVar("T")
 
 UPDATE_REFUSED = "SPARQL updates are not allowed: kg query is read-only"
 
@@ -114,6 +118,60 @@ def run_query(graph: Graph, sparql: str) -> QueryResult:
         raise
     except Exception as err:  # evaluation errors of any kind: no traceback for the user
         raise QueryError(f"the query failed: {_describe(err)}") from None
+
+
+def with_timeout(task: Callable[[], T], seconds: float | None) -> T:
+    """Run ``task`` in a forked process and stop it after ``seconds`` (None: no limit).
+
+    The result comes back through a pipe, so it must pickle (a formatted answer does). A
+    ``KgError`` raised by the task is raised here again with the same class and message;
+    a task still running at the deadline is killed and gives ``QueryError``.
+
+    >>> with_timeout(lambda: "done", 5)
+    'done'
+    >>> with_timeout(lambda: run_query(Graph(), "SELEC"), 5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: SPARQL syntax error at line 1, column 1: ...
+    """
+    if seconds is None:
+        return task()
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_timed_child, args=(send, task), daemon=True)
+    process.start()
+    send.close()
+    try:
+        if not receive.poll(seconds):
+            process.kill()
+            raise QueryError(
+                f"the query ran longer than {seconds:g} s and was stopped; "
+                "simplify it or raise --timeout"
+            )
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            raise QueryError("the query process ended without an answer") from None
+    finally:
+        receive.close()
+        process.join(timeout=5)
+    if ok:
+        return cast(T, value)
+    kind, message = value
+    raise (kind if isinstance(kind, type) and issubclass(kind, KgError) else QueryError)(message)
+
+
+def _timed_child(send: Connection, task: Callable[[], object]) -> None:
+    """The body of a ``with_timeout`` process: run, send (ok, value) or (False, error)."""
+    try:
+        reply: tuple[bool, object] = (True, task())
+    except KgError as err:
+        reply = (False, (type(err) if type(err).__init__ is KgError.__init__ else QueryError,
+                         str(err)))
+    except BaseException as err:  # anything: the parent must get an answer
+        reply = (False, (QueryError, f"the query failed: {str(err).strip() or type(err).__name__}"))
+    send.send(reply)
+    send.close()
 
 
 def _prepare(sparql: str, namespaces: Mapping[str, str]) -> Query:

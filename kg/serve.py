@@ -200,6 +200,11 @@ def _tree_nodes(node: Any) -> Iterator[CompValue]:
             yield from _tree_nodes(item)
 
 
+#: rdflib's SPARQL grammar (pyparsing) keeps state while it parses and is not thread-safe:
+#: concurrent requests gave spurious syntax errors, so one thread parses at a time.
+_PARSING = threading.Lock()
+
+
 def classify(sparql: str) -> str:
     """``select``, ``ask`` or ``graph`` for a query; QueryRefused for anything else.
 
@@ -213,9 +218,12 @@ def classify(sparql: str) -> str:
     from kg.query import _parses_as_update, _syntax_error
 
     try:
-        tree = parseQuery(sparql)
+        with _PARSING:
+            tree = parseQuery(sparql)
     except ParseBaseException as err:
-        if _parses_as_update(sparql, err.loc):
+        with _PARSING:
+            update = _parses_as_update(sparql, err.loc)
+        if update:
             raise QueryRefused(403, "SPARQL updates are refused: kg serve is read-only") from None
         raise QueryRefused(400, str(_syntax_error(err))) from None
     except Exception as err:
@@ -448,6 +456,9 @@ class Handler(BaseHTTPRequestHandler):
     service: Service
     server_version = "kg-serve"
     protocol_version = "HTTP/1.1"
+    #: Seconds a client may stay silent (headers, body, keep-alive) before it is dropped, so
+    #: idle connections do not hold threads for ever.
+    timeout = 60
 
     def version_string(self) -> str:
         return self.server_version
@@ -519,6 +530,9 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send(_text(411, "a POST needs a Content-Length"), close=True)
             return None
+        if length < 0:  # read(-1) would read until the client stops sending: no bound
+            self._send(_text(400, "the Content-Length is negative"), close=True)
+            return None
         if length > self.service.options.max_body:
             self._send(_text(413, f"the request body is longer than "
                                   f"{self.service.options.max_body} bytes"), close=True)
@@ -585,12 +599,18 @@ def prepare(graph_path: Path | None, store_dir: Path | None,
                    directory=Path(store_dir) if store_dir is not None else None)
 
 
+class _Server(ThreadingHTTPServer):
+    #: Connections the kernel queues before accept (the default, 5, reset clients at once
+    #: when dozens connected together).
+    request_queue_size = 128
+
+
 def serve(service: Service, *, announce: Callable[[str], None] | None = None) -> None:
     """Serve until SIGINT or SIGTERM; then stop the query processes and close the socket."""
     handler = type("BoundHandler", (Handler,), {"service": service})
     options = service.options
     try:
-        httpd = ThreadingHTTPServer((options.host, options.port), handler)
+        httpd = _Server((options.host, options.port), handler)
     except OSError as err:
         raise UsageError(f"cannot listen on {options.host}:{options.port}: "
                          f"{err.strerror or err}") from None

@@ -30,6 +30,8 @@ import io
 import json
 import re
 import warnings
+import xml.sax
+import xml.sax.handler
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -133,6 +135,8 @@ def _parse_into(graph: Graph, data: bytes, fmt: str, path: Path) -> None:
     """Parse ``data`` into ``graph``, turning every parser failure into a GraphParseError."""
     public_id = path.resolve().as_uri()
     source: str | bytes = data  # RDF/XML declares its own encoding
+    if fmt == "xml":
+        _check_expansion(data, path)
     if fmt != "xml":
         source = _decode(data, path)
         if fmt == "json-ld":
@@ -150,6 +154,45 @@ def _parse_into(graph: Graph, data: bytes, fmt: str, path: Path) -> None:
         raise _parser_error(err, source, fmt, path) from None
     except Exception as err:  # any other parser failure: still no traceback for the user
         raise GraphParseError(f"{path}: cannot parse as {fmt}: {_describe(err)}") from None
+
+
+class _TextBudget(xml.sax.handler.ContentHandler):
+    """Counts the text an XML document expands to; stops once it passes the budget."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self.left = budget
+
+    def characters(self, content: str) -> None:
+        self.left -= len(content)
+        if self.left < 0:
+            raise _ExpansionError
+
+
+class _ExpansionError(Exception):
+    pass
+
+
+def _check_expansion(data: bytes, path: Path) -> None:
+    """Refuse RDF/XML whose entities expand to far more text than the file holds.
+
+    rdflib joins such text piece by piece in quadratic time, so a "billion laughs" file of a
+    few hundred bytes would hang ``kg query``; expat's own limit stops only the worst cases.
+    """
+    parser = xml.sax.make_parser()
+    for feature in (xml.sax.handler.feature_external_ges, xml.sax.handler.feature_external_pes):
+        parser.setFeature(feature, False)
+    parser.setContentHandler(_TextBudget(4 * len(data) + 65536))
+    try:
+        parser.parse(io.BytesIO(data))
+    except _ExpansionError:
+        raise GraphParseError(
+            f"{path}: the XML entities expand to far more text than the file holds; "
+            "kg refuses it (an entity expansion attack?)"
+        ) from None
+    except SAXParseException as err:
+        line, column = err.getLineNumber() or 1, (err.getColumnNumber() or 0) + 1
+        raise _located(path, line, column, err.getMessage()) from None
 
 
 def _parse(graph: Graph, source: str | bytes, fmt: str, public_id: str) -> None:

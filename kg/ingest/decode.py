@@ -79,6 +79,21 @@ def binary_kind(data: bytes) -> str | None:
     return "" if controls * 10 > len(head) else None
 
 
+def _bomless_utf16(data: bytes) -> bool:
+    """Whether the bytes look like mostly-ASCII UTF-16 without a BOM (every other byte NUL).
+
+    >>> _bomless_utf16("Seoul".encode("utf-16-le")), _bomless_utf16("Seoul".encode("utf-8"))
+    (True, False)
+    """
+    head = data[: _SNIFF - _SNIFF % 2]
+    if len(head) < 4 or len(head) % 2:
+        return False
+    for zeros, other in ((head[1::2], head[0::2]), (head[0::2], head[1::2])):
+        if zeros.count(0) * 10 >= len(zeros) * 9 and other.count(0) == 0:
+            return True
+    return False
+
+
 def _codec_for(data: bytes) -> str:
     """UTF-16 when a UTF-16 byte order mark says so, otherwise UTF-8."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -110,6 +125,9 @@ def decode_text(data: bytes, where: str, *, fallback: str | None = None) -> str:
     if not data:
         raise ReadError(where, "the file is empty")
     codec = _codec_for(data)
+    if codec == "utf-8" and _bomless_utf16(data):
+        raise ReadError(where, "the file looks like UTF-16 without a byte order mark; "
+                               "save it as UTF-8")
     if codec == "utf-8":
         kind = binary_kind(data)
         if kind is not None:

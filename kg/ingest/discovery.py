@@ -35,11 +35,27 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES
 
 
+def printable_name(name: str) -> str:
+    r"""A file name as text that any encoder takes: undecodable bytes become ``\xNN`` escapes.
+
+    Linux file names are bytes; Python shows the bytes that are not UTF-8 as lone surrogates,
+    which no UTF-8 file (Turtle, HTML) can hold. Valid names are returned unchanged.
+
+    >>> printable_name("caf\udce9.txt"), printable_name("Seoul.txt"), printable_name("a\ud800")
+    ('caf\\xe9.txt', 'Seoul.txt', 'a\\ud800')
+    """
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that no file system byte gives
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def _folder_name(folder: Path) -> str:
     """The name a folder argument gives its files' sources (``.`` uses the real name)."""
     if folder.name not in ("", ".", ".."):
-        return folder.name
-    return Path(os.path.realpath(folder)).name
+        return printable_name(folder.name)
+    return printable_name(Path(os.path.realpath(folder)).name)
 
 
 def _folder_error(folder: Path, err: OSError, errors: list[ReadError] | None) -> None:
@@ -72,13 +88,15 @@ def _walk(folder: Path, errors: list[ReadError] | None) -> Iterator[tuple[Path, 
             _folder_error(current, err, errors)
             continue
         for entry in entries:
-            path, source = current / entry.name, f"{prefix}/{entry.name}"
+            path, source = current / entry.name, f"{prefix}/{printable_name(entry.name)}"
             if entry.name.startswith("."):
                 continue
             if _is_dir(entry):
                 stack.append((path, source))
             elif supported(path) and _is_file(entry):
                 yield path, source
+            elif supported(path) and errors is not None:  # say so, rather than skip in silence
+                errors.append(ReadError(str(path), _not_regular(path)))
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -87,6 +105,13 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:
         return False
+
+
+def _not_regular(path: Path) -> str:
+    """Why a supported name in a folder is not read: a bad symlink, a FIFO, a device."""
+    if path.is_symlink():
+        return "a broken symlink or a symlink loop; it was skipped"
+    return "not a regular file (a FIFO, socket or device); it was skipped"
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
@@ -111,7 +136,7 @@ def _expand(given: Path, errors: list[ReadError] | None) -> Iterator[tuple[Path,
         readable = ", ".join(SUFFIXES)
         raise UsageError(f"{given}: unsupported file type {kind}; kg reads {readable}")
     else:
-        yield given, given.name
+        yield given, printable_name(given.name)
 
 
 def discover(

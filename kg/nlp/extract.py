@@ -16,7 +16,7 @@ sentence after it. Blocks of all documents go through ``nlp.pipe`` together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import groupby
 from pathlib import Path
 
@@ -88,7 +88,8 @@ class Extractor:
         out: list[Extraction] = []
         for index, group in groupby(parsed, key=lambda item: item[0][0]):
             document = documents[index]
-            out.append(self._document(document, [(b, doc) for (_, b), doc in group]))
+            # a generator: a long document's parsed blocks are dropped as they are used
+            out.append(self._document(document, ((b, doc) for (_, b), doc in group)))
             if on_document is not None:
                 on_document(document)
         done = {ex.document.sha256 for ex in out}
@@ -97,7 +98,9 @@ class Extractor:
                 out.append(Extraction(document, (), (), ()))
         return out
 
-    def _document(self, document: Document, parsed: list[tuple[Block, Doc]]) -> Extraction:
+    def _document(
+        self, document: Document, parsed: Iterable[tuple[Block, Doc]]
+    ) -> Extraction:
         ctx = DocumentContext.of(document)
         sentences: list[Sentence] = []
         mentions: list[Mention] = []

@@ -23,6 +23,8 @@ LARGE = 500
 #: Pixels per square root of a component's node count, and the gap between components.
 RADIUS = 60.0
 GAP = 40.0
+#: Half the room an isolated entity gets, so that a row of loners keeps its labels apart.
+LONER_RADIUS = 60.0
 
 
 def _projection(graph: nx.Graph) -> nx.Graph:
@@ -101,7 +103,7 @@ def positions(graph: nx.Graph, *, seed: int = 7) -> dict[str, tuple[float, float
     )
     parts = []
     for nodes in components:
-        radius = RADIUS * math.sqrt(len(nodes)) if len(nodes) > 1 else 20.0
+        radius = RADIUS * math.sqrt(len(nodes)) if len(nodes) > 1 else LONER_RADIUS
         parts.append((radius, _component_layout(_projection(simple.subgraph(nodes)), seed=seed)))
     placed = _pack(parts)
     return {
