@@ -165,11 +165,13 @@ var network, nodes, edges;
     if (window.performance && performance.mark) { performance.mark("kg-ready"); }
     document.body.dataset.kgReady = "true";
   });
-  network.on("hoverNode", function (p) {
+  network.on("hoverNode", function (p) {  // large graphs: the panel, not a tooltip (no redraw)
+    if (rawNodes.length > meta.dimMax) { return; }
     var item = nodes.get(p.node);
     if (item && !item.title) { nodes.update({id: p.node, title: nodeTip(info[p.node])}); }
   });
   network.on("hoverEdge", function (p) {
+    if (rawNodes.length > meta.dimMax) { return; }
     var item = edges.get(p.edge);
     if (item && !item.title) { edges.update({id: p.edge, title: edgeTip(edgeInfo[p.edge])}); }
   });
@@ -340,12 +342,16 @@ var network, nodes, edges;
     state.selected = id;
     network.selectNodes([id]);
     network.focus(id, {scale: Math.max(network.getScale(), 1.2), animation: {duration: 300}});
-    highlight(id);
     showNode(id);
+    setTimeout(function () { if (state.selected === id) { highlight(id); } }, 0);
   }
 
   network.on("click", function (p) {
-    if (p.nodes.length) { state.selected = p.nodes[0]; highlight(p.nodes[0]); showNode(p.nodes[0]); }
+    if (p.nodes.length) {  // the panel first; the highlight (a redraw) right after it
+      var id = p.nodes[0];
+      state.selected = id; showNode(id);
+      setTimeout(function () { if (state.selected === id) { highlight(id); } }, 0);
+    }
     else if (p.edges.length) { restore(); showEdge(p.edges[0]); }
     else { restore(); closePanel(); }
   });
