@@ -36,20 +36,10 @@ import networkx as nx
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
+from kg.viz.chromium import CHROMIUM, FLAGS
 from kg.viz.html import render_html
 from kg.vocab import KGO
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BASE = "https://w3id.org/kg/id/"
 CLASSES = ["Company", "Country", "Person", "City", "GovernmentAgency", "Treaty", "Sector"]
 PREDICATES = ["investsIn", "cooperatesWith", "suppliesTo", "operatesIn", "relatedTo"]

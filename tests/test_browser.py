@@ -20,7 +20,10 @@ from typing import Any
 import pytest
 from rdflib import Graph
 
-CHROMIUM = Path("/usr/bin/chromium")
+from kg.viz.chromium import CHROMIUM as CHROMIUM_PATH
+from kg.viz.chromium import FLAGS
+
+CHROMIUM = Path(CHROMIUM_PATH)
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -30,16 +33,6 @@ from kg.build import build  # noqa: E402
 from kg.cli import main as kg_main  # noqa: E402
 from kg.export import export  # noqa: E402
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "sample-view.png"
 PAYLOADS = [
     "<img src=x onerror=window.__pwned=1>",
