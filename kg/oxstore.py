@@ -9,7 +9,7 @@ A store is a folder::
 
 The database holds one named graph per document (``{base}graph/document/{sha16}``: the
 document node, its sentences, its statements and the relations they support) and
-``{base}graph/entities`` for what is merged across documents (see ``kg.rdf.partition``).
+``{base}graph/entities`` for what is merged across documents (see ``kg.rdf.partition_triples``).
 
 Every build parses only documents whose content or extractor changed (the rest come from the
 cache), then re-resolves entities over all documents, so entities stay merged across them, and
@@ -48,7 +48,7 @@ from kg.model import Document, Extraction
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.pipeline import DEFAULT_MODEL
 from kg.parallel import extract_stream
-from kg.rdf import partition, to_graph
+from kg.rdf import Triple, partition_triples, to_graph
 from kg.resolve import resolve
 from kg.vocab import DEFAULT_BASE
 
@@ -193,7 +193,7 @@ def from_rdflib(term: Node) -> Any:
     raise StoreError(f"cannot store the term {term!r}")
 
 
-def _quads(parts: dict[URIRef, Graph]) -> Iterator[ox.Quad]:
+def _quads(parts: dict[URIRef, list[Triple]]) -> Iterator[ox.Quad]:
     cache: dict[Node, Any] = {}
 
     def conv(term: Node) -> Any:
@@ -343,7 +343,7 @@ def _write_generation(
     folder.mkdir()
     database = ox.Store(str(folder / "oxigraph"))
     try:
-        database.bulk_extend(_quads(partition(graph, base=base)))
+        database.bulk_extend(_quads(partition_triples(graph, base=base)))
         database.flush()
     except OSError as err:
         raise StoreError(f"{root}: could not write the store: {err}") from None

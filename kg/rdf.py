@@ -181,6 +181,49 @@ def document_graph_iri(base: str, sha256: str) -> URIRef:
     return URIRef(f"{base}graph/document/{sha256[:16]}")
 
 
+Triple = tuple[Node, Node, Node]
+
+
+def partition_triples(graph: Graph, *, base: str = DEFAULT_BASE) -> dict[URIRef, list[Triple]]:
+    """The triples of each named graph of a build (see :func:`partition`), in graph order.
+
+    Plain lists: a store loads them without building an rdflib graph per part.
+    """
+    mint = Namespace(base)
+    entities = URIRef(mint[ENTITIES_GRAPH])
+    parts: dict[URIRef, list[Triple]] = {entities: []}
+    doc_of: dict[Node, URIRef] = {}
+    for doc in graph.subjects(RDF.type, KGO.Document):
+        doc_of[doc] = document_graph_iri(base, str(graph.value(doc, KGO.sha256)))
+    for sent, doc in graph.subject_objects(KGO.inDocument):
+        if doc in doc_of:
+            doc_of[sent] = doc_of[doc]
+    relation_home: dict[Triple, set[URIRef]] = {}
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        target = doc_of.get(graph.value(st, PROV.wasDerivedFrom))  # type: ignore[arg-type]
+        if target is None:
+            continue
+        doc_of[st] = target
+        key = (
+            graph.value(st, RDF.subject),
+            graph.value(st, RDF.predicate),
+            graph.value(st, RDF.object),
+        )
+        relation_home.setdefault(key, set()).add(target)  # type: ignore[arg-type]
+    for target in set(doc_of.values()):
+        parts.setdefault(target, [])
+    for triple in graph:
+        home = doc_of.get(triple[0])
+        if home is not None:
+            parts[home].append(triple)
+        elif triple in relation_home:
+            for target in sorted(relation_home[triple]):
+                parts[target].append(triple)
+        else:
+            parts[entities].append(triple)
+    return parts
+
+
 def partition(graph: Graph, *, base: str = DEFAULT_BASE) -> dict[URIRef, Graph]:
     """Split a build's graph into named graphs: one per document, one for the entities.
 
@@ -190,35 +233,9 @@ def partition(graph: Graph, *, base: str = DEFAULT_BASE) -> dict[URIRef, Graph]:
     labels, aliases, counts, dates and ``kgo:mentionedWith``. The union of the parts is the
     whole graph, so a store keyed this way can replace one document's part on its own.
     """
-    mint = Namespace(base)
-    entities = URIRef(mint[ENTITIES_GRAPH])
-    parts: dict[URIRef, Graph] = {entities: Graph()}
-    doc_of: dict[URIRef, URIRef] = {}
-    for doc in graph.subjects(RDF.type, KGO.Document):
-        sha = str(graph.value(doc, KGO.sha256))
-        doc_of[doc] = document_graph_iri(base, sha)  # type: ignore[index]
-    for sent, doc in graph.subject_objects(KGO.inDocument):
-        doc_of[sent] = doc_of[doc]  # type: ignore[index]
-    for st in graph.subjects(RDF.type, RDF.Statement):
-        sentence = graph.value(st, PROV.wasDerivedFrom)
-        if sentence in doc_of:
-            doc_of[st] = doc_of[sentence]  # type: ignore[index]
-    for target in set(doc_of.values()):
-        parts.setdefault(target, Graph())
-    relation_home: dict[tuple[Node, Node, Node], set[URIRef]] = {}
-    for st, target in ((s, g) for s, g in doc_of.items() if (s, RDF.type, RDF.Statement) in graph):
-        key = (
-            graph.value(st, RDF.subject),
-            graph.value(st, RDF.predicate),
-            graph.value(st, RDF.object),
-        )
-        relation_home.setdefault(key, set()).add(target)  # type: ignore[arg-type]
-    for s, p, o in graph:
-        if s in doc_of:
-            parts[doc_of[s]].add((s, p, o))  # type: ignore[index]
-        elif (s, p, o) in relation_home:
-            for target in relation_home[(s, p, o)]:
-                parts[target].add((s, p, o))
-        else:
-            parts[entities].add((s, p, o))
+    parts: dict[URIRef, Graph] = {}
+    for name, triples in partition_triples(graph, base=base).items():
+        part = parts[name] = Graph()
+        for triple in triples:
+            part.add(triple)
     return parts
