@@ -875,3 +875,15 @@ def test_titled_signer_acts_for_the_country_in_the_title() -> None:
     facts = {(r.subject, r.predicate, r.object) for r in ex.relations}
     assert ("chile", "partyTo", "treaty of santiago") in facts
     assert ("gabriel boric", "partyTo", "treaty of santiago") not in facts
+
+
+def test_agreement_named_after_two_countries_has_them_as_parties() -> None:
+    from kg.model import Document
+    from kg.nlp.extract import Extractor
+
+    text = "The Canada-Chile Free Trade Agreement took effect. The Panama Canal Treaty did not."
+    ex = Extractor().extract([Document.from_text(text, source="t.txt")])[0]
+    facts = {(r.subject, r.predicate, r.object) for r in ex.relations}
+    assert facts >= {("canada", "partyTo", "canada-chile free trade agreement"),
+                     ("chile", "partyTo", "canada-chile free trade agreement")}
+    assert not any(o == "panama canal treaty" for _, _, o in facts)

@@ -25,7 +25,13 @@ from spacy.tokens import Doc
 
 from kg.model import Block, DateFact, Document, Extraction, Mention, Relation, Sentence
 from kg.nlp.dates import find_dates
-from kg.nlp.entities import DocumentContext, EntityFinder, find_mentions, finder_for
+from kg.nlp.entities import (
+    DocumentContext,
+    EntityFinder,
+    find_mentions,
+    finder_for,
+    named_parties,
+)
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.pipeline import DEFAULT_MODEL, load_pipeline
 from kg.nlp.relations import RelationRules, extract_relations, load_rules
@@ -98,9 +104,7 @@ class Extractor:
                 out.append(Extraction(document, (), (), ()))
         return out
 
-    def _document(
-        self, document: Document, parsed: Iterable[tuple[Block, Doc]]
-    ) -> Extraction:
+    def _document(self, document: Document, parsed: Iterable[tuple[Block, Doc]]) -> Extraction:
         ctx = DocumentContext.of(document)
         sentences: list[Sentence] = []
         mentions: list[Mention] = []
@@ -124,6 +128,8 @@ class Extractor:
                 dates.extend(find_dates(sent, in_sent, document_text=document.text))
                 if not block.heading and len(in_sent) >= 2:
                     relations.extend(extract_relations(sent, in_sent, rules=self.rules))
+                if not block.heading:
+                    relations.extend(named_parties(in_sent, ctx, self.finder.lex))
         return Extraction(
             document, tuple(sentences), tuple(mentions), tuple(relations), tuple(dates)
         )
