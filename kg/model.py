@@ -39,7 +39,7 @@ class Document:
     title: str
     text: str
     sha256: str
-    format: str = "txt"
+    format: str = "text/plain"  # a media type
     blocks: tuple[Block, ...] = ()
 
     @classmethod
@@ -49,7 +49,7 @@ class Document:
         *,
         source: str,
         title: str | None = None,
-        format: str = "txt",
+        format: str = "text/plain",
         blocks: tuple[Block, ...] = (),
     ) -> Document:
         """Build a Document, hashing its text and naming it after its file when untitled."""

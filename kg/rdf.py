@@ -16,14 +16,12 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
 from kg.model import DateFact, Document, Entity, Evidence, Relation, Sentence
 from kg.resolve import Resolution
-from kg.vocab import DEFAULT_BASE, KGO, SCHEMA, kgo
-
-FORMATS = {"txt": "text/plain"}
+from kg.vocab import DEFAULT_BASE, KGO, kgo, prefixes
 
 
 def slug(label: str) -> str:
@@ -37,18 +35,7 @@ def slug(label: str) -> str:
 
 def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:
     """Bind the contract's prefixes on a graph (and return it)."""
-    graph.bind("kgo", str(KGO), override=True)
-    graph.bind("kgr", base, override=True)
-    for prefix, ns in (
-        ("schema", SCHEMA),
-        ("prov", PROV),
-        ("skos", SKOS),
-        ("dcterms", DCTERMS),
-        ("owl", OWL),
-        ("xsd", XSD),
-        ("rdfs", RDFS),
-        ("rdf", RDF),
-    ):
+    for prefix, ns in prefixes(base).items():
         graph.bind(prefix, ns, override=True)
     return graph
 
@@ -84,7 +71,7 @@ def _add_document(g: Graph, mint: Minter, doc: Document) -> None:
     g.add((node, DCTERMS.title, Literal(doc.title)))
     g.add((node, DCTERMS.source, Literal(doc.source)))
     g.add((node, KGO.sha256, Literal(doc.sha256)))
-    g.add((node, DCTERMS.format, Literal(FORMATS.get(doc.format, doc.format))))
+    g.add((node, DCTERMS.format, Literal(doc.format)))
 
 
 def _add_sentence(g: Graph, mint: Minter, s: Sentence) -> URIRef:

@@ -38,7 +38,6 @@ from typing import Any
 from xml.sax import SAXParseException
 
 from rdflib import Dataset, Graph, Namespace
-from rdflib import namespace as rdfns
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.parsers.nquads import NQuadsParser
@@ -46,21 +45,10 @@ from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
 from rdflib.util import guess_format
 
 from kg.errors import GraphParseError, ReadError, UsageError
-from kg.vocab import DEFAULT_BASE, KGO, SCHEMA
+from kg.vocab import prefixes
 
 #: The prefixes every kg graph and query knows; ``kgr`` is the default base (overridable).
-PREFIXES: dict[str, Namespace] = {
-    "kgo": Namespace(str(KGO._NS)),
-    "kgr": Namespace(DEFAULT_BASE),
-    "rdf": Namespace(str(rdfns.RDF)),
-    "rdfs": Namespace(str(rdfns.RDFS)),
-    "owl": Namespace(str(rdfns.OWL)),
-    "xsd": Namespace(str(rdfns.XSD)),
-    "skos": Namespace(str(rdfns.SKOS)),
-    "prov": Namespace(str(rdfns.PROV)),
-    "dcterms": Namespace(str(rdfns.DCTERMS)),
-    "schema": Namespace(str(SCHEMA)),
-}
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(ns) for prefix, ns in prefixes().items()}
 
 #: rdflib format names that ``load_graph`` reads (others rdflib guesses, like RDFa, it cannot).
 READABLE_FORMATS: frozenset[str] = frozenset(

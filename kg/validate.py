@@ -39,17 +39,9 @@ from rdflib.term import Node
 
 from kg.errors import UsageError
 from kg.ontology_files import ONTOLOGY_FILE, SHAPES_FILE, load_graph
-from kg.vocab import DEFAULT_BASE
+from kg.vocab import prefixes
 
-_PREFIXES: dict[str, str] = {
-    "kgo": "https://w3id.org/kg/ontology#",
-    "kgr": DEFAULT_BASE,
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "sh": "http://www.w3.org/ns/shacl#",
-}
+_PREFIXES: dict[str, str] = {**prefixes(), "sh": "http://www.w3.org/ns/shacl#"}
 _MAX_VALUE_CHARS = 60
 
 

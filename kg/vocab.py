@@ -217,3 +217,25 @@ def most_specific(classes: Iterable[str]) -> str:
     ('Company', 'Entity')
     """
     return min(classes, key=lambda cls: (-class_depth(cls), cls), default="Entity")
+
+
+def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The prefixes every kg graph, query and report uses; ``kgr`` is the build's base.
+
+    >>> prefixes("https://example.org/")["kgr"], prefixes()["kgo"]
+    ('https://example.org/', 'https://w3id.org/kg/ontology#')
+    """
+    from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+    return {
+        "kgo": str(KGO._NS),
+        "kgr": base,
+        "schema": str(SCHEMA),
+        "prov": str(PROV),
+        "skos": str(SKOS),
+        "dcterms": str(DCTERMS),
+        "owl": str(OWL),
+        "xsd": str(XSD),
+        "rdfs": str(RDFS),
+        "rdf": str(RDF),
+    }
