@@ -175,7 +175,6 @@ class EntityFinder:
 
     def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
         self.lex = lexicon
-        self._last_head = 0  # where the head word of the last head-typed name ends
         self.names = PhraseMatcher(nlp.vocab)
         self.sectors = PhraseMatcher(nlp.vocab, attr="LOWER")
         make = nlp.make_doc
@@ -350,9 +349,9 @@ class EntityFinder:
             return None
         cls, stop = self._prefix_class(doc, start, end)
         if cls is None:
-            cls, stop = self._head_class(doc, start, end)
+            cls, head_end, stop = self._head_class(doc, start, end)
             if cls is not None:
-                start = self._head_name_start(doc, start, self._last_head)
+                start = self._head_name_start(doc, start, head_end)
         if cls is None:
             return None
         end = stop
@@ -401,20 +400,21 @@ class EntityFinder:
             return self.lex.prefixes[word], end
         return None, end
 
-    def _head_class(self, doc: Doc, start: int, end: int) -> tuple[str | None, int]:
+    def _head_class(self, doc: Doc, start: int, end: int) -> tuple[str | None, int, int]:
+        """The class a head word gives, where that head word ends, and where the name ends."""
         for stop in range(end, start, -1):
             words = [t.text for t in doc[start:stop]]
             if words[-1].lower() in CONNECTORS:
                 continue
             cls = self.lex.head_class(words)
             if cls is not None:
-                self._last_head = stop
+                head_end = stop
                 if stop < end and doc[stop].lower_ in {"of", "for"} and cls in OF_COMPLEMENTED:
                     stop = end  # "Kiel Institute for the World Economy"
                 while stop < len(doc) and NUMERAL.match(doc[stop].text):
                     stop += 1  # "World War II", "Task Force 104"
-                return cls, stop
-        return None, end
+                return cls, head_end, stop
+        return None, end, end
 
     def statistical(self, doc: Doc, ctx: DocumentContext) -> Iterator[Candidate]:
         """spaCy's NER spans, typed by label and corrected by the lexicon."""
