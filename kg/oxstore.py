@@ -240,42 +240,28 @@ def query_store(root: Path, sparql: str) -> Any:
     ``SERVICE`` are refused, syntax errors show line and column), and the result is a
     ``kg.query.QueryResult`` for kg's formatters.
     """
-    from kg.query import (
-        PREFIXES,
-        QueryResult,
-        _describe,
-        _has_order_by,
-        _prepare,
-        _result_graph,
-        _select_rows,
-        _sorted,
-    )
+    from kg.query import PREFIXES, _describe, answer, prepare
 
     state = read_state(root)
     namespaces = {prefix: str(ns) for prefix, ns in PREFIXES.items()} | {"kgr": state.base}
-    prepared = _prepare(sparql, namespaces)
+    prepared = prepare(sparql, namespaces)
     store = open_store(root)
     try:
         outcome = store.query(sparql, prefixes=namespaces, use_default_graph_as_union=True)
         if isinstance(outcome, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(outcome))
+            return answer(prepared, namespaces, boolean=bool(outcome))
         if isinstance(outcome, ox.QuerySolutions):
             names = tuple(v.value for v in outcome.variables)
             rows = [
                 tuple(None if term is None else to_rdflib(term) for term in solution)
                 for solution in outcome
             ]
-            ordered = _has_order_by(prepared.algebra)
-            return QueryResult(
-                "select", names, _select_rows(rows, ordered), namespaces=_sorted(namespaces)
-            )
+            return answer(prepared, namespaces, names=names, rows=rows)
         result = Graph()
         for triple in outcome:
             result.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
                         to_rdflib(triple.object)))
-        return QueryResult(
-            "graph", graph=_result_graph(result, namespaces), namespaces=_sorted(namespaces)
-        )
+        return answer(prepared, namespaces, graph=result)
     except KgError:
         raise
     except Exception as err:  # evaluation errors of any kind: no traceback for the user

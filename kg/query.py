@@ -97,27 +97,47 @@ def run_query(graph: Graph, sparql: str) -> QueryResult:
     ``SERVICE`` or ``FROM`` clause, or a failure while evaluating.
     """
     namespaces = query_namespaces(graph)
-    prepared = _prepare(sparql, namespaces)
+    prepared = prepare(sparql, namespaces)
     try:
         outcome = graph.query(prepared)
         if outcome.type == "ASK":
-            return QueryResult("ask", boolean=bool(outcome.askAnswer))
+            return answer(prepared, namespaces, boolean=bool(outcome.askAnswer))
         if outcome.type == "SELECT":
             names = tuple(str(var) for var in outcome.vars or ())
             rows: list[Row] = [tuple(row) for row in outcome if isinstance(row, tuple)]
-            ordered = _has_order_by(prepared.algebra)
-            return QueryResult(
-                "select", names, _select_rows(rows, ordered), namespaces=_sorted(namespaces)
-            )
-        return QueryResult(
-            "graph",
-            graph=_result_graph(outcome.graph, namespaces),
-            namespaces=_sorted(namespaces),
-        )
+            return answer(prepared, namespaces, names=names, rows=rows)
+        return answer(prepared, namespaces, graph=outcome.graph)
     except KgError:
         raise
     except Exception as err:  # evaluation errors of any kind: no traceback for the user
         raise QueryError(f"the query failed: {_describe(err)}") from None
+
+
+def answer(
+    prepared: Query,
+    namespaces: Mapping[str, str],
+    *,
+    boolean: bool | None = None,
+    names: tuple[str, ...] = (),
+    rows: list[Row] | None = None,
+    graph: Graph | None = None,
+) -> QueryResult:
+    """The QueryResult of what an engine (rdflib, Oxigraph, a remote endpoint) answered to a
+    query checked by :func:`prepare`: a truth value, rows (sorted unless the query orders
+    them) or a graph (with the query's prefixes bound).
+
+    >>> q = prepare("SELECT ?x WHERE { ?x ?p ?o }", {})
+    >>> from rdflib import Literal
+    >>> answer(q, {}, names=("x",), rows=[(Literal("b"),), (Literal("a"),)]).rows
+    ((rdflib.term.Literal('a'),), (rdflib.term.Literal('b'),))
+    """
+    if boolean is not None:
+        return QueryResult("ask", boolean=boolean)
+    if rows is not None:
+        ordered = _select_rows(rows, _has_order_by(prepared.algebra))
+        return QueryResult("select", names, ordered, namespaces=_sorted(namespaces))
+    result = _result_graph(graph if graph is not None else Graph(), namespaces)
+    return QueryResult("graph", graph=result, namespaces=_sorted(namespaces))
 
 
 def with_timeout(task: Callable[[], T], seconds: float | None) -> T:
@@ -174,8 +194,10 @@ def _timed_child(send: Connection, task: Callable[[], object]) -> None:
     send.close()
 
 
-def _prepare(sparql: str, namespaces: Mapping[str, str]) -> Query:
-    """Parse and translate a read-only query, refusing updates and network access."""
+def prepare(sparql: str, namespaces: Mapping[str, str]) -> Query:
+    """Parse and translate a read-only query with ``namespaces`` predeclared: updates,
+    ``SERVICE`` and ``FROM`` are refused, and a syntax error shows its line and column
+    (``QueryError``). Every engine kg queries (rdflib, Oxigraph, an endpoint) checks here."""
     try:
         tree = parseQuery(sparql)
     except ParseBaseException as err:

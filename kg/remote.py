@@ -391,23 +391,21 @@ def remote_query(endpoint: Endpoint, sparql: str) -> QueryResult:
     Updates, ``SERVICE`` and ``FROM`` are refused locally with the same messages; the
     standard prefixes are predeclared; rows without ORDER BY are sorted.
     """
-    from kg.query import QueryResult, _has_order_by, _prepare, _result_graph, _select_rows
+    from kg.query import answer, prepare
 
     graphs = endpoint.kg_graphs()
     namespaces = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     namespaces["kgr"] = _bases(graphs)[0] if _bases(graphs) else DEFAULT_BASE
-    prepared = _prepare(sparql, namespaces)
+    prepared = prepare(sparql, namespaces)
     text = with_prefixes(sparql, namespaces)
-    shown = tuple(sorted(namespaces.items()))
     kind = prepared.algebra.name
     if kind == "AskQuery":
-        return QueryResult("ask", boolean=endpoint.ask(text, default_graphs=graphs))
+        return answer(prepared, namespaces, boolean=endpoint.ask(text, default_graphs=graphs))
     if kind == "SelectQuery":
         names, rows = endpoint.select(text, default_graphs=graphs)
-        ordered = _has_order_by(prepared.algebra)
-        return QueryResult("select", names, _select_rows(rows, ordered), namespaces=shown)
+        return answer(prepared, namespaces, names=tuple(names), rows=list(rows))
     graph = endpoint.construct(text, default_graphs=graphs)
-    return QueryResult("graph", graph=_result_graph(graph, namespaces), namespaces=shown)
+    return answer(prepared, namespaces, graph=graph)
 
 
 def remote_graph(endpoint: Endpoint) -> Graph:
