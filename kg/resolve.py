@@ -19,8 +19,9 @@ and a short form joins the one longer name in the same document that it abbrevia
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, combinations
 
 from kg.model import DateFact, Entity, Extraction, Mention, Relation, Sentence
 from kg.nlp.entities import normalise_key
@@ -80,8 +81,10 @@ def _merge_map(extractions: Sequence[Extraction], lex: Lexicon) -> dict[str, str
     by_alias: dict[str, str] = {}
     for ex in extractions:
         for m in ex.mentions:
-            surface = normalise_key(m.text) if m.text else ""
-            if surface and surface != m.key and m.source == "abbreviation":
+            if m.source != "abbreviation" or not m.text:
+                continue
+            surface = normalise_key(m.text)
+            if surface and surface != m.key:
                 by_alias.setdefault(surface, m.key)
     keys = {m.key for ex in extractions for m in ex.mentions}
     for key in sorted(keys):
@@ -100,6 +103,8 @@ def _merge_map(extractions: Sequence[Extraction], lex: Lexicon) -> dict[str, str
 
 
 def _final(key: str, merge: dict[str, str]) -> str:
+    if key not in merge:  # most keys merge into nothing
+        return key
     seen = set()
     while key in merge and key not in seen:
         seen.add(key)
@@ -114,8 +119,22 @@ def _choose_label(mentions: list[Mention]) -> str:
     return max(sorted(counts), key=lambda lab: (counts[lab], len(lab)))
 
 
+def _country_aliases(lex: Lexicon) -> dict[str, set[str]]:
+    """Each country label's alias forms in the lexicon ("U.S." for "United States"; no demonyms).
+
+    >>> sorted(_country_aliases(load_lexicon())["United States"])[:3]
+    ['America', 'U.S.', 'U.S.A.']
+    """
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for form, country in lex.countries.items():
+        if country.kind == "alias":
+            aliases[country.label].add(form)
+    return aliases
+
+
 def _build_entities(groups: dict[str, list[Mention]], lex: Lexicon) -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
+    country_aliases = _country_aliases(lex)
     for key in sorted(groups):
         mentions = groups[key]
         if (
@@ -128,9 +147,7 @@ def _build_entities(groups: dict[str, list[Mention]], lex: Lexicon) -> dict[str,
         aliases = {m.text for m in mentions if m.text and m.text != label}
         aliases |= {m.label for m in mentions if m.label != label and m.source != "gazetteer"}
         if cls == "Country":
-            aliases |= {
-                f for f, c in lex.countries.items() if c.label == label and c.kind == "alias"
-            }
+            aliases |= country_aliases.get(label, set())
         if cls == "InternationalOrganization":
             aliases |= {
                 f for f, canon in lex.organizations.items() if canon == label and f != label
@@ -183,21 +200,27 @@ def _dates(
     return [chosen[k] for k in sorted(chosen)]
 
 
+def _sentence_pairs(
+    ex: Extraction, merge: dict[str, str], entities: dict[str, Entity]
+) -> Iterator[tuple[str, str]]:
+    """Each pair ``(a, b)``, ``a < b``, of entities named together in a sentence of ``ex``."""
+    by_sentence: dict[Sentence, set[str]] = defaultdict(set)
+    for m in ex.mentions:
+        if m.heading:
+            continue
+        key = _final(m.key, merge)
+        if key in entities:
+            by_sentence[m.sentence].add(key)
+    for keys in by_sentence.values():
+        yield from combinations(sorted(keys), 2)
+
+
 def _cooccurrences(
     extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity]
 ) -> dict[tuple[str, str], int]:
-    pairs: Counter[tuple[str, str]] = Counter()
-    for ex in extractions:
-        by_sentence: dict[Sentence, set[str]] = defaultdict(set)
-        for m in ex.mentions:
-            key = _final(m.key, merge)
-            if not m.heading and key in entities:
-                by_sentence[m.sentence].add(key)
-        for keys in by_sentence.values():
-            ordered = sorted(keys)
-            for i, a in enumerate(ordered):
-                for b in ordered[i + 1 :]:
-                    pairs[(a, b)] += 1
+    pairs = Counter(
+        chain.from_iterable(_sentence_pairs(ex, merge, entities) for ex in extractions)
+    )
     return dict(sorted(pairs.items()))
 
 

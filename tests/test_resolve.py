@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kg.model import Document, Evidence, Extraction, Mention, Relation, Sentence
-from kg.resolve import resolve, vote_class
+from kg.nlp.lexicon import load_lexicon
+from kg.resolve import _country_aliases, resolve, vote_class
 
 
 def _doc(text: str, name: str = "a.txt") -> tuple[Document, Sentence]:
@@ -134,3 +135,32 @@ def test_relations_are_rekeyed_deduplicated_and_symmetric_ordered() -> None:
         ("chile", "alliedWith", "peru", "r2")
     ]
     assert r.cooccurrences == {("chile", "peru"): 1}
+
+
+def test_country_aliases_are_the_lexicons_alias_forms() -> None:
+    lex = load_lexicon()
+    index = _country_aliases(lex)
+    for label in {c.label for c in lex.countries.values()}:
+        scanned = {f for f, c in lex.countries.items() if c.label == label and c.kind == "alias"}
+        assert index.get(label, set()) == scanned, label
+    assert "America" in index["United States"] and "American" not in index["United States"]
+
+
+def test_cooccurrences_count_each_sentence_pair_once_and_skip_headings() -> None:
+    d, s = _doc("Peru, Chile and Peru met Bolivia.")
+    heading = Sentence(d.sha256, 0, 4, "Peru")
+    other = Sentence(d.sha256, 0, 33, d.text)  # equal to ``s``: one sentence, not two
+    ms = (
+        _m(s, "Peru", "peru", "Peru", "Country"),
+        _m(s, "Chile", "chile", "Chile", "Country"),
+        _m(other, "Peru", "peru", "Peru", "Country"),
+        _m(other, "Bolivia", "bolivia", "Bolivia", "Country"),
+        _m(heading, "Peru", "peru", "Peru", "Country", heading=True),
+        _m(heading, "Chile", "chile", "Chile", "Country", heading=True),
+    )
+    r = resolve([Extraction(d, (s,), ms, ())])
+    assert r.cooccurrences == {
+        ("bolivia", "chile"): 1,
+        ("bolivia", "peru"): 1,
+        ("chile", "peru"): 1,
+    }

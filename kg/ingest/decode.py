@@ -11,6 +11,7 @@ kg.errors.ReadError: a.txt: the file is not valid UTF-8 (byte 0xe9 at offset 3);
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from kg.errors import ReadError
@@ -30,6 +31,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "a program"),
 )
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1b")
+#: Every byte but the control characters that text files lack: deleting these from some bytes
+#: leaves just the controls that mark a binary file (one fast ``bytes.translate``).
+_ALL_BUT_BINARY_CONTROLS = bytes(b for b in range(256) if b >= 0x20 or b in _TEXT_CONTROLS)
 
 
 def _table() -> dict[int, str | None]:
@@ -49,6 +53,8 @@ def _table() -> dict[int, str | None]:
 
 
 _TRANSLATE = _table()
+#: Any character that ``_TRANSLATE`` changes: most texts hold none and skip ``str.translate``.
+_TRANSLATED = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_TRANSLATE)) + "]")
 
 
 def normalize(text: str) -> str:
@@ -59,8 +65,8 @@ def normalize(text: str) -> str:
     >>> normalize("e\\u0301") == "\\u00e9"
     True
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.translate(_TRANSLATE) if _TRANSLATED.search(text) else text
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -75,7 +81,7 @@ def binary_kind(data: bytes) -> str | None:
     if b"\x00" in data:
         return ""
     head = data[:_SNIFF]
-    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    controls = len(head.translate(None, _ALL_BUT_BINARY_CONTROLS))
     return "" if controls * 10 > len(head) else None
 
 

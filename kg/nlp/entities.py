@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -111,17 +112,23 @@ class Candidate:
     alias: bool = True  # whether the surface form is a name of the entity (not a demonym)
 
 
+_POSSESSIVE_END = re.compile(r"'s$|'$")
+_LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", flags=re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)
 def normalise_key(label: str) -> str:
-    """The key that all spellings of one name share.
+    """The key that all spellings of one name share (memoised: a pure function of ``label``).
 
     >>> normalise_key("The U.S.'s"), normalise_key("Korea–US  FTA")
     ('us', 'korea-us fta')
     """
     text = label.strip().replace("’", "'").replace("–", "-").replace("—", "-")
-    text = re.sub(r"'s$|'$", "", text)
-    text = re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
+    text = _POSSESSIVE_END.sub("", text)
+    text = _LEADING_ARTICLE.sub("", text)
     text = text.replace(".", "")
-    return re.sub(r"\s+", " ", text).strip().lower()
+    return _SPACES.sub(" ", text).strip().lower()
 
 
 def _surface(tokens: Span | list[Token]) -> str:
