@@ -81,7 +81,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.endpoint:  # after the local build: store it on the SPARQL server as well
         from kg.remote import push_build
 
-        push = push_build(result, _endpoint(args), args.base)
+        push = push_build(result, _endpoint(args))
         _err(push.format())
         pushed_ok = push.ok
     return EXIT_PROBLEM if result.report.skipped or not pushed_ok else EXIT_OK

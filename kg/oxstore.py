@@ -4,19 +4,22 @@ A store is a folder::
 
     DIR/CURRENT                  the name of the live generation, replaced atomically
     DIR/gen-000007/oxigraph/     the Oxigraph (RocksDB) database of that generation
-    DIR/gen-000007/manifest.json its documents and the options it was built with
+    DIR/gen-000007/manifest.json its documents, their graphs' fingerprints, the build options
     DIR/cache/SHA.VERSION.json   each document's Extraction (see ``kg.cache``)
 
 The database holds one named graph per document (``{base}graph/document/{sha16}``: the
-document node, its sentences, its statements and the relations they support) and
-``{base}graph/entities`` for what is merged across documents (see ``kg.rdf.partition_triples``).
+document node, the entities it mentions, its sentences, its statements and the relations they
+support) and ``{base}graph/entities`` for what is merged across documents (see
+``kg.rdf.Emitter``).
 
 Every build parses only documents whose content or extractor changed (the rest come from the
-cache), then re-resolves entities over all documents, so entities stay merged across them, and
-writes a whole new generation beside the live one. Only when it is complete does ``CURRENT``
-move to it (an atomic rename), so a build killed at any point leaves the previous store as it
-was; parsed documents already cached are reused by the next build. Generations that an
-interrupted build left behind are deleted by the next build or removal.
+cache), then re-resolves entities over all documents, so entities stay merged across them.
+It writes a new generation beside the live one: a checkpoint of the live database (hard
+links, no copy) in which only the graphs of documents whose fingerprint changed are written
+again, and the entities graph is patched by its difference. Only when the generation is
+complete does ``CURRENT`` move to it (an atomic rename), so a build killed at any point leaves
+the previous store as it was; parsed documents already cached are reused by the next build.
+Generations that an interrupted build left behind are deleted by the next build or removal.
 
 Queries run on Oxigraph directly over the union of all named graphs (``query_store``);
 ``load_graph_from_store`` gives the same union as an in-memory rdflib Graph.
@@ -25,13 +28,16 @@ Queries run on Oxigraph directly over the union of all named graphs (``query_sto
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import re
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,19 +46,29 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from kg.build import BuildReport, BuildResult, _report, in_order, sample_path, unique_documents
+from kg.build import (
+    BuildReport,
+    BuildResult,
+    _report,
+    in_order,
+    paused_gc,
+    sample_path,
+    unique_documents,
+)
 from kg.cache import ExtractionCache, extractor_version, write_json_atomic
 from kg.errors import KgError, QueryError, ReadError, StoreError, UsageError
 from kg.ingest import read_all
 from kg.model import Document, Extraction
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.pipeline import DEFAULT_MODEL
-from kg.parallel import extract_stream
-from kg.rdf import Triple, partition_triples, to_graph
+from kg.parallel import CHUNK_DOCUMENTS, extract_stream, start_worker
+from kg.rdf import Emitter, Triple, emitter_version
 from kg.resolve import resolve
 from kg.vocab import DEFAULT_BASE
 
 STORE_FORMAT = 1
+#: Above this many quads, writes go through Oxigraph's bulk loader (new files, no transaction).
+BULK_QUADS = 10_000
 CURRENT = "CURRENT"
 _GENERATION = re.compile(r"gen-(\d{6})")
 _XSD_STRING = str(XSD.string)
@@ -77,6 +93,8 @@ class StoreState:
     generation: str
     documents: list[StoredDocument]
     options: dict[str, Any] = field(default_factory=dict)
+    #: Each document's part fingerprint (``kg.rdf.Emitter.fingerprint``), by content hash.
+    graphs: dict[str, str] = field(default_factory=dict)
 
     @property
     def database(self) -> Path:
@@ -129,7 +147,8 @@ def read_state(root: Path) -> StoreState:
     if manifest.get("kg_store") != STORE_FORMAT:
         raise StoreError(f"{root}: store format {manifest.get('kg_store')!r} is not supported")
     documents = [StoredDocument(**d) for d in manifest["documents"]]
-    return StoreState(root, generation, documents, dict(manifest.get("options", {})))
+    options, graphs = dict(manifest.get("options", {})), dict(manifest.get("graphs", {}))
+    return StoreState(root, generation, documents, options, graphs)
 
 
 def is_store(root: Path) -> bool:
@@ -314,27 +333,78 @@ def _next_generation(live: str | None) -> str:
     return f"gen-{number:06d}"
 
 
+def _reusable(state: StoreState | None, options: dict[str, Any]) -> dict[str, str]:
+    """The part fingerprints of the live generation, when its parts may be kept as they are."""
+    if state is None or state.options.get("emitter") != options["emitter"]:
+        return {}
+    return dict(state.graphs)
+
+
+def _fill(
+    database: ox.Store, emitter: Emitter, documents: Sequence[Document], keep: dict[str, str]
+) -> None:
+    """Make ``database`` hold the build.
+
+    Document graphs named in ``keep`` (content hash -> fingerprint) whose fingerprint still
+    matches stay as they are; every other document graph is dropped and written again. The
+    entities graph changes by its difference only: a changed document moves a few counts.
+    """
+    kept = {emitter.graph_of(d) for d in documents if keep.get(d.sha256) == emitter.fingerprint(d)}
+    entities = ox.NamedNode(str(emitter.entities_graph))
+    for name in list(database.named_graphs()):
+        if name != entities and URIRef(name.value) not in kept:
+            database.remove_graph(name)
+    parts = emitter.parts(only=[d.sha256 for d in documents if emitter.graph_of(d) not in kept])
+    new = set(_quads({emitter.entities_graph: parts.pop(emitter.entities_graph)}))
+    old = set(database.quads_for_pattern(None, None, None, entities))
+    _add(database, _quads(parts), sum(map(len, parts.values())))
+    added = new - old
+    _add(database, added, len(added))
+    for quad in old - new:
+        database.remove(quad)
+
+
+def _add(database: ox.Store, quads: Iterable[ox.Quad], count: int) -> None:
+    """Add ``count`` quads: many through the bulk loader, a few in one transaction."""
+    if count > BULK_QUADS:
+        database.bulk_extend(quads)
+    else:
+        database.extend(quads)
+
+
 def _write_generation(
     root: Path,
-    live: str | None,
-    graph: Graph,
+    state: StoreState | None,
+    emitter: Emitter,
     documents: Sequence[Document],
     options: dict[str, Any],
-) -> str:
-    """Write the whole graph as a new generation and make it live; returns its name."""
-    base = str(options["base"])
+) -> int:
+    """Write the build as a new generation and make it live; returns its triple count.
+
+    The new generation starts as a copy of the live one (a RocksDB checkpoint: hard links, no
+    data copied) when that was written by the same code; then only the graphs of documents
+    whose facts changed, and the entities graph, are replaced.
+    """
+    live = state.generation if state else None
     name = _next_generation(live)
     folder = root / name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
-    database = ox.Store(str(folder / "oxigraph"))
+    path = folder / "oxigraph"
+    keep = _reusable(state, options)
     try:
-        database.bulk_extend(_quads(partition_triples(graph, base=base)))
-        database.flush()
+        if keep:
+            assert state is not None
+            ox.Store.read_only(str(state.database)).backup(str(path))
+        database = ox.Store(str(path))
+        try:
+            _fill(database, emitter, documents, keep)
+            database.flush()
+            triples = len(database)  # no triple is in two graphs (kg.rdf.Emitter)
+        finally:
+            del database  # closes it
     except OSError as err:
         raise StoreError(f"{root}: could not write the store: {err}") from None
-    finally:
-        del database
     manifest = {
         "kg_store": STORE_FORMAT,
         "options": options,
@@ -342,7 +412,8 @@ def _write_generation(
             {"sha256": d.sha256, "source": d.source, "title": d.title, "format": d.format}
             for d in documents
         ],
-        "triples": len(graph),
+        "graphs": {d.sha256: emitter.fingerprint(d) for d in documents},
+        "triples": triples,
     }
     write_json_atomic(folder / "manifest.json", manifest)
     _fsync_tree(folder)
@@ -352,7 +423,7 @@ def _write_generation(
     _fsync_dir(root)
     if live is not None:
         shutil.rmtree(root / live, ignore_errors=True)
-    return name
+    return triples
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -381,34 +452,55 @@ def _extract_missing(
     entity_rules: Path | None,
     relation_rules: Path | None,
     progress: bool,
+    scout: ProcessPoolExecutor | None = None,
 ) -> tuple[list[Extraction], int]:
-    """Extractions of ``docs`` from the cache, parsing (and caching) only the missing ones."""
-    found: dict[str, Extraction] = {}
-    missing: list[Document] = []
-    for doc in docs:
-        cached = cache.get(doc.sha256)
-        if cached is None:
-            missing.append(doc)
-        else:
-            found[doc.sha256] = cached if cached.document == doc else replace(cached, document=doc)
+    """Extractions of ``docs`` from the cache, parsing (and caching) only the missing ones.
+
+    With more than one job the missing documents go to worker processes first, so that the
+    model loads and parses there while this process reads the cache. A few go to ``scout``,
+    a worker started before the inputs were read (``kg.parallel.start_worker``).
+    """
+    missing = [d for d in docs if not cache.path(d.sha256).is_file()]
+    if scout is not None and not 0 < len(missing) <= CHUNK_DOCUMENTS:
+        scout.shutdown(wait=False, cancel_futures=True)
+        scout = None
     bar = None
     if progress and missing:
         from kg.build import _progress
 
         bar = _progress(len(missing))
-    for ex in extract_stream(
-        missing,
-        jobs=jobs,
+    parse = partial(
+        extract_stream,
         model=model,
         entity_rules=entity_rules,
         relation_rules=relation_rules,
         on_document=(lambda _d: bar.update(1)) if bar is not None else None,
-    ):
-        cache.put(ex)  # as soon as it exists: an interrupted build keeps its work
-        found[ex.document.sha256] = ex
-    if bar is not None:
-        bar.close()
-    return in_order(docs, found.values()), len(missing)
+    )
+    stream = parse(missing, jobs=jobs, background=jobs > 1, pool=scout)
+    try:
+        found: dict[str, Extraction] = {}
+        damaged: list[Document] = []  # a cache entry that cannot be read is parsed again
+        absent = {d.sha256 for d in missing}
+        with paused_gc():
+            for doc in docs:
+                if doc.sha256 in absent:
+                    continue
+                cached = cache.get(doc.sha256)
+                if cached is None:
+                    damaged.append(doc)
+                else:
+                    same = cached.document == doc
+                    found[doc.sha256] = cached if same else replace(cached, document=doc)
+        for ex in itertools.chain(stream, parse(damaged, jobs=1)):
+            cache.put(ex)  # as soon as it exists: an interrupted build keeps its work
+            found[ex.document.sha256] = ex
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+        if bar is not None:
+            bar.close()
+    return in_order(docs, found.values()), len(missing) + len(damaged)
 
 
 def _stored_document(state: StoreState, stored: StoredDocument, cache: ExtractionCache) -> Document:
@@ -424,7 +516,7 @@ def _stored_document(state: StoreState, stored: StoredDocument, cache: Extractio
 
 def _commit(
     root: Path,
-    live: str | None,
+    state: StoreState | None,
     docs: list[Document],
     errors: Sequence[ReadError],
     options: dict[str, Any],
@@ -432,6 +524,7 @@ def _commit(
     jobs: int,
     progress: bool,
     started: float,
+    scout: ProcessPoolExecutor | None = None,
 ) -> tuple[BuildResult, int]:
     """Extract what is missing, resolve all, write a new generation; (result, parsed count)."""
     entity_rules = Path(options["entity_rules"]) if options.get("entity_rules") else None
@@ -439,7 +532,7 @@ def _commit(
     version = extractor_version(
         options["model"], entity_rules=entity_rules, relation_rules=relation_rules
     )
-    options = {**options, "extractor": version}
+    options = {**options, "extractor": version, "emitter": emitter_version()}
     cache = ExtractionCache(root / "cache", version)
     extractions, parsed = _extract_missing(
         docs,
@@ -449,16 +542,17 @@ def _commit(
         entity_rules=entity_rules,
         relation_rules=relation_rules,
         progress=progress,
+        scout=scout,
     )
-    resolution = resolve(extractions, lexicon=load_lexicon(entity_rules))
-    graph = to_graph(
-        resolution, docs, base=options["base"], min_confidence=options["min_confidence"]
-    )
-    _write_generation(root, live, graph, docs, options)
+    base, min_confidence = options["base"], options["min_confidence"]
+    with paused_gc():
+        resolution = resolve(extractions, lexicon=load_lexicon(entity_rules))
+        emitter = Emitter(resolution, docs, base=base, min_confidence=min_confidence)
+        triples = _write_generation(root, state, emitter, docs, options)
     cache.prune({d.sha256 for d in docs})
     seconds = time.perf_counter() - started
-    report = _report(graph, docs, list(errors), resolution, seconds, options["min_confidence"])
-    return BuildResult(graph, docs, extractions, resolution, report), parsed
+    report = _report(triples, docs, list(errors), resolution, seconds, min_confidence)
+    return BuildResult(docs, extractions, resolution, report, base, min_confidence), parsed
 
 
 def build_store(
@@ -481,7 +575,35 @@ def build_store(
     """
     started = time.perf_counter()
     root = Path(store)
-    chosen = list(paths) if paths else [sample_path()]
+    scout = None
+    if jobs > 1 and is_store(root):  # a re-build: a worker loads the model while inputs are read
+        scout = start_worker(model, entity_rules=entity_rules, relation_rules=relation_rules)
+    try:
+        return _build_into(
+            root, list(paths) if paths else [sample_path()], scout, started,
+            model=model, base=base, min_confidence=min_confidence, entity_rules=entity_rules,
+            relation_rules=relation_rules, jobs=jobs, prune=prune, progress=progress,
+        )
+    finally:
+        if scout is not None:
+            scout.shutdown(wait=False, cancel_futures=True)
+
+
+def _build_into(
+    root: Path,
+    chosen: list[Path],
+    scout: ProcessPoolExecutor | None,
+    started: float,
+    *,
+    model: str,
+    base: str,
+    min_confidence: float,
+    entity_rules: Path | None,
+    relation_rules: Path | None,
+    jobs: int,
+    prune: bool,
+    progress: bool,
+) -> BuildResult:
     documents, errors = read_all(chosen)
     inputs = unique_documents(documents)
     _prepare_root(root)
@@ -516,7 +638,8 @@ def build_store(
             kept = [_stored_document(state, old[sha], old_cache) for sha in absent]
         docs = unique_documents([*inputs, *kept])
         result, parsed = _commit(
-            root, live, docs, errors, options, jobs=jobs, progress=progress, started=started
+            root, state, docs, errors, options, jobs=jobs, progress=progress, started=started,
+            scout=scout,
         )
     report = result.report
     report.documents_read = len(inputs)
@@ -573,10 +696,9 @@ def remove_documents(
         docs = unique_documents(
             _stored_document(state, d, any_cache) for d in state.documents if d.sha256 not in gone
         )
-        options = {k: v for k, v in state.options.items() if k != "extractor"}
+        options = {k: v for k, v in state.options.items() if k not in ("extractor", "emitter")}
         result, parsed = _commit(
-            root, state.generation, docs, (), options, jobs=jobs, progress=progress,
-            started=started,
+            root, state, docs, (), options, jobs=jobs, progress=progress, started=started
         )
     report: BuildReport = result.report
     report.documents_read = 0

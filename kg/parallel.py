@@ -44,6 +44,31 @@ def _init_worker(model: str, entity_rules: Path | None, relation_rules: Path | N
     _WORKER = Extractor(model, entity_rules=entity_rules, relation_rules=relation_rules)
 
 
+def _ready() -> None:
+    """A no-op task: submitting it starts a pool's worker, and its model load, at once."""
+
+
+def start_worker(
+    model: str = DEFAULT_MODEL,
+    *,
+    entity_rules: Path | None = None,
+    relation_rules: Path | None = None,
+) -> ProcessPoolExecutor:
+    """One worker process that starts loading the model now, for a few documents to come.
+
+    Give it to ``extract_stream(..., pool=...)`` once the documents are known (a re-build
+    reads and compares its inputs meanwhile), or ``shutdown`` it when nothing needs parsing.
+    """
+    pool = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=_context(),
+        initializer=_init_worker,
+        initargs=(model, entity_rules, relation_rules),
+    )
+    pool.submit(_ready)
+    return pool
+
+
 def _extract_chunk(chunk: list[Document]) -> list[Extraction]:
     assert _WORKER is not None, "worker not initialised"
     return _WORKER.extract(chunk)
@@ -69,38 +94,103 @@ def extract_stream(
     entity_rules: Path | None = None,
     relation_rules: Path | None = None,
     on_document: Callable[[Document], None] | None = None,
+    background: bool = False,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[Extraction]:
     """Extract every document, in order, using ``jobs`` processes (1: in this process).
 
-    ``documents`` is read lazily, a few chunks ahead of the results.
+    ``documents`` is read lazily, a few chunks ahead of the results. With ``jobs`` > 1 the
+    workers start, and the first chunks go out, before this returns; no more workers start
+    than there are chunks. A single chunk is parsed in this process unless ``background``
+    asks for a worker anyway, so that this process can do other work before it asks for the
+    results. ``pool`` (see ``start_worker``) parses in workers already started, whatever
+    ``jobs`` says. Close the iterator (``.close()``) when leaving it unfinished: that stops
+    the workers (a given ``pool`` too).
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
-    if isinstance(documents, Sequence) and len(documents) <= CHUNK_DOCUMENTS:
-        jobs = 1  # one chunk: a worker pool would only add the cost of starting it
+    if isinstance(documents, Sequence):
+        if not documents:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+            return iter(())
+        if len(documents) <= CHUNK_DOCUMENTS and not background:
+            jobs = 1  # one chunk: a worker pool would only add the cost of starting it
+        # fork starts every worker at once, and each loads the model: no more than needed
+        jobs = min(jobs, -(-len(documents) // CHUNK_DOCUMENTS))
     chunks = _chunks(documents, CHUNK_DOCUMENTS)
-    if jobs == 1:
-        extractor = Extractor(model, entity_rules=entity_rules, relation_rules=relation_rules)
-        for chunk in chunks:
-            yield from _notify(extractor.extract(chunk), on_document)
-        return
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=_context(),
-        initializer=_init_worker,
-        initargs=(model, entity_rules, relation_rules),
-    ) as pool:
-        pending: deque[Future[list[Extraction]]] = deque()
-        try:
-            for chunk in chunks:
-                pending.append(pool.submit(_extract_chunk, chunk))
-                if len(pending) >= 2 * jobs:
-                    yield from _notify(pending.popleft().result(), on_document)
-            while pending:
-                yield from _notify(pending.popleft().result(), on_document)
-        finally:
-            for future in pending:
-                future.cancel()
+    if pool is None and jobs == 1 and not background:
+        return _in_process(chunks, model, entity_rules, relation_rules, on_document)
+    initargs = (model, entity_rules, relation_rules)
+    return _PoolStream(chunks, jobs, initargs, on_document, pool=pool)
+
+
+def _in_process(
+    chunks: Iterator[list[Document]],
+    model: str,
+    entity_rules: Path | None,
+    relation_rules: Path | None,
+    on_document: Callable[[Document], None] | None,
+) -> Iterator[Extraction]:
+    extractor = None  # loaded with the first chunk
+    for chunk in chunks:
+        extractor = extractor or Extractor(
+            model, entity_rules=entity_rules, relation_rules=relation_rules
+        )
+        yield from _notify(extractor.extract(chunk), on_document)
+
+
+class _PoolStream(Iterator[Extraction]):
+    """Extractions from worker processes, in input order, at most ``2 * jobs`` chunks ahead."""
+
+    def __init__(
+        self,
+        chunks: Iterator[list[Document]],
+        jobs: int,
+        initargs: tuple[str, Path | None, Path | None],
+        on_document: Callable[[Document], None] | None,
+        *,
+        pool: ProcessPoolExecutor | None = None,
+    ) -> None:
+        self.chunks, self.on_document = chunks, on_document
+        self.pool = pool or ProcessPoolExecutor(
+            max_workers=jobs, mp_context=_context(), initializer=_init_worker, initargs=initargs
+        )
+        self.pending: deque[Future[list[Extraction]]] = deque(
+            self.pool.submit(_extract_chunk, chunk) for chunk in islice(chunks, 2 * jobs)
+        )
+        self.ready: deque[Extraction] = deque()
+
+    def __next__(self) -> Extraction:
+        while not self.ready:
+            if not self.pending:
+                self.close()
+                raise StopIteration
+            try:
+                done = self.pending.popleft().result()
+            except BaseException:
+                self.close()
+                raise
+            for chunk in islice(self.chunks, 1):
+                self.pending.append(self.pool.submit(_extract_chunk, chunk))
+            self.ready.extend(done)
+        ex = self.ready.popleft()
+        if self.on_document is not None:
+            self.on_document(ex.document)
+        return ex
+
+    def close(self) -> None:
+        """Stop the workers; results not yet taken are dropped."""
+        for future in self.pending:
+            future.cancel()
+        self.pending.clear()
+        self.ready.clear()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __del__(self) -> None:
+        pool = getattr(self, "pool", None)  # absent when __init__ failed
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _notify(

@@ -1,7 +1,17 @@
-"""Entities, relations and their evidence as an rdflib Graph in the contract's shape. No I/O.
+"""Entities, relations and their evidence as RDF in the contract's shape. No I/O.
 
 IRIs are minted deterministically: entities from their canonical label, documents from their
 content hash, sentences from the hash and offsets, statements from what they state.
+
+A build's triples fall into named graphs (:class:`Emitter`): one per document (its
+``kgo:Document`` node, which entities it mentions, and the statements it gives, with their
+evidence sentences) and one for what is merged across documents (entity types, labels,
+aliases, counts, dates, ``kgo:mentionedWith``, and each typed relation that at least one
+statement supports). No triple is in two parts, so the union of the parts is the whole graph
+(:func:`to_graph`) with nothing repeated: a query over the union of a store's graphs answers
+as a query over the file does. A store keyed this way can replace one document's part on its
+own, and a document whose statements did not change keeps its part
+(:meth:`Emitter.fingerprint`).
 
 >>> slug("United States"), slug("Société Générale"), slug("北京")[:2]
 ('united-states', 'societe-generale', 'e-')
@@ -12,16 +22,21 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from importlib.resources import files
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
-from kg.model import DateFact, Document, Entity, Evidence, Relation, Sentence
+from kg.model import Document, Entity, Evidence, Sentence
 from kg.resolve import Resolution
 from kg.vocab import DEFAULT_BASE, KGO, kgo, prefixes
+
+Triple = tuple[Node, Node, Node]
+ENTITIES_GRAPH = "graph/entities"
 
 
 def slug(label: str) -> str:
@@ -38,6 +53,29 @@ def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:
     for prefix, ns in prefixes(base).items():
         graph.bind(prefix, ns, override=True)
     return graph
+
+
+def document_graph_iri(base: str, sha256: str) -> URIRef:
+    """The named graph that holds one document's contributions.
+
+    >>> str(document_graph_iri("https://w3id.org/kg/id/", "ab" * 32))
+    'https://w3id.org/kg/id/graph/document/abababababababab'
+    """
+    return URIRef(f"{base}graph/document/{sha256[:16]}")
+
+
+def emitter_version() -> str:
+    """A short key naming the code that lays out the triples (this module and the vocabulary).
+
+    A store whose parts were written by other code is rewritten whole, never patched.
+
+    >>> len(emitter_version()), emitter_version() == emitter_version()
+    (16, True)
+    """
+    digest = hashlib.sha256()
+    for name in ("rdf.py", "vocab.py"):
+        digest.update((files("kg") / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class Minter:
@@ -65,68 +103,181 @@ class Minter:
         return self.ns[f"statement/{digest}"]
 
 
-def _add_document(g: Graph, mint: Minter, doc: Document) -> None:
-    node = mint.document(doc.sha256)
-    g.add((node, RDF.type, KGO.Document))
-    g.add((node, DCTERMS.title, Literal(doc.title)))
-    g.add((node, DCTERMS.source, Literal(doc.source)))
-    g.add((node, KGO.sha256, Literal(doc.sha256)))
-    g.add((node, DCTERMS.format, Literal(doc.format)))
+@dataclass(frozen=True)
+class Fact:
+    """One statement a document gives, its IRIs minted: a typed relation or an entity's date."""
+
+    subject: URIRef
+    predicate: URIRef
+    object: URIRef | Literal
+    evidence: Evidence
 
 
-def _add_sentence(g: Graph, mint: Minter, s: Sentence) -> URIRef:
-    node = mint.sentence(s)
-    g.add((node, RDF.type, KGO.Sentence))
-    g.add((node, KGO.text, Literal(s.text)))
-    g.add((node, KGO.inDocument, mint.document(s.doc_sha256)))
-    g.add((node, KGO.charStart, Literal(s.start)))
-    g.add((node, KGO.charEnd, Literal(s.end)))
-    return node
+def _facts(resolution: Resolution, mint: Minter, min_confidence: float) -> dict[str, list[Fact]]:
+    """The facts each document states (by content hash), in resolution order."""
+    facts: dict[str, list[Fact]] = {}
+    for rel in resolution.relations:
+        if rel.evidence.confidence >= min_confidence:
+            s, o = mint.entity[rel.subject], mint.entity[rel.object]
+            fact = Fact(s, kgo(rel.predicate), o, rel.evidence)
+            facts.setdefault(rel.evidence.sentence.doc_sha256, []).append(fact)
+    for date in resolution.dates:
+        ent = resolution.entities[date.key]
+        if date.value == (ent.start_date if date.which == "startDate" else ent.end_date):
+            value = Literal(date.value, datatype=XSD.gYear)
+            evidence = Evidence(date.sentence, "date", 0.8)
+            fact = Fact(mint.entity[date.key], kgo(date.which), value, evidence)
+            facts.setdefault(date.sentence.doc_sha256, []).append(fact)
+    return facts
 
 
-def _add_entity(g: Graph, mint: Minter, ent: Entity) -> None:
-    node = mint.entity[ent.key]
-    g.add((node, RDF.type, kgo(ent.cls)))
-    g.add((node, RDFS.label, Literal(ent.label)))
-    for alias in sorted(ent.aliases):
-        g.add((node, SKOS.altLabel, Literal(alias)))
-    g.add((node, KGO.mentionCount, Literal(ent.mention_count)))
-    for sha in sorted(ent.documents):
-        g.add((node, KGO.mentionedIn, mint.document(sha)))
-    if ent.start_date:
-        g.add((node, KGO.startDate, Literal(ent.start_date, datatype=XSD.gYear)))
-    if ent.end_date:
-        g.add((node, KGO.endDate, Literal(ent.end_date, datatype=XSD.gYear)))
+def _confidence(ev: Evidence) -> Literal:
+    value = Decimal(str(round(min(max(ev.confidence, 0.0), 1.0), 3)))
+    return Literal(value, datatype=XSD.decimal)
 
 
-def _add_statement(
-    g: Graph, mint: Minter, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence
-) -> None:
-    sentence = _add_sentence(g, mint, ev.sentence)
-    node = mint.statement(str(s), str(p), str(o), str(sentence))
-    g.add((node, RDF.type, RDF.Statement))
-    g.add((node, RDF.subject, s))
-    g.add((node, RDF.predicate, p))
-    g.add((node, RDF.object, o))
-    g.add((node, PROV.wasDerivedFrom, sentence))
-    confidence = Decimal(str(round(min(max(ev.confidence, 0.0), 1.0), 3)))
-    g.add((node, KGO.confidence, Literal(confidence, datatype=XSD.decimal)))
-    g.add((node, KGO.extractor, Literal(ev.rule)))
-    if ev.trigger:
-        g.add((node, KGO.trigger, Literal(ev.trigger)))
+class Emitter:
+    """The triples of one build, named graph by named graph.
 
+    >>> from kg.build import build_texts
+    >>> result = build_texts([("a.txt", "Samsung invested in Vietnam.")])
+    >>> emitter = Emitter(result.resolution, result.documents)
+    >>> parts = emitter.parts()
+    >>> [str(name).rsplit("/", 2)[-2] for name in parts]
+    ['graph', 'document']
+    >>> set().union(*parts.values()) == set(result.graph)
+    True
+    """
 
-def _add_relation(g: Graph, mint: Minter, rel: Relation) -> None:
-    s, o = mint.entity[rel.subject], mint.entity[rel.object]
-    p = kgo(rel.predicate)
-    g.add((s, p, o))
-    _add_statement(g, mint, s, p, o, rel.evidence)
+    def __init__(
+        self,
+        resolution: Resolution,
+        documents: Sequence[Document],
+        *,
+        base: str = DEFAULT_BASE,
+        min_confidence: float = 0.0,
+    ) -> None:
+        self.resolution = resolution
+        self.documents = sorted(documents, key=lambda d: d.sha256)
+        self.base = base
+        self.mint = Minter(base, resolution.entities.values())
+        self.facts = _facts(resolution, self.mint, min_confidence)
+        self.mentioned: dict[str, list[URIRef]] = {}  # content hash -> entities it mentions
+        for ent in resolution.entities.values():
+            for sha in ent.documents:
+                self.mentioned.setdefault(sha, []).append(self.mint.entity[ent.key])
+        for nodes in self.mentioned.values():
+            nodes.sort()
+        self.entities_graph = URIRef(base + ENTITIES_GRAPH)
+        self._fingerprints: dict[str, str] = {}
 
+    def graph_of(self, doc: Document) -> URIRef:
+        """The named graph of ``doc``."""
+        return document_graph_iri(self.base, doc.sha256)
 
-def _add_date(g: Graph, mint: Minter, fact: DateFact) -> None:
-    ent = mint.entity[fact.key]
-    value = Literal(fact.value, datatype=XSD.gYear)
-    _add_statement(g, mint, ent, kgo(fact.which), value, Evidence(fact.sentence, "date", 0.8))
+    def fingerprint(self, doc: Document) -> str:
+        """A key that changes whenever the triples of ``doc``'s graph would change.
+
+        It covers what the part is made of: the document's metadata, the base IRI and each
+        fact with its minted IRIs and evidence; the emitting code is covered by
+        :func:`emitter_version`, which a store compares separately.
+        """
+        found = self._fingerprints.get(doc.sha256)
+        if found is not None:
+            return found
+        fields = [self.base, doc.sha256, doc.title, doc.source, doc.format]
+        fields += self.mentioned.get(doc.sha256, ())
+        for f in self.facts.get(doc.sha256, ()):
+            ev = f.evidence
+            fields += [f.subject, f.predicate, f.object.n3(),
+                       str(ev.sentence.start), str(ev.sentence.end), ev.rule,
+                       str(_confidence(ev)), ev.trigger]
+        found = hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()[:32]
+        self._fingerprints[doc.sha256] = found
+        return found
+
+    def document_triples(self, doc: Document) -> list[Triple]:
+        """The triples of ``doc``'s graph, each once, in a fixed order."""
+        mint = self.mint
+        node = mint.document(doc.sha256)
+        out: dict[Triple, None] = {
+            (node, RDF.type, KGO.Document): None,
+            (node, DCTERMS.title, Literal(doc.title)): None,
+            (node, DCTERMS.source, Literal(doc.source)): None,
+            (node, KGO.sha256, Literal(doc.sha256)): None,
+            (node, DCTERMS.format, Literal(doc.format)): None,
+        }
+        for entity in self.mentioned.get(doc.sha256, ()):
+            out[(entity, KGO.mentionedIn, node)] = None
+        for fact in self.facts.get(doc.sha256, ()):
+            for triple in self._statement(fact):
+                out[triple] = None
+        return list(out)
+
+    def _statement(self, fact: Fact) -> list[Triple]:
+        mint, ev = self.mint, fact.evidence
+        sentence = mint.sentence(ev.sentence)
+        s, p, o = fact.subject, fact.predicate, fact.object
+        node = mint.statement(str(s), str(p), str(o), str(sentence))
+        triples: list[Triple] = [
+            (sentence, RDF.type, KGO.Sentence),
+            (sentence, KGO.text, Literal(ev.sentence.text)),
+            (sentence, KGO.inDocument, mint.document(ev.sentence.doc_sha256)),
+            (sentence, KGO.charStart, Literal(ev.sentence.start)),
+            (sentence, KGO.charEnd, Literal(ev.sentence.end)),
+            (node, RDF.type, RDF.Statement),
+            (node, RDF.subject, s),
+            (node, RDF.predicate, p),
+            (node, RDF.object, o),
+            (node, PROV.wasDerivedFrom, sentence),
+            (node, KGO.confidence, _confidence(ev)),
+            (node, KGO.extractor, Literal(ev.rule)),
+        ]
+        if ev.trigger:
+            triples.append((node, KGO.trigger, Literal(ev.trigger)))
+        return triples
+
+    def entity_triples(self) -> list[Triple]:
+        """The triples of the entities graph: what is merged across documents."""
+        out: list[Triple] = []
+        for ent in self.resolution.entities.values():
+            out += self._entity(ent)
+        entity = self.mint.entity
+        out += [(entity[a], KGO.mentionedWith, entity[b]) for a, b in self.resolution.cooccurrences]
+        relations = {
+            (fact.subject, fact.predicate, fact.object): None
+            for doc in self.documents
+            for fact in self.facts.get(doc.sha256, ())
+            if isinstance(fact.object, URIRef)  # a date's triple is on its entity already
+        }
+        return out + list(relations)
+
+    def _entity(self, ent: Entity) -> list[Triple]:
+        mint = self.mint
+        node = mint.entity[ent.key]
+        triples: list[Triple] = [
+            (node, RDF.type, kgo(ent.cls)),
+            (node, RDFS.label, Literal(ent.label)),
+        ]
+        triples += [(node, SKOS.altLabel, Literal(alias)) for alias in sorted(ent.aliases)]
+        triples.append((node, KGO.mentionCount, Literal(ent.mention_count)))
+        if ent.start_date:
+            triples.append((node, KGO.startDate, Literal(ent.start_date, datatype=XSD.gYear)))
+        if ent.end_date:
+            triples.append((node, KGO.endDate, Literal(ent.end_date, datatype=XSD.gYear)))
+        return triples
+
+    def parts(self, only: Collection[str] | None = None) -> dict[URIRef, list[Triple]]:
+        """The entities graph, then each document's graph (by content hash).
+
+        ``only`` limits the documents to those content hashes (the entities graph is always
+        there).
+        """
+        parts = {self.entities_graph: self.entity_triples()}
+        for doc in self.documents:
+            if only is None or doc.sha256 in only:
+                parts[self.graph_of(doc)] = self.document_triples(doc)
+        return parts
 
 
 def to_graph(
@@ -136,93 +287,10 @@ def to_graph(
     base: str = DEFAULT_BASE,
     min_confidence: float = 0.0,
 ) -> Graph:
-    """The whole build as one rdflib Graph in the contract's shape."""
+    """The whole build as one rdflib Graph in the contract's shape (the union of the parts)."""
     g = bind_prefixes(Graph(), base)
-    mint = Minter(base, resolution.entities.values())
-    for doc in sorted(documents, key=lambda d: d.sha256):
-        _add_document(g, mint, doc)
-    for ent in resolution.entities.values():
-        _add_entity(g, mint, ent)
-    for rel in resolution.relations:
-        if rel.evidence.confidence >= min_confidence:
-            _add_relation(g, mint, rel)
-    for fact in resolution.dates:
-        if (
-            fact.which == "startDate" and resolution.entities[fact.key].start_date == fact.value
-        ) or (fact.which == "endDate" and resolution.entities[fact.key].end_date == fact.value):
-            _add_date(g, mint, fact)
-    for a, b in resolution.cooccurrences:
-        g.add((mint.entity[a], KGO.mentionedWith, mint.entity[b]))
-    return g
-
-
-ENTITIES_GRAPH = "graph/entities"
-
-
-def document_graph_iri(base: str, sha256: str) -> URIRef:
-    """The named graph that holds one document's contributions.
-
-    >>> str(document_graph_iri("https://w3id.org/kg/id/", "ab" * 32))
-    'https://w3id.org/kg/id/graph/document/abababababababab'
-    """
-    return URIRef(f"{base}graph/document/{sha256[:16]}")
-
-
-Triple = tuple[Node, Node, Node]
-
-
-def partition_triples(graph: Graph, *, base: str = DEFAULT_BASE) -> dict[URIRef, list[Triple]]:
-    """The triples of each named graph of a build (see :func:`partition`), in graph order.
-
-    Plain lists: a store loads them without building an rdflib graph per part.
-    """
-    mint = Namespace(base)
-    entities = URIRef(mint[ENTITIES_GRAPH])
-    parts: dict[URIRef, list[Triple]] = {entities: []}
-    doc_of: dict[Node, URIRef] = {}
-    for doc in graph.subjects(RDF.type, KGO.Document):
-        doc_of[doc] = document_graph_iri(base, str(graph.value(doc, KGO.sha256)))
-    for sent, doc in graph.subject_objects(KGO.inDocument):
-        if doc in doc_of:
-            doc_of[sent] = doc_of[doc]
-    relation_home: dict[Triple, set[URIRef]] = {}
-    for st in graph.subjects(RDF.type, RDF.Statement):
-        target = doc_of.get(graph.value(st, PROV.wasDerivedFrom))  # type: ignore[arg-type]
-        if target is None:
-            continue
-        doc_of[st] = target
-        key = (
-            graph.value(st, RDF.subject),
-            graph.value(st, RDF.predicate),
-            graph.value(st, RDF.object),
-        )
-        relation_home.setdefault(key, set()).add(target)  # type: ignore[arg-type]
-    for target in set(doc_of.values()):
-        parts.setdefault(target, [])
-    for triple in graph:
-        home = doc_of.get(triple[0])
-        if home is not None:
-            parts[home].append(triple)
-        elif triple in relation_home:
-            for target in sorted(relation_home[triple]):
-                parts[target].append(triple)
-        else:
-            parts[entities].append(triple)
-    return parts
-
-
-def partition(graph: Graph, *, base: str = DEFAULT_BASE) -> dict[URIRef, Graph]:
-    """Split a build's graph into named graphs: one per document, one for the entities.
-
-    A document's graph holds its ``kgo:Document`` node, its sentences, the statements whose
-    evidence it gives and the typed relation triples those statements support. The entities
-    graph (``{base}graph/entities``) holds what is merged across documents: entity types,
-    labels, aliases, counts, dates and ``kgo:mentionedWith``. The union of the parts is the
-    whole graph, so a store keyed this way can replace one document's part on its own.
-    """
-    parts: dict[URIRef, Graph] = {}
-    for name, triples in partition_triples(graph, base=base).items():
-        part = parts[name] = Graph()
+    emitter = Emitter(resolution, documents, base=base, min_confidence=min_confidence)
+    for triples in emitter.parts().values():
         for triple in triples:
-            part.add(triple)
-    return parts
+            g.add(triple)
+    return g

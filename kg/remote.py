@@ -11,7 +11,7 @@ pause; after that, or at once for a 4xx answer, an ``EndpointError`` names the U
 status and what the server said.
 
 ``push_build`` stores a build as one named graph per document plus the entities graph
-(``kg.rdf.partition``), skipping documents the endpoint already holds unchanged and dropping
+(``kg.rdf.Emitter``), skipping documents the endpoint already holds unchanged and dropping
 the graphs of documents replaced by a new version of the same source.
 
 >>> endpoint = Endpoint("http://127.0.0.1:7878/query", token="s3cret")
@@ -42,7 +42,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from kg.errors import EndpointError, GraphParseError, UsageError
-from kg.rdf import ENTITIES_GRAPH, bind_prefixes, document_graph_iri, partition
+from kg.rdf import ENTITIES_GRAPH, bind_prefixes, document_graph_iri
 from kg.store import PREFIXES
 from kg.vocab import DEFAULT_BASE, KGO
 
@@ -284,6 +284,18 @@ class Endpoint:
                 found[graph] = RemoteDocument(graph, str(sha), str(source or ""))
         return dict(sorted(found.items()))
 
+    def fingerprints(self, base: str) -> dict[URIRef, str]:
+        """What kg's manifest graph on the endpoint says each document graph holds.
+
+        Empty when there is no manifest (a store pushed by an older kg, or by hand): then
+        every document graph counts as changed.
+        """
+        manifest = URIRef(base + MANIFEST_GRAPH).n3()
+        _, rows = self.select(
+            f"SELECT ?g ?key WHERE {{ GRAPH {manifest} {{ ?g {KGO.fingerprint.n3()} ?key }} }}"
+        )
+        return {g: str(key) for g, key in rows if isinstance(g, URIRef) and key is not None}
+
     def kg_graphs(self) -> list[URIRef]:
         """Every kg graph on the endpoint: the document graphs and their entities graphs.
 
@@ -303,6 +315,10 @@ class Endpoint:
         """The base IRI of the kg graphs on the endpoint (the default one when unknown)."""
         bases = _bases(self.graphs())
         return bases[0] if bases else DEFAULT_BASE
+
+
+#: The graph (under the base IRI) in which a push records each document graph's fingerprint.
+MANIFEST_GRAPH = "graph/manifest"
 
 
 def _bases(documents: Iterable[URIRef]) -> list[str]:
@@ -347,6 +363,13 @@ def parse_term(value: Mapping[str, Any]) -> Node:
             return Literal(text, datatype=URIRef(datatype))
         return Literal(text)
     raise EndpointError(f"an unsupported term in the SPARQL results: {dict(value)!r}")
+
+
+def _as_graph(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 def _sha_last(graph: Graph) -> list[tuple[Node, Node, Node]]:
@@ -463,36 +486,39 @@ class PushReport:
         return "\n".join(lines)
 
 
-def push_build(
-    result: BuildResult, endpoint: Endpoint, base: str = DEFAULT_BASE, *, force: bool = False
-) -> PushReport:
+def push_build(result: BuildResult, endpoint: Endpoint, *, force: bool = False) -> PushReport:
     """Store a build on ``endpoint``: one named graph per document, then the entities graph.
 
-    A document graph whose ``kgo:sha256`` the endpoint already holds is skipped (``force``
-    pushes it anyway: use it after changing the model, rules or ``--min-confidence``).
-    After every document is stored, graphs of older versions of the same sources are
-    dropped. The first failure stops the push; the report lists every document that is not
-    stored (old versions stay, so nothing is lost), and ``report.ok`` is False.
+    A document graph that the endpoint already holds with the same fingerprint (kg's
+    manifest graph records them, see ``Endpoint.fingerprints``) is skipped; ``force`` pushes
+    it anyway, for a server whose graphs were changed by other means. A document whose
+    facts moved (another document renamed an entity it mentions, say) has another
+    fingerprint and is pushed again. After every document is stored, graphs of older
+    versions of the same sources are dropped, and the manifest is written last. The first
+    failure stops the push; the report lists every document that is not stored (old versions
+    stay, so nothing is lost), and ``report.ok`` is False.
     """
     report = PushReport(endpoint.query_url)
+    base = result.base
     documents = sorted(result.documents, key=lambda d: (d.source, d.sha256))
     try:
         existing = endpoint.graphs()
+        fingerprints = endpoint.fingerprints(base) if existing else {}
     except EndpointError as err:
         report.not_stored = [d.source for d in documents]
         report.error = str(err)
         return report
-    parts = partition(result.graph, base=base)
+    emitter = result.emitter()
     pending = []
     for doc in documents:
-        iri = document_graph_iri(base, doc.sha256)
-        known = existing.get(iri)
-        if known is not None and known.sha256 == doc.sha256 and not force:
+        iri = emitter.graph_of(doc)
+        if iri in existing and fingerprints.get(iri) == emitter.fingerprint(doc) and not force:
             report.skipped.append(str(iri))
         else:
             pending.append((doc, iri))
+    parts = emitter.parts(only=[doc.sha256 for doc, _ in pending])
     for index, (_doc, iri) in enumerate(pending):
-        part = parts.get(iri, Graph())
+        part = _as_graph(parts[iri])
         try:
             endpoint.replace_graph(str(iri), part)
         except EndpointError as err:
@@ -501,9 +527,9 @@ def push_build(
             return report
         report.pushed.append(str(iri))
         report.triples += len(part)
-    entities = URIRef(base + ENTITIES_GRAPH)
+    entities = emitter.entities_graph
     try:
-        endpoint.replace_graph(str(entities), parts[entities])
+        endpoint.replace_graph(str(entities), _as_graph(parts[entities]))
     except EndpointError as err:
         report.error = f"the entities graph was not stored: {err}"
         return report
@@ -523,4 +549,14 @@ def push_build(
             report.error = f"the old version {iri} of {remote.source} was not dropped: {err}"
             return report
         report.dropped.append(str(iri))
+    keys = {iri: key for iri, key in fingerprints.items() if iri in existing}  # other documents'
+    keys.update((emitter.graph_of(doc), emitter.fingerprint(doc)) for doc in documents)
+    manifest = Graph()
+    for iri, key in sorted(keys.items()):
+        if str(iri) not in report.dropped:
+            manifest.add((iri, KGO.fingerprint, Literal(key)))
+    try:
+        endpoint.replace_graph(base + MANIFEST_GRAPH, manifest)
+    except EndpointError as err:
+        report.error = f"the manifest graph was not stored: {err}"
     return report

@@ -89,6 +89,7 @@ class KGO(DefinedNamespace):
     charStart: URIRef
     charEnd: URIRef
     sha256: URIRef
+    fingerprint: URIRef  # of a named graph, in a server's manifest graph (kg.remote)
 
 
 #: Entity classes of the contract, most general first; the local names are used as class keys.

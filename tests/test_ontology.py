@@ -92,6 +92,8 @@ DATATYPE_PROPERTIES = {
     "charStart": {XSD.integer},
     "charEnd": {XSD.integer},
     "sha256": {XSD.string},
+    # added by kg beyond the contract (allowed: terms may be added, never renamed)
+    "fingerprint": {XSD.string},
 }
 OBJECT_PROPERTIES = [*RELATIONS, "mentionedIn", "inDocument"]
 ALL_PROPERTIES = [*OBJECT_PROPERTIES, *DATATYPE_PROPERTIES]

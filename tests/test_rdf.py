@@ -101,16 +101,42 @@ def test_slugs_are_stable_and_collisions_get_suffixes() -> None:
     assert labels == {"Samsung", "Samsung!"}
 
 
-def test_partition_splits_by_document_and_keeps_the_union() -> None:
-    from kg.rdf import document_graph_iri, partition
+def test_parts_split_by_document_and_keep_the_union() -> None:
+    from kg.rdf import Emitter, document_graph_iri
 
     res, doc = _resolution()
     g = to_graph(res, [doc], base=BASE)
-    parts = partition(g, base=BASE)
-    assert set(parts) == {URIRef(BASE + "graph/entities"), document_graph_iri(BASE, doc.sha256)}
+    parts = Emitter(res, [doc], base=BASE).parts()
+    assert list(parts) == [URIRef(BASE + "graph/entities"), document_graph_iri(BASE, doc.sha256)]
     union = set().union(*(set(p) for p in parts.values()))
     assert union == set(g)
     doc_part = parts[document_graph_iri(BASE, doc.sha256)]
+    entities_part = parts[URIRef(BASE + "graph/entities")]
+    assert len(doc_part) + len(entities_part) == len(g)  # no triple is in two parts
     s, o = URIRef(BASE + "entity/samsung"), URIRef(BASE + "entity/vietnam")
-    assert (s, KGO.investsIn, o) in doc_part
-    assert (s, RDFS.label, Literal("Samsung")) in parts[URIRef(BASE + "graph/entities")]
+    assert (s, KGO.investsIn, o) in entities_part  # merged: once, whoever states it
+    assert (s, RDFS.label, Literal("Samsung")) in entities_part
+    (statement,) = [t[0] for t in doc_part if t[1:] == (RDF.predicate, KGO.investsIn)]
+    assert (statement, RDF.subject, s) in doc_part  # the document's statement, with evidence
+    assert (s, KGO.mentionedIn, URIRef(BASE + f"document/{doc.sha256[:16]}")) in doc_part
+
+
+def test_fingerprint_changes_exactly_when_the_part_changes() -> None:
+    from kg.rdf import Emitter
+
+    res, doc = _resolution()
+    before = Emitter(res, [doc], base=BASE)
+    same = Emitter(res, [doc], base=BASE)
+    assert before.fingerprint(doc) == same.fingerprint(doc)
+    other_base = Emitter(res, [doc], base="http://example.org/other/")
+    assert other_base.fingerprint(doc) != before.fingerprint(doc)
+    stricter = Emitter(res, [doc], base=BASE, min_confidence=0.99)  # drops the relation
+    assert stricter.fingerprint(doc) != before.fingerprint(doc)
+    assert stricter.document_triples(doc) != before.document_triples(doc)
+    # an entity renamed elsewhere changes the minted IRI its facts use here
+    res.entities["samsung"] = Entity("samsung", "Samsung Group", "Company", set(), 1, {doc.sha256})
+    renamed = Emitter(res, [doc], base=BASE)
+    assert renamed.fingerprint(doc) != before.fingerprint(doc)
+    assert renamed.document_triples(doc) != before.document_triples(doc)
+
+

@@ -1,0 +1,71 @@
+"""The NLP step on several processes: same results in the same order, workers that stop."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+
+from kg import parallel
+from kg.model import Document
+from kg.parallel import CHUNK_DOCUMENTS, extract_stream
+
+TEXTS = ["Toyota invested in Poland.", "Chile borders Peru.", "Nokia competes with Ericsson."]
+
+
+def _docs(count: int) -> list[Document]:
+    return [Document.from_text(TEXTS[i % 3] + f" ({i})", source=f"{i}.txt") for i in range(count)]
+
+
+def test_no_documents_load_no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the model was loaded for nothing")
+
+    monkeypatch.setattr(parallel, "Extractor", refuse)
+    assert list(extract_stream([], jobs=1)) == []
+    assert list(extract_stream([], jobs=2, background=True)) == []
+    assert list(extract_stream(iter([]), jobs=1)) == []
+
+
+def test_a_background_worker_gives_what_this_process_gives() -> None:
+    docs = _docs(2)
+    here = list(extract_stream(docs, jobs=1))
+    stream = extract_stream(docs, jobs=2, background=True)
+    # one worker (one chunk) started before any result was asked for
+    assert len(multiprocessing.active_children()) == 1
+    assert list(stream) == here
+    assert [ex.document.source for ex in here] == ["0.txt", "1.txt"]
+
+
+def test_many_chunks_come_back_in_order_and_the_workers_stop() -> None:
+    docs = _docs(3 * CHUNK_DOCUMENTS + 1)
+    seen: list[str] = []
+    results = list(extract_stream(docs, jobs=2, on_document=lambda d: seen.append(d.source)))
+    assert [ex.document.source for ex in results] == [d.source for d in docs]
+    assert seen == [d.source for d in docs]
+    assert multiprocessing.active_children() == []
+
+
+def test_closing_an_unfinished_stream_stops_its_workers() -> None:
+    stream = extract_stream(_docs(4 * CHUNK_DOCUMENTS), jobs=2)
+    first = next(stream)
+    assert first.document.source == "0.txt"
+    stream.close()  # type: ignore[attr-defined]
+    assert multiprocessing.active_children() == []
+    with pytest.raises(StopIteration):
+        next(stream)
+
+
+def test_a_worker_started_ahead_parses_what_comes_later() -> None:
+    from kg.parallel import start_worker
+
+    pool = start_worker()
+    assert len(multiprocessing.active_children()) == 1  # loading the model already
+    docs = _docs(3)
+    assert list(extract_stream(docs, jobs=1, pool=pool)) == list(extract_stream(docs, jobs=1))
+    assert multiprocessing.active_children() == []  # the stream stopped it when done
+    unused = start_worker()
+    assert list(extract_stream([], pool=unused)) == []  # nothing to parse: told to stop
+    for child in multiprocessing.active_children():  # it ends once its model has loaded
+        child.join(timeout=60)
+    assert multiprocessing.active_children() == []
