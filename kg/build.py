@@ -94,7 +94,8 @@ class BuildResult:
     """A built graph with what went into it.
 
     ``graph`` (the whole build as an rdflib Graph) is made on first use: a store build that
-    writes no files never needs it. ``parts()`` gives the triples named graph by named graph.
+    writes no files never needs it. ``emitter()`` gives its triples named graph by named
+    graph.
     """
 
     documents: list[Document]

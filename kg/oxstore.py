@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -213,14 +213,7 @@ def from_rdflib(term: Node) -> Any:
 
 
 def _quads(parts: dict[URIRef, list[Triple]]) -> Iterator[ox.Quad]:
-    cache: dict[Node, Any] = {}
-
-    def conv(term: Node) -> Any:
-        found = cache.get(term)
-        if found is None:
-            found = cache[term] = from_rdflib(term)
-        return found
-
+    conv = cache(from_rdflib)  # a graph repeats the same terms over and over
     for name in sorted(parts):
         graph_name = ox.NamedNode(str(name))
         for s, p, o in parts[name]:
@@ -235,14 +228,7 @@ def load_graph_from_store(root: Path) -> Graph:
     store = open_store(root)
     graph = Graph(bind_namespaces="core")
     graph.bind("kgr", state.base, override=True, replace=True)
-    cache: dict[Any, Node] = {}
-
-    def conv(term: Any) -> Node:
-        found = cache.get(term)
-        if found is None:
-            found = cache[term] = to_rdflib(term)
-        return found
-
+    conv = cache(to_rdflib)
     triples = ((conv(q.subject), conv(q.predicate), conv(q.object), graph) for q in store)
     graph.addN(triples)
     del store
@@ -456,9 +442,10 @@ def _extract_missing(
 ) -> tuple[list[Extraction], int]:
     """Extractions of ``docs`` from the cache, parsing (and caching) only the missing ones.
 
-    With more than one job the missing documents go to worker processes first, so that the
-    model loads and parses there while this process reads the cache. A few go to ``scout``,
-    a worker started before the inputs were read (``kg.parallel.start_worker``).
+    The missing documents go out to be parsed first, so that with more than one job the
+    workers parse while this process reads the cache. A few go to ``scout``, a worker
+    started before the inputs were read (``kg.parallel.start_worker``), which has been
+    loading the model all along.
     """
     missing = [d for d in docs if not cache.path(d.sha256).is_file()]
     if scout is not None and not 0 < len(missing) <= CHUNK_DOCUMENTS:
@@ -476,7 +463,7 @@ def _extract_missing(
         relation_rules=relation_rules,
         on_document=(lambda _d: bar.update(1)) if bar is not None else None,
     )
-    stream = parse(missing, jobs=jobs, background=jobs > 1, pool=scout)
+    stream = parse(missing, jobs=jobs, pool=scout)
     try:
         found: dict[str, Extraction] = {}
         damaged: list[Document] = []  # a cache entry that cannot be read is parsed again

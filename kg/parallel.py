@@ -94,18 +94,16 @@ def extract_stream(
     entity_rules: Path | None = None,
     relation_rules: Path | None = None,
     on_document: Callable[[Document], None] | None = None,
-    background: bool = False,
     pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[Extraction]:
     """Extract every document, in order, using ``jobs`` processes (1: in this process).
 
     ``documents`` is read lazily, a few chunks ahead of the results. With ``jobs`` > 1 the
     workers start, and the first chunks go out, before this returns; no more workers start
-    than there are chunks. A single chunk is parsed in this process unless ``background``
-    asks for a worker anyway, so that this process can do other work before it asks for the
-    results. ``pool`` (see ``start_worker``) parses in workers already started, whatever
-    ``jobs`` says. Close the iterator (``.close()``) when leaving it unfinished: that stops
-    the workers (a given ``pool`` too).
+    than there are chunks, and a single chunk is parsed in this process. ``pool`` (see
+    ``start_worker``) parses in workers already started, whatever ``jobs`` says. Close the
+    iterator (``.close()``) when leaving it unfinished: that stops the workers (a given
+    ``pool`` too).
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
@@ -114,12 +112,12 @@ def extract_stream(
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
             return iter(())
-        if len(documents) <= CHUNK_DOCUMENTS and not background:
+        if len(documents) <= CHUNK_DOCUMENTS:
             jobs = 1  # one chunk: a worker pool would only add the cost of starting it
         # fork starts every worker at once, and each loads the model: no more than needed
         jobs = min(jobs, -(-len(documents) // CHUNK_DOCUMENTS))
     chunks = _chunks(documents, CHUNK_DOCUMENTS)
-    if pool is None and jobs == 1 and not background:
+    if pool is None and jobs == 1:
         return _in_process(chunks, model, entity_rules, relation_rules, on_document)
     initargs = (model, entity_rules, relation_rules)
     return _PoolStream(chunks, jobs, initargs, on_document, pool=pool)

@@ -291,6 +291,5 @@ def to_graph(
     g = bind_prefixes(Graph(), base)
     emitter = Emitter(resolution, documents, base=base, min_confidence=min_confidence)
     for triples in emitter.parts().values():
-        for triple in triples:
-            g.add(triple)
+        g += triples
     return g

@@ -42,7 +42,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from kg.errors import EndpointError, GraphParseError, UsageError
-from kg.rdf import ENTITIES_GRAPH, bind_prefixes, document_graph_iri
+from kg.rdf import ENTITIES_GRAPH, Triple, bind_prefixes, document_graph_iri
 from kg.store import PREFIXES
 from kg.vocab import DEFAULT_BASE, KGO
 
@@ -365,10 +365,9 @@ def parse_term(value: Mapping[str, Any]) -> Node:
     raise EndpointError(f"an unsupported term in the SPARQL results: {dict(value)!r}")
 
 
-def _as_graph(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
+def _as_graph(triples: Iterable[Triple]) -> Graph:
     graph = Graph()
-    for triple in triples:
-        graph.add(triple)
+    graph += triples
     return graph
 
 
