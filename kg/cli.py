@@ -265,13 +265,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     Updates are refused; each query runs in its own process, stopped at --timeout; answers
     stop at --max-results. It binds 127.0.0.1 unless --host says otherwise.
     """
-    from kg.serve import ServeOptions, parse_size, prepare, serve
+    from kg.serve import ServeOptions, is_loopback, parse_size, prepare, serve
 
     _shift_for_store(args, ("graph",))
-    if args.timeout <= 0 or args.max_results < 1 or not 0 <= args.port <= 65535:
-        raise UsageError("--timeout and --max-results must be positive, --port 0-65535")
-    options = ServeOptions(args.host, args.port, args.timeout, args.max_results,
-                           parse_size(args.max_body))
+    if (args.timeout <= 0 or args.max_results < 1 or args.workers < 1
+            or not 0 <= args.port <= 65535):
+        raise UsageError("--timeout, --max-results and --workers must be positive, "
+                         "--port 0-65535")
+    options = ServeOptions(
+        args.host, args.port, args.timeout, args.max_results, parse_size(args.max_body),
+        workers=args.workers, max_bytes=parse_size(args.max_bytes),
+        max_memory=parse_size(args.max_memory), allow_hosts=tuple(args.allow_host),
+    )
+    if not is_loopback(args.host):
+        _err(f"kg serve: warning: {args.host} is reachable from the network and the endpoint "
+             "has no authentication; anyone who can reach it can read the whole graph")
     service = prepare(Path(args.graph) if args.graph else None,
                       Path(args.store) if args.store else None, options)
 
@@ -450,6 +458,13 @@ def _parser() -> argparse.ArgumentParser:
         "--max-results", type=int, default=10_000, help="rows or triples per answer (10000)"
     )
     sv.add_argument("--max-body", default="1MB", help="largest request body or query (1MB)")
+    sv.add_argument("--max-bytes", default="8MB",
+                    help="largest answer; a longer one is cut with a header (8MB)")
+    sv.add_argument("--max-memory", default="512MB",
+                    help="memory a query process may use beyond its start (512MB)")
+    sv.add_argument("--workers", type=int, default=16, help="queries that run at once (16)")
+    sv.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                    help="also answer requests for this Host name (repeatable); others get 421")
     return parser
 
 

@@ -245,10 +245,12 @@ def query_store(root: Path, sparql: str) -> Any:
     ``SERVICE`` are refused, syntax errors show line and column), and the result is a
     ``kg.query.QueryResult`` for kg's formatters.
     """
-    from kg.query import PREFIXES, _describe, answer, prepare
+    from kg.query import PREFIXES, answer, describe_error, prepare
+    from kg.sparql.guard import checked_query
 
     state = read_state(root)
     namespaces = {prefix: str(ns) for prefix, ns in PREFIXES.items()} | {"kgr": state.base}
+    sparql = checked_query(sparql)  # Oxigraph runs the very text that was checked
     prepared = prepare(sparql, namespaces)
     store = open_store(root)
     try:
@@ -270,7 +272,7 @@ def query_store(root: Path, sparql: str) -> Any:
     except KgError:
         raise
     except Exception as err:  # evaluation errors of any kind: no traceback for the user
-        raise QueryError(f"the query failed: {_describe(err)}") from None
+        raise QueryError(f"the query failed: {describe_error(err)}") from None
     finally:
         del store
 

@@ -46,11 +46,14 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg.errors import KgError, QueryError, UsageError
+from kg.sparql.guard import checked_query
 from kg.store import PREFIXES
 
 T = TypeVar("T")
 
 UPDATE_REFUSED = "SPARQL updates are not allowed: kg query is read-only"
+TOO_DEEP = ("the query is nested too deeply or is too long for kg's SPARQL parser; "
+            "split it into smaller queries")
 
 #: Output formats of ``format_result``.
 FORMATS: tuple[str, ...] = ("table", "csv", "json", "turtle")
@@ -110,7 +113,7 @@ def run_query(graph: Graph, sparql: str) -> QueryResult:
     except KgError:
         raise
     except Exception as err:  # evaluation errors of any kind: no traceback for the user
-        raise QueryError(f"the query failed: {_describe(err)}") from None
+        raise QueryError(f"the query failed: {describe_error(err)}") from None
 
 
 def answer(
@@ -197,24 +200,33 @@ def _timed_child(send: Connection, task: Callable[[], object]) -> None:
 def prepare(sparql: str, namespaces: Mapping[str, str]) -> Query:
     """Parse and translate a read-only query with ``namespaces`` predeclared: updates,
     ``SERVICE`` and ``FROM`` are refused, and a syntax error shows its line and column
-    (``QueryError``). Every engine kg queries (rdflib, Oxigraph, an endpoint) checks here."""
+    (``QueryError``). Every engine kg queries (rdflib, Oxigraph, an endpoint) checks here.
+
+    The text is first checked by :func:`kg.sparql.guard.checked_query`; an engine other than
+    rdflib must run the text that function returns, so that the check holds for what it runs.
+    """
+    sparql = checked_query(sparql)
     try:
         tree = parseQuery(sparql)
     except ParseBaseException as err:
-        if _parses_as_update(sparql, err.loc):
+        if parses_as_update(sparql, err.loc):
             raise QueryError(UPDATE_REFUSED) from None
-        raise _syntax_error(err) from None
+        raise syntax_error(err) from None
+    except RecursionError:
+        raise QueryError(TOO_DEEP) from None
     except Exception as err:
-        raise QueryError(f"SPARQL syntax error: {_describe(err)}") from None
+        raise QueryError(f"SPARQL syntax error: {describe_error(err)}") from None
     try:
         query = translateQuery(tree, initNs=namespaces)
+    except RecursionError:
+        raise QueryError(TOO_DEEP) from None
     except Exception as err:
-        raise QueryError(f"cannot run the query: {_describe(err)}") from None
+        raise QueryError(f"cannot run the query: {describe_error(err)}") from None
     _check_offline(query)
     return query
 
 
-def _parses_as_update(sparql: str, query_error_at: int) -> bool:
+def parses_as_update(sparql: str, query_error_at: int) -> bool:
     """True when ``sparql`` is an update, or gets further as an update than as a query.
 
     A malformed update (``INSERT DATA { <a> <b> }``) fails as both at its start and is
@@ -229,11 +241,11 @@ def _parses_as_update(sparql: str, query_error_at: int) -> bool:
     return bool(update.request)
 
 
-def _syntax_error(err: ParseBaseException) -> QueryError:
+def syntax_error(err: ParseBaseException) -> QueryError:
     r"""A QueryError naming the line and column, echoing the line with a caret under it.
 
     >>> from pyparsing import ParseException
-    >>> print(_syntax_error(ParseException("SELECT ?x\nWHERE { ?x ?y }}", 25, "Expected end of text")))
+    >>> print(syntax_error(ParseException("SELECT ?x\nWHERE { ?x ?y }}", 25, "Expected end of text")))
     SPARQL syntax error at line 2, column 16: unexpected text after the end of the query
       WHERE { ?x ?y }}
                      ^
@@ -350,7 +362,8 @@ def _sorted(namespaces: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(namespaces.items()))
 
 
-def _describe(err: Exception) -> str:
+def describe_error(err: Exception) -> str:
+    """An exception's message, or its class name when it has none."""
     text = str(err).strip()
     return text or type(err).__name__
 

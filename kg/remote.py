@@ -414,7 +414,9 @@ def remote_query(endpoint: Endpoint, sparql: str) -> QueryResult:
     standard prefixes are predeclared; rows without ORDER BY are sorted.
     """
     from kg.query import answer, prepare
+    from kg.sparql.guard import checked_query
 
+    sparql = checked_query(sparql)  # the endpoint gets the very text that was checked
     graphs = endpoint.kg_graphs()
     namespaces = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     namespaces["kgr"] = _bases(graphs)[0] if _bases(graphs) else DEFAULT_BASE

@@ -9,46 +9,60 @@ the request names ``default-graph-uri``), and the standard kg prefixes are prede
 Safety, by default:
 
 - binds 127.0.0.1; no CORS headers, so other web sites cannot read answers in a browser;
+- answers only requests whose ``Host`` names the address it listens on (or a name given
+  with ``allow_hosts``), so a DNS-rebinding page cannot reach it (421 otherwise);
 - updates (``update=``, ``application/sparql-update`` or an update in ``query=``) get 403,
-  ``SERVICE`` (which would make the server fetch URLs) gets 400;
+  ``SERVICE`` (which would make the server fetch URLs) gets 400: the check is made on the
+  text Oxigraph runs (``kg.sparql.guard``);
 - a request body or query longer than ``max_body`` bytes gets 413;
-- each query runs in its own forked process; when it takes longer than ``timeout`` seconds
-  the process is killed (the work really stops) and the client gets 503;
-- at most ``max_results`` rows (or triples) are returned; a longer answer is cut there and
-  carries the headers ``KG-Result-Truncated: true`` and ``KG-Result-Limit: N``;
-- at most ``workers`` queries run at once; a request that waits longer than the timeout for
-  a free worker gets 503. The server uses a thread per request, so it stays responsive while
-  a slow query runs.
+- each query is parsed and run in its own forked process, so no request holds a lock that
+  others wait on; when it takes longer than ``timeout`` seconds the process is killed (the
+  work really stops) and the client gets 503. A process may use ``max_memory`` bytes of
+  memory beyond what it starts with (``RLIMIT_AS``); one that needs more stops with 503;
+- at most ``max_results`` rows (or triples) and ``max_bytes`` bytes are returned; a longer
+  answer is cut there and carries the headers ``KG-Result-Truncated: true`` and
+  ``KG-Result-Limit: N`` (or ``KG-Result-Limit-Bytes: N``);
+- at most ``workers`` queries run at once. Queries that have run for a while give way: the
+  process is reniced, and when every worker is busy and another request waits, the query
+  that has run longest (past ``PREEMPT_AFTER`` seconds) is stopped with 503, so a trivial
+  query keeps answering while heavy ones run. The server uses a thread per request;
+- the viewer page is sent with a strict ``Content-Security-Policy`` (its own inline scripts
+  by hash, no network), and every answer with ``X-Content-Type-Options: nosniff`` and
+  ``Referrer-Policy: no-referrer``.
 
-Answers: SPARQL JSON, XML, CSV and TSV for SELECT and ASK; Turtle and N-Triples for
-CONSTRUCT and DESCRIBE, chosen by the ``Accept`` header (or a ``format``/``output``
-parameter, as Virtuoso-style clients send).
+Answers: SPARQL JSON, XML, CSV and TSV for SELECT and ASK; Turtle, N-Triples, RDF/XML and
+JSON-LD for CONSTRUCT and DESCRIBE, chosen by the ``Accept`` header and its q values (or a
+``format``/``output`` parameter, as Virtuoso-style clients send).
 
 >>> parse_size("1MB"), parse_size("512k"), parse_size("2048")
 (1048576, 524288, 2048)
 >>> negotiate("select", "text/csv;q=0.5, application/sparql-results+xml")
 'xml'
->>> negotiate("graph", "*/*"), negotiate("select", None)
-('turtle', 'json')
+>>> negotiate("graph", "*/*"), negotiate("select", None), negotiate("graph", "application/rdf+xml")
+('turtle', 'json', 'rdfxml')
 >>> print(negotiate("graph", "text/csv"))
 None
 """
-
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
+import ipaddress
 import itertools
 import json
 import multiprocessing
 import os
 import re
 import signal
+import socket
 import sys
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -62,13 +76,18 @@ from rdflib import Graph
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from kg.errors import UsageError
+from kg.errors import QueryError, UsageError
+from kg.sparql.guard import checked_query
 from kg.store import PREFIXES
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7878
 #: Above this many triples the viewer and /graph.ttl are not made (query /sparql instead).
 VIEWER_MAX_TRIPLES = 300_000
 ENDPOINT_PATHS = frozenset({"/sparql", "/query"})
+#: Seconds a query runs before it gives way: its process is reniced, and it may be stopped
+#: to make room when every worker is busy and another request waits.
+PREEMPT_AFTER = 1.0
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 
 #: Answer formats: name -> media type.
 MEDIA_TYPES: dict[str, str] = {
@@ -78,6 +97,8 @@ MEDIA_TYPES: dict[str, str] = {
     "tsv": "text/tab-separated-values; charset=utf-8",
     "turtle": "text/turtle; charset=utf-8",
     "nt": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
 }
 _ACCEPTED: dict[str, tuple[tuple[str, str], ...]] = {  # query kind -> (media type, format)
     "select": (
@@ -88,15 +109,27 @@ _ACCEPTED: dict[str, tuple[tuple[str, str], ...]] = {  # query kind -> (media ty
     "graph": (
         ("text/turtle", "turtle"), ("application/x-turtle", "turtle"),
         ("application/n-triples", "nt"), ("text/plain", "nt"),
+        ("application/rdf+xml", "rdfxml"), ("application/xml", "rdfxml"),
+        ("text/xml", "rdfxml"), ("application/ld+json", "jsonld"),
+        ("application/json", "jsonld"),
     ),
 }
 _FORMAT_PARAMS: dict[str, str] = {
     "json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv",
     "turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
+    "rdfxml": "rdfxml", "rdf/xml": "rdfxml", "rdf": "rdfxml",
+    "jsonld": "jsonld", "json-ld": "jsonld",
+}
+_RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
 }
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _KINDS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "graph",
           "DescribeQuery": "graph"}
+#: What XML 1.0 cannot hold, even as a character reference.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def parse_size(text: str) -> int:
@@ -105,6 +138,15 @@ def parse_size(text: str) -> int:
     if not match:
         raise UsageError(f"{text!r} is not a size (use e.g. 1MB, 512KB or 65536)")
     return int(match[1]) * 1024 ** " kmg".index(match[2] or " ")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control and bidi characters shown as escapes, safe to print to a terminal.
+
+    >>> printable("GET /\x1b[2J HTTP/1.1\n")
+    'GET /\\x1b[2J HTTP/1.1\\n'
+    """
+    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)
@@ -116,7 +158,10 @@ class ServeOptions:
     timeout: float = 10.0
     max_results: int = 10_000
     max_body: int = 1 << 20
-    workers: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
+    workers: int = 16
+    max_bytes: int = 8 << 20
+    max_memory: int = 512 << 20
+    allow_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +172,17 @@ class Reply:
     content_type: str
     body: bytes
     headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """What a client asked: the checked query text and how it wants the answer."""
+
+    sparql: str
+    accept: str | None = None
+    param: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
 
 
 def _text(status: int, message: str) -> Reply:
@@ -167,9 +223,9 @@ def _accept(header: str | None) -> list[str]:
         items = [item.strip() for item in part.split(";")]
         quality = 1.0
         for item in items[1:]:
-            if item.startswith("q="):
+            if item.replace(" ", "").startswith("q="):
                 try:
-                    quality = float(item[2:])
+                    quality = float(item.split("=", 1)[1])
                 except ValueError:
                     quality = 0.0
         if items[0] and quality > 0:
@@ -201,12 +257,17 @@ def _tree_nodes(node: Any) -> Iterator[CompValue]:
 
 
 #: rdflib's SPARQL grammar (pyparsing) keeps state while it parses and is not thread-safe:
-#: concurrent requests gave spurious syntax errors, so one thread parses at a time.
+#: concurrent calls gave spurious syntax errors, so one thread of a process parses at a time.
+#: The server never parses in its request threads (only in each query's own process), so
+#: no request waits on this lock there.
 _PARSING = threading.Lock()
 
 
 def classify(sparql: str) -> str:
     """``select``, ``ask`` or ``graph`` for a query; QueryRefused for anything else.
+
+    It parses with rdflib, which can take long on a hostile query: the server calls it only
+    in a query's own timed process, never in a request thread.
 
     >>> classify("ASK { ?s ?p ?o }")
     'ask'
@@ -215,17 +276,22 @@ def classify(sparql: str) -> str:
     ...
     kg.serve.QueryRefused: SPARQL updates are refused: kg serve is read-only
     """
-    from kg.query import _parses_as_update, _syntax_error
+    from kg.query import TOO_DEEP, parses_as_update, syntax_error
 
     try:
+        sparql = checked_query(sparql)
         with _PARSING:
             tree = parseQuery(sparql)
+    except QueryError as err:
+        raise QueryRefused(400, str(err)) from None
     except ParseBaseException as err:
         with _PARSING:
-            update = _parses_as_update(sparql, err.loc)
+            update = parses_as_update(sparql, err.loc)
         if update:
             raise QueryRefused(403, "SPARQL updates are refused: kg serve is read-only") from None
-        raise QueryRefused(400, str(_syntax_error(err))) from None
+        raise QueryRefused(400, str(syntax_error(err))) from None
+    except RecursionError:
+        raise QueryRefused(400, TOO_DEEP) from None
     except Exception as err:
         raise QueryRefused(400, f"SPARQL syntax error: {err}") from None
     if any(node.name == "ServiceGraphPattern" for node in _tree_nodes(tree)):
@@ -239,6 +305,10 @@ class QueryRefused(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+class NotXml(ValueError):
+    """An answer holds a character that XML 1.0 cannot carry."""
 
 
 # --- result serialisers (run in the worker process) ----------------------------------------
@@ -261,20 +331,37 @@ def _json_term(term: Any) -> dict[str, Any]:
         "object": _json_term(term.object)}}
 
 
+def xml_text(value: str) -> str:
+    r"""``value`` escaped for XML 1.0 text; a carriage return survives as ``&#13;``.
+
+    >>> xml_text("a < b\r\n")
+    'a &lt; b&#13;\n'
+    >>> xml_text("bell\x07")
+    Traceback (most recent call last):
+    ...
+    kg.serve.NotXml: the answer holds U+0007, which XML 1.0 cannot carry; ask for JSON
+    """
+    bad = _NOT_XML.search(value)
+    if bad:
+        raise NotXml(f"the answer holds U+{ord(bad[0]):04X}, which XML 1.0 cannot carry; "
+                     "ask for JSON")
+    return xml_escape(value, {"\r": "&#13;"})
+
+
 def _xml_term(term: Any) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{xml_escape(term.value)}</uri>"
+        return f"<uri>{xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{xml_escape(term.value)}</bnode>"
+        return f"<bnode>{xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
             language = quoteattr(term.language)
-            return f"<literal xml:lang={language}>{xml_escape(term.value)}</literal>"
+            return f"<literal xml:lang={language}>{xml_text(term.value)}</literal>"
         if term.datatype.value != _XSD_STRING:
             return (f"<literal datatype={quoteattr(term.datatype.value)}>"
-                    f"{xml_escape(term.value)}</literal>")
-        return f"<literal>{xml_escape(term.value)}</literal>"
-    return f"<literal>{xml_escape(str(term))}</literal>"
+                    f"{xml_text(term.value)}</literal>")
+        return f"<literal>{xml_text(term.value)}</literal>"
+    return f"<literal>{xml_text(str(term))}</literal>"
 
 
 def _csv_term(term: Any) -> str:
@@ -291,32 +378,74 @@ def _tsv_term(term: Any) -> str:
     return "" if term is None else str(term).replace("\t", "\\t").replace("\n", "\\n")
 
 
-def serialize_solutions(names: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> bytes:
-    """SELECT rows (pyoxigraph terms, None when unbound) in a SPARQL results format."""
+def _csv_line(cells: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue()
+
+
+def _solution_parts(names: Sequence[str], fmt: str) -> tuple[str, str, str]:
+    """The text before the rows, between two rows and after them, for a results format."""
     if fmt == "json":
-        bindings = [{name: _json_term(term) for name, term in zip(names, row, strict=True)
-                     if term is not None} for row in rows]
-        document = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
-        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+        head = json.dumps({"head": {"vars": list(names)}}, ensure_ascii=False)[:-1]
+        return head + ', "results": {"bindings": [', ", ", "]}}"
     if fmt == "xml":
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
-               "<head>", *(f"<variable name={quoteattr(n)}/>" for n in names), "</head>",
-               "<results>"]
-        for row in rows:
-            cells = "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
-                            for n, t in zip(names, row, strict=True) if t is not None)
-            out.append(f"<result>{cells}</result>")
-        out += ["</results>", "</sparql>\n"]
-        return "\n".join(out).encode("utf-8")
+        lines = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+                 "<head>", *(f"<variable name={quoteattr(n)}/>" for n in names), "</head>",
+                 "<results>"]
+        return "\n".join(lines) + "\n", "\n", "\n</results>\n</sparql>\n"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(names)
-        writer.writerows([_csv_term(term) for term in row] for row in rows)
-        return buffer.getvalue().encode("utf-8")
-    lines = ["\t".join(f"?{n}" for n in names)]
-    lines += ["\t".join(_tsv_term(term) for term in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        return _csv_line(names), "", ""
+    return "\t".join(f"?{n}" for n in names) + "\n", "", ""
+
+
+def _solution_row(names: Sequence[str], row: Sequence[Any], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({name: _json_term(term) for name, term in zip(names, row, strict=True)
+                           if term is not None}, ensure_ascii=False)
+    if fmt == "xml":
+        cells = "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
+                        for n, t in zip(names, row, strict=True) if t is not None)
+        return f"<result>{cells}</result>"
+    if fmt == "csv":
+        return _csv_line([_csv_term(term) for term in row])
+    return "\t".join(_tsv_term(term) for term in row) + "\n"
+
+
+@dataclass(frozen=True)
+class Body:
+    """A serialised answer and why it was cut short, if it was: ``rows`` or ``bytes``."""
+
+    data: bytes
+    cut: str | None = None
+    items: int = 0
+
+
+def serialize_solutions(names: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str,
+                        max_rows: int | None = None, max_bytes: int | None = None) -> Body:
+    """SELECT rows (pyoxigraph terms, None when unbound) in a SPARQL results format, cut
+    after ``max_rows`` rows or before the row that would pass ``max_bytes`` bytes.
+
+    >>> rows = [[ox.Literal(str(n))] for n in range(5)]
+    >>> serialize_solutions(["n"], rows, "csv", max_rows=2)
+    Body(data=b'n\\r\\n0\\r\\n1\\r\\n', cut='rows', items=2)
+    >>> serialize_solutions(["n"], rows, "tsv", max_bytes=12)
+    Body(data=b'?n\\n"0"\\n"1"\\n', cut='bytes', items=2)
+    """
+    head, between, tail = (part.encode("utf-8") for part in _solution_parts(names, fmt))
+    parts, size, cut = [head], len(head) + len(tail), None
+    for index, row in enumerate(rows):
+        if max_rows is not None and index >= max_rows:
+            cut = "rows"
+            break
+        piece = _solution_row(names, row, fmt).encode("utf-8")
+        extra = len(piece) + (len(between) if index else 0)
+        if max_bytes is not None and size + extra > max_bytes:
+            cut = "bytes"
+            break
+        parts.append((between if index else b"") + piece)
+        size += extra
+    return Body(b"".join([*parts, tail]), cut, len(parts) - 1)
 
 
 def serialize_boolean(value: bool, fmt: str) -> bytes:
@@ -334,9 +463,42 @@ def _prefixes() -> dict[str, str]:
     return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
+def _turtle_prefixes() -> dict[str, str]:
+    """Prefixes for Turtle answers: only those whose names need no escaped ``/``.
+
+    kg's resource IRIs (``kgr:entity/…``) would read ``kgr:entity\\/…``: they are written whole.
+    """
+    return {prefix: iri for prefix, iri in _prefixes().items() if iri.endswith("#")
+            or prefix in ("schema", "dcterms", "prov")}
+
+
+def serialize_triples(triples: Sequence[Any], fmt: str, max_bytes: int | None = None) -> Body:
+    """CONSTRUCT or DESCRIBE triples in an RDF format, cut to at most ``max_bytes`` bytes."""
+    rdf_format = _RDF_FORMATS[fmt]
+    if fmt == "rdfxml":
+        for triple in triples:
+            if isinstance(triple.object, ox.Literal):
+                xml_text(triple.object.value)  # raises NotXml
+    count, cut = len(triples), None
+    while True:
+        chosen = list(triples[:count])
+        prefixes = _turtle_prefixes() if fmt == "turtle" else None
+        data = ox.serialize(chosen, format=rdf_format, prefixes=prefixes) or b""
+        if fmt == "rdfxml":
+            data = data.replace(b"\r", b"&#13;")
+        if max_bytes is None or len(data) <= max_bytes:
+            return Body(data, cut, count)
+        cut = "bytes"
+        count = min(count - 1, count * max_bytes // max(len(data), 1))
+        if count <= 0:
+            return Body(b"", cut, 0)
+
+
 def execute(store: ox.Store, sparql: str, kind: str, fmt: str, max_results: int,
-            default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Reply:
-    """Run one query on ``store`` and serialise at most ``max_results`` rows or triples."""
+            default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+            max_bytes: int | None = None) -> Reply:
+    """Run one checked query on ``store``; serialise at most ``max_results`` rows or triples
+    and ``max_bytes`` bytes."""
     dataset: dict[str, Any] = {"use_default_graph_as_union": not default_graphs}
     if default_graphs:
         dataset["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
@@ -346,30 +508,83 @@ def execute(store: ox.Store, sparql: str, kind: str, fmt: str, max_results: int,
         outcome = store.query(sparql, prefixes=_prefixes(), **dataset)
         if kind == "ask" or isinstance(outcome, ox.QueryBoolean):
             return Reply(200, MEDIA_TYPES[fmt], serialize_boolean(bool(outcome), fmt))
-        items = list(itertools.islice(outcome, max_results + 1))
-        cut = len(items) > max_results
-        items = items[:max_results]
         if isinstance(outcome, ox.QuerySolutions):
             names = [variable.value for variable in outcome.variables]
-            rows = [[row[name] for name in names] for row in items]
-            body = serialize_solutions(names, rows, fmt)
+            rows = ([row[name] for name in names] for row in outcome)
+            body = serialize_solutions(names, rows, fmt, max_results, max_bytes)
         else:
-            rdf_format = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES
-            prefixes = _prefixes() if fmt == "turtle" else None
-            body = ox.serialize(items, format=rdf_format, prefixes=prefixes) or b""
+            items = list(itertools.islice(outcome, max_results + 1))
+            over = len(items) > max_results
+            body = serialize_triples(items[:max_results], fmt, max_bytes)
+            if over and body.cut is None:
+                body = Body(body.data, "rows", body.items)
+    except NotXml as err:
+        return _text(406, str(err))
+    except MemoryError:
+        return _text(503, "the query needed more memory than this server allows per query")
     except (SyntaxError, ValueError, OSError, RuntimeError) as err:
         return _text(400, f"the query failed: {err}")
-    headers = ((("KG-Result-Truncated", "true"), ("KG-Result-Limit", str(max_results)))
-               if cut else ())
-    return Reply(200, MEDIA_TYPES[fmt], body, headers)
+    if body.cut is None:
+        return Reply(200, MEDIA_TYPES[fmt], body.data)
+    if body.cut == "bytes" and not body.items:
+        return _text(503, f"the answer's first item is larger than the {max_bytes}-byte limit")
+    limit = ("KG-Result-Limit", str(max_results)) if body.cut == "rows" else (
+        "KG-Result-Limit-Bytes", str(max_bytes))
+    return Reply(200, MEDIA_TYPES[fmt], body.data, (("KG-Result-Truncated", "true"), limit))
+
+
+def respond(store: ox.Store, request: QueryRequest, options: ServeOptions) -> Reply:
+    """Classify, negotiate and run one request's query (in its worker process)."""
+    try:
+        kind = classify(request.sparql)
+    except QueryRefused as refused:
+        return _text(refused.status, str(refused))
+    fmt = negotiate(kind, request.accept, request.param)
+    if fmt is None:
+        wanted = ", ".join(offer for offer, _ in
+                           _ACCEPTED["graph" if kind == "graph" else "select"])
+        return _text(406, f"cannot answer this query in {request.accept!r}; "
+                          f"use one of {wanted}")
+    return execute(store, request.sparql, kind, fmt, options.max_results,
+                   request.default_graphs, request.named_graphs, options.max_bytes)
+
+
+def _virtual_size() -> int | None:
+    """This process's virtual memory size in bytes (Linux), else None."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def limit_memory(extra: int) -> bool:
+    """Let this process grow by at most ``extra`` bytes of address space (``RLIMIT_AS``).
+
+    Returns False where the limit cannot be set (no ``/proc``, no ``resource``).
+    """
+    size = _virtual_size()
+    if size is None:
+        return False
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
+    except (ImportError, ValueError, OSError):
+        return False
+    return True
 
 
 def _worker(conn: Connection, store: ox.Store | None, directory: str | None,
-            arguments: tuple[Any, ...]) -> None:
-    """The body of a query process: run, send the reply back, exit."""
+            request: QueryRequest, options: ServeOptions) -> None:
+    """The body of a query process: open, bound the memory, run, send the reply back."""
     try:
         opened = store if store is not None else open_store(Path(directory or ""))
-        reply = execute(opened, *arguments)
+        limit_memory(options.max_memory)
+        reply = respond(opened, request, options)
+    except MemoryError:
+        reply = _text(503, f"the query needed more than {options.max_memory >> 20} MB of "
+                           "memory and was stopped (--max-memory)")
     except BaseException as err:  # anything: the parent must get an answer
         reply = _text(500, f"the query process failed: {err}")
     conn.send((reply.status, reply.content_type, reply.body, reply.headers))
@@ -377,6 +592,12 @@ def _worker(conn: Connection, store: ox.Store | None, directory: str | None,
 
 
 # --- the service -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Running:
+    started: float
+    stopped: bool = False
 
 
 class Service:
@@ -387,12 +608,15 @@ class Service:
         self.store = store
         self.options = options
         self.viewer = viewer
+        self.viewer_policy = content_security_policy(viewer)
         self.turtle = turtle
         self.directory = directory
         self.slots = threading.BoundedSemaphore(options.workers)
-        self.running: set[multiprocessing.process.BaseProcess] = set()
+        self.running: dict[multiprocessing.process.BaseProcess, _Running] = {}
         self.lock = threading.Lock()
         self.context = multiprocessing.get_context("fork")
+        for warm_up in ("ASK { ?s ?p ?o }", "SELECT * { ?s ?p ?o } LIMIT 1"):
+            classify(warm_up)  # the parser's first use is slow: pay it once, before forking
 
     def answer(self, sparql: str, accept: str | None, param: str | None,
                default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Reply:
@@ -400,48 +624,98 @@ class Service:
         if len(sparql.encode("utf-8")) > self.options.max_body:
             return _text(413, f"the query is longer than {self.options.max_body} bytes")
         try:
-            kind = classify(sparql)
-        except QueryRefused as refused:
-            return _text(refused.status, str(refused))
-        fmt = negotiate(kind, accept, param)
-        if fmt is None:
-            wanted = ", ".join(offer for offer, _ in
-                               _ACCEPTED["graph" if kind == "graph" else "select"])
-            return _text(406, f"cannot answer this query in {accept!r}; use one of {wanted}")
-        if not self.slots.acquire(timeout=self.options.timeout):
+            text = checked_query(sparql)
+            for iri in (*default_graphs, *named_graphs):
+                _graph_name(iri)
+        except QueryError as err:
+            return _text(400, str(err))
+        request = QueryRequest(text, accept, param, tuple(default_graphs), tuple(named_graphs))
+        if not self._acquire():
             return _text(503, "every query worker is busy; try again later")
         try:
-            return self._run((sparql, kind, fmt, self.options.max_results,
-                              tuple(default_graphs), tuple(named_graphs)))
+            return self._run(request)
         finally:
             self.slots.release()
 
-    def _run(self, arguments: tuple[Any, ...]) -> Reply:
+    def _acquire(self) -> bool:
+        """A worker slot; when all are busy, stop the longest-running query past
+        PREEMPT_AFTER to make room. False when none frees up within the timeout."""
+        deadline = time.monotonic() + self.options.timeout
+        while True:
+            if self.slots.acquire(timeout=0.05):
+                return True
+            self._preempt()
+            if time.monotonic() > deadline:
+                return False
+
+    def _preempt(self) -> None:
+        now = time.monotonic()
+        with self.lock:
+            waiting = [(state.started, id(process), process)
+                       for process, state in self.running.items()
+                       if not state.stopped and now - state.started >= PREEMPT_AFTER]
+            if waiting:
+                _, _, process = min(waiting)
+                self.running[process].stopped = True
+                process.kill()
+
+    def _run(self, request: QueryRequest) -> Reply:
         receive, send = self.context.Pipe(duplex=False)
         in_memory = self.store if self.directory is None else None
         directory = str(self.directory) if self.directory is not None else None
         process = self.context.Process(
-            target=_worker, args=(send, in_memory, directory, arguments), daemon=True
+            target=_worker, args=(send, in_memory, directory, request, self.options),
+            daemon=True,
         )
         with self.lock:
             process.start()
-            self.running.add(process)
+            state = self.running[process] = _Running(time.monotonic())
         send.close()
         try:
-            if not receive.poll(self.options.timeout):
+            if not self._wait(receive, process, state):
                 process.kill()
                 return _text(503, f"the query ran longer than {self.options.timeout:g} s "
                                   "and was stopped")
             try:
                 status, content_type, body, headers = receive.recv()
             except EOFError:
-                return _text(500, "the query process ended without an answer")
+                return self._no_answer(process, state)
             return Reply(status, content_type, body, tuple(headers))
         finally:
             receive.close()
             process.join(timeout=5)
             with self.lock:
-                self.running.discard(process)
+                self.running.pop(process, None)
+
+    def _wait(self, receive: Connection, process: multiprocessing.process.BaseProcess,
+              state: _Running) -> bool:
+        """Wait for the answer up to the timeout, lowering the process's priority as it runs."""
+        niced = False
+        while True:
+            elapsed = time.monotonic() - state.started
+            if elapsed >= self.options.timeout:
+                return False
+            step = self.options.timeout - elapsed
+            if not niced:
+                step = min(step, max(PREEMPT_AFTER / 2 - elapsed, 0.01))
+            if receive.poll(step):
+                return True
+            if not niced and time.monotonic() - state.started >= PREEMPT_AFTER / 2:
+                niced = True
+                try:
+                    os.setpriority(os.PRIO_PROCESS, process.pid or 0, 15)
+                except (OSError, AttributeError):
+                    pass
+
+    def _no_answer(self, process: multiprocessing.process.BaseProcess,
+                   state: _Running) -> Reply:
+        process.join(timeout=5)
+        if state.stopped:
+            return _text(503, f"the query was stopped after {PREEMPT_AFTER:g} s to make room "
+                              "for others: every worker was busy; try again later")
+        return _text(503, "the query process stopped without an answer: it needed more than "
+                          f"{self.options.max_memory >> 20} MB of memory (--max-memory) "
+                          f"or crashed (exit code {process.exitcode})")
 
     def stop(self) -> None:
         """Kill every query process still running."""
@@ -450,10 +724,86 @@ class Service:
                 process.kill()
 
 
+def _graph_name(iri: str) -> ox.NamedNode:
+    """A dataset parameter as a graph name; QueryError when it is not an absolute IRI."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        node = None
+    if node is None or ":" not in iri:
+        raise QueryError(f"default-graph-uri/named-graph-uri {printable(iri)!r} "
+                         "is not an absolute IRI")
+    return node
+
+
+_SCRIPT = re.compile(rb"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
+
+
+def content_security_policy(page: bytes) -> str:
+    """A strict policy for a page: its inline scripts by hash, no network, no framing.
+
+    >>> content_security_policy(b"<script>go()</script>").split("; ")[:2]
+    ["default-src 'none'", "script-src 'sha256-5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw='"]
+    """
+    hashes = sorted({
+        "'sha256-" + base64.b64encode(hashlib.sha256(match["body"]).digest()).decode() + "'"
+        for match in _SCRIPT.finditer(page)
+        if b"application/json" not in match["attrs"].lower()
+    })
+    return "; ".join([
+        "default-src 'none'", f"script-src {' '.join(hashes) or chr(39) + 'none' + chr(39)}",
+        "style-src 'unsafe-inline'", "img-src data: blob:", "font-src data:",
+        "connect-src 'self'", "base-uri 'none'", "form-action 'none'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def allowed_hosts(host: str, port: int, extra: Sequence[str] = ()) -> frozenset[str]:
+    """The ``Host`` header values a server on ``host:port`` answers (lower case).
+
+    >>> sorted(allowed_hosts("127.0.0.1", 8000))
+    ['127.0.0.1:8000', '[::1]:8000', 'localhost:8000']
+    """
+    names = {host.lower(), *(name.lower() for name in extra)}
+    loopback = is_loopback(host)
+    if loopback:
+        names |= {"localhost", "127.0.0.1", "::1"}
+    if host in ("0.0.0.0", "::", ""):
+        names |= {socket.gethostname().lower(), socket.getfqdn().lower(), "localhost"}
+    with_port = set()
+    for name in names:
+        shown = f"[{name}]" if ":" in name and not name.startswith("[") else name
+        with_port.add(f"{shown}:{port}")
+        if port == 80:
+            with_port.add(shown)
+    return frozenset(with_port)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address or ``localhost``."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
+
+
+def _is_ip_literal(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if name.startswith("[") and "]" in name:
+        name = name[1:name.index("]")]
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 class Handler(BaseHTTPRequestHandler):
-    """HTTP for one request; ``service`` is set on a subclass per server."""
+    """HTTP for one request; ``service`` and ``hosts`` are set on a subclass per server."""
 
     service: Service
+    hosts: frozenset[str] = frozenset()
+    any_ip_host: bool = False
     server_version = "kg-serve"
     protocol_version = "HTTP/1.1"
     #: Seconds a client may stay silent (headers, body, keep-alive) before it is dropped, so
@@ -463,11 +813,32 @@ class Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
+    def _host_ok(self) -> bool:
+        """Answer 421 (and False) unless the Host header names this server."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            self._send(_text(400, "more than one Host header"), close=True)
+            return False
+        if not hosts:
+            if self.request_version == "HTTP/1.0":
+                return True
+            self._send(_text(400, "an HTTP/1.1 request needs a Host header"), close=True)
+            return False
+        host = hosts[0].strip().lower()
+        if host in self.hosts or (self.any_ip_host and _is_ip_literal(host)):
+            return True
+        self._send(_text(421, f"this server does not answer for host {printable(host)!r}; "
+                              "start it with --allow-host NAME to allow a name"), close=True)
+        return False
+
     def do_GET(self) -> None:  # noqa: N802 (the http.server naming)
+        if not self._host_ok():
+            return
         url = urllib.parse.urlsplit(self.path)
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if url.path == "/":
-            self._send(Reply(200, "text/html; charset=utf-8", self.service.viewer))
+            self._send(Reply(200, "text/html; charset=utf-8", self.service.viewer),
+                       (("Content-Security-Policy", self.service.viewer_policy),))
         elif url.path == "/graph.ttl":
             if self.service.turtle is None:
                 self._send(_text(404, "the graph is too large to send whole; query /sparql"))
@@ -481,14 +852,23 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self._query(params)
         else:
-            self._send(_text(404, f"{url.path}: not found (try / or /sparql)"))
+            self._send(_text(404, f"{printable(url.path)}: not found (try / or /sparql)"))
+
+    do_HEAD = do_GET  # noqa: N815 (the same answer; _send leaves out the body)
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        if self._host_ok():
+            self._send(Reply(204, "text/plain; charset=utf-8", b""),
+                       (("Allow", ALLOWED_METHODS),))
 
     def do_POST(self) -> None:  # noqa: N802
+        if not self._host_ok():
+            return
         url = urllib.parse.urlsplit(self.path)
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if url.path not in ENDPOINT_PATHS:
             self._send(_text(403 if url.path in ("/update", "/store") else 404,
-                             f"{url.path}: kg serve is read-only; query /sparql"))
+                             f"{printable(url.path)}: kg serve is read-only; query /sparql"))
             return
         body = self._body()
         if body is None:
@@ -511,28 +891,40 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self._query(params)
         else:
-            self._send(_text(415, f"unsupported Content-Type {media!r}; use "
+            self._send(_text(415, f"unsupported Content-Type {printable(media)!r}; use "
                                   "application/sparql-query or a form"))
 
     def _refuse_write(self) -> None:
-        self._send(_text(405, "kg serve is read-only"), (("Allow", "GET, POST"),))
+        self._send(_text(405, "kg serve is read-only"), (("Allow", ALLOWED_METHODS),))
 
     do_PUT = do_DELETE = do_PATCH = _refuse_write
 
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """http.server's own errors (bad request line, unknown method) as plain text."""
+        text = message or self.responses.get(code, ("error",))[0]
+        extra = (("Allow", ALLOWED_METHODS),) if code in (405, 501) else ()
+        self._send(_text(code, printable(text)), extra, close=True)
+
     def _body(self) -> bytes | None:
-        """The request body, or None after answering 411/413."""
+        """The request body, or None after answering 400/411/413."""
         if self.headers.get("Transfer-Encoding"):
             self._send(_text(411, "send a Content-Length (chunked bodies are not accepted)"),
                        close=True)
             return None
-        try:
-            length = int(self.headers.get("Content-Length", ""))
-        except ValueError:
+        lengths = self.headers.get_all("Content-Length") or []
+        if len(lengths) > 1:
+            self._send(_text(400, "more than one Content-Length header"), close=True)
+            return None
+        if not lengths:
             self._send(_text(411, "a POST needs a Content-Length"), close=True)
             return None
-        if length < 0:  # read(-1) would read until the client stops sending: no bound
-            self._send(_text(400, "the Content-Length is negative"), close=True)
+        text = lengths[0].strip()
+        if not re.fullmatch(r"[0-9]{1,18}", text):
+            self._send(_text(400, f"the Content-Length {printable(text)!r} is not a byte "
+                                  "count"), close=True)
             return None
+        length = int(text)
         if length > self.service.options.max_body:
             self._send(_text(413, f"the request body is longer than "
                                   f"{self.service.options.max_body} bytes"), close=True)
@@ -556,6 +948,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
         for name, value in (*reply.headers, *extra):
             self.send_header(name, value)
         if close:
@@ -566,7 +959,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        sys.stderr.write(f"kg serve: {self.address_string()} {format % args}\n")
+        sys.stderr.write(f"kg serve: {self.address_string()} {printable(format % args)}\n")
 
 
 def prepare(graph_path: Path | None, store_dir: Path | None,
@@ -607,8 +1000,8 @@ class _Server(ThreadingHTTPServer):
 
 def serve(service: Service, *, announce: Callable[[str], None] | None = None) -> None:
     """Serve until SIGINT or SIGTERM; then stop the query processes and close the socket."""
-    handler = type("BoundHandler", (Handler,), {"service": service})
     options = service.options
+    handler: type[Handler] = type("BoundHandler", (Handler,), {"service": service})
     try:
         httpd = _Server((options.host, options.port), handler)
     except OSError as err:
@@ -616,6 +1009,8 @@ def serve(service: Service, *, announce: Callable[[str], None] | None = None) ->
                          f"{err.strerror or err}") from None
     httpd.daemon_threads = True
     host, port = str(httpd.server_address[0]), int(httpd.server_address[1])
+    handler.hosts = allowed_hosts(options.host, port, options.allow_hosts)
+    handler.any_ip_host = options.host in ("0.0.0.0", "::", "")
     stopping = threading.Event()
 
     def stop(_signum: int, _frame: object) -> None:

@@ -296,19 +296,28 @@ def _raw(address: tuple[str, int], request: bytes) -> bytes:
     return b"".join(chunks)
 
 
+def _host(served: tuple[str, int]) -> bytes:
+    return f"Host: {served[0]}:{served[1]}\r\n".encode()
+
+
 def test_serve_refuses_lying_and_oversized_bodies(served: tuple[str, int]) -> None:
-    head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+    head = (b"POST /sparql HTTP/1.1\r\n" + _host(served)
+            + b"Content-Type: application/sparql-query\r\n")
     huge = _raw(served, head + b"Content-Length: 99999999999\r\n\r\nASK {}")
     assert huge.startswith(b"HTTP/1.1 413 ")
     negative = _raw(served, head + b"Content-Length: -1\r\n\r\nASK {}")
     assert negative.startswith(b"HTTP/1.1 400 ")
     chunked = _raw(served, head + b"Transfer-Encoding: chunked\r\n\r\n6\r\nASK {}\r\n0\r\n\r\n")
     assert chunked.startswith(b"HTTP/1.1 411 ")
-    preflight = _raw(served, b"OPTIONS /sparql HTTP/1.1\r\nHost: x\r\n"
+    twice = _raw(served, head + b"Content-Length: 6\r\nContent-Length: 60\r\n\r\nASK {}")
+    assert twice.startswith(b"HTTP/1.1 400 ") and b"more than one Content-Length" in twice
+    preflight = _raw(served, b"OPTIONS /sparql HTTP/1.1\r\n" + _host(served) +
                              b"Origin: https://evil.example\r\n"
                              b"Access-Control-Request-Method: POST\r\nConnection: close\r\n\r\n")
     assert b"access-control" not in preflight.lower()
-    ask = _raw(served, b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: x\r\n"
+    assert preflight.startswith(b"HTTP/1.1 204 ")
+    assert b"Allow: GET, HEAD, POST, OPTIONS" in preflight
+    ask = _raw(served, b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\n" + _host(served) +
                        b"Origin: https://evil.example\r\nConnection: close\r\n\r\n")
     assert ask.startswith(b"HTTP/1.1 200 ") and b"access-control" not in ask.lower()
 
