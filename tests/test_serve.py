@@ -146,6 +146,54 @@ def test_construct_as_turtle_and_ntriples(served: str, sample: Path) -> None:
     assert status == 406 and b"text/turtle" in body
 
 
+def test_sparqlwrapper_defaults_for_every_query_form(served: str, sample: Path) -> None:
+    """SPARQLWrapper with no format set: XML for SELECT and ASK, RDF/XML for CONSTRUCT and
+    DESCRIBE (what it asks for by default); each answer parses."""
+    graph = load_graph(sample)
+    construct = "CONSTRUCT { ?s kgo:alliedWith ?o } WHERE { ?s kgo:alliedWith ?o }"
+    local = run_query(graph, construct).graph
+    assert local is not None and len(local) > 0
+    for query in (COUNTRIES, "ASK { ?x kgo:alliedWith ?y }"):
+        client = SPARQLWrapper(served + "sparql")
+        client.setQuery(query)
+        assert client.query().convert().getElementsByTagName("sparql")  # type: ignore[union-attr]
+    client = SPARQLWrapper(served + "sparql")
+    client.setQuery(construct)
+    answer = client.query().convert()
+    assert isinstance(answer, Graph) and isomorphic(answer, local)
+    client = SPARQLWrapper(served + "sparql")
+    client.setQuery("DESCRIBE <https://w3id.org/kg/id/entity/south-korea>")
+    described = client.query().convert()
+    assert isinstance(described, Graph) and len(described) > 0
+
+
+def test_construct_in_json_ld_and_turtle_without_escaped_slashes(
+    served: str, sample: Path
+) -> None:
+    query = "CONSTRUCT { ?s kgo:alliedWith ?o } WHERE { ?s kgo:alliedWith ?o }"
+    local = run_query(load_graph(sample), query).graph
+    url = served + "sparql?" + urllib.parse.urlencode({"query": query})
+    status, headers, body = _http(url, headers={"Accept": "application/ld+json"})
+    assert status == 200 and headers["Content-Type"] == "application/ld+json"
+    assert local is not None and isomorphic(Graph().parse(data=body, format="json-ld"), local)
+    status, _, body = _http(url, headers={"Accept": "text/turtle"})
+    assert status == 200 and b"\\/" not in body and b"entity/south-korea" in body
+    status, headers, _ = _http(url, headers={"Accept": "text/csv;q=1, text/turtle;q=0.2"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    status, headers, _ = _http(url, headers={"Accept": "application/rdf+xml;q=0.5, "
+                                                       "application/n-triples;q=0.9"})
+    assert headers["Content-Type"] == "application/n-triples"
+
+
+def test_rdflib_sparqlstore_against_kg_serve(served: str, sample: Path) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    remote = Graph(store=SPARQLStore(served + "sparql"))
+    rows = remote.query("SELECT ?label WHERE { ?e a <https://w3id.org/kg/ontology#Country> ; "
+                        "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label")
+    assert [str(row[0]) for row in rows] == _local_labels(sample)  # type: ignore[index]
+
+
 def test_updates_are_refused(served: str) -> None:
     client = _client(served, JSON, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     client.setMethod(POST)  # SPARQLWrapper sends it as update=… in a form
