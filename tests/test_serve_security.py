@@ -126,16 +126,20 @@ def test_service_words_in_strings_iris_and_comments_are_fine() -> None:
         assert checked_query(query) == query
 
 
-def test_no_payload_reaches_the_listener_through_kg_query_store(
+def test_no_payload_reaches_the_listener_through_kg_query(
     listener: Listener, tmp_path: Path
 ) -> None:
     store = tmp_path / "store"
     build_store([SAMPLE / "us-korea-alliance.txt"], store, jobs=1)
+    graph = tmp_path / "graph.ttl"
+    graph.write_text("<urn:a> <urn:b> <urn:c> .\n")
     before = listener.connections
-    for payload in payloads(listener.port)[:3]:
-        done = subprocess.run([*KG, "query", "--store", str(store), payload],
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode != 0 and "SERVICE" in done.stderr or "disagree" in done.stderr
+    for payload in payloads(listener.port):
+        for source in (["--store", str(store)], [str(graph)]):
+            done = subprocess.run([*KG, "query", *source, payload],
+                                  capture_output=True, text=True, timeout=120)
+            assert done.returncode == 1, done.stderr
+            assert "SERVICE" in done.stderr or "disagree" in done.stderr, done.stderr
     assert listener.connections == before
 
 
