@@ -39,6 +39,11 @@ TEXT = (
 Script = Callable[[dict[str, Any], dict[str, str]], tuple[int, Any]]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that gave up (a timeout test) is no failure of the server
+
+
 class ChatServer:
     """Speaks POST /v1/chat/completions; answers from ``script``; records every request."""
 
@@ -69,7 +74,7 @@ class ChatServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -485,3 +490,58 @@ def test_bad_options_are_usage_errors() -> None:
             LLMConfig(**bad)  # type: ignore[arg-type]
     assert "secret" not in repr(LLMConfig(url="http://x", api_key="secret"))
     assert Literal("x")  # rdflib imported for the graph checks above
+
+
+def test_a_server_without_response_format_is_asked_again_without_it(
+    serve: Any, tmp_path: Path
+) -> None:
+    def picky(body: dict[str, Any], headers: dict[str, str]) -> tuple[int, Any]:
+        if "response_format" in body:
+            return 400, {"error": "response_format is not supported"}
+        return good_and_bad(body, headers)
+
+    server = serve(picky)
+    result = build(config(server, tmp_path))
+    assert result.report.llm is not None and result.report.llm.kept == 3
+    assert ["response_format" in body for _, body in server.requests] == [True, False]
+
+
+def test_a_slow_server_times_out_and_the_chunk_fails(serve: Any, tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def slow(body: dict[str, Any], headers: dict[str, str]) -> tuple[int, Any]:
+        release.wait(5)
+        return 200, completion('{"relations": []}')
+
+    server = serve(slow)
+    try:
+        result = build(config(server, tmp_path, timeout=0.2, retries=1))
+    finally:
+        release.set()
+    report = result.report.llm
+    assert report is not None and report.requests == 2
+    assert [f.reason for f in report.failed] == ["no answer within 0.2 s after 2 tries"]
+
+
+def test_the_bench_keeps_only_the_model_statements() -> None:
+    import doctest
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    bench_llm = importlib.import_module("llm")
+    assert doctest.testmod(bench_llm).failed == 0
+    assert bench_llm.parse_args(["--llm", "http://h/v1"]).llm_model == "llama3.1"
+
+
+def test_the_python_api_takes_an_llm_config(serve: Any, tmp_path: Path) -> None:
+    import kg
+
+    doc = tmp_path / "a.txt"
+    doc.write_text(TEXT, encoding="utf-8")
+    llm = kg.LLMConfig(url=serve(good_and_bad).url, model=MODEL, cache=tmp_path / "answers")
+    graph = kg.KnowledgeGraph.build([doc], llm=llm, jobs=1)
+    assert graph.report is not None and graph.report.llm is not None
+    assert graph.report.llm.kept == 3
+    facts = graph.why("Honda", "operatesIn")
+    assert [(f.object, f.extractor) for f in facts] == [("Japan", "llm:test-model")]
