@@ -4,7 +4,8 @@
 >>> kg.__version__
 '0.1.0'
 
-The API: ``kg.KnowledgeGraph`` (build, load, query, why, stats, validate, export, view),
+The API: ``kg.KnowledgeGraph`` (build, load, query, why, stats, validate, export, view;
+``build(..., llm=kg.LLMConfig(url=...))`` adds a language model's anchored facts),
 and the step functions in ``kg.build``, ``kg.query`` and ``kg.export``. Importing ``kg`` is
 cheap: spaCy and the model load only when a build starts.
 """
@@ -14,10 +15,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["KnowledgeGraph", "__version__"]
+__all__ = ["KnowledgeGraph", "LLMConfig", "__version__"]
 
 if TYPE_CHECKING:
     from kg.api import KnowledgeGraph
+    from kg.llm.config import LLMConfig
 
 
 def __getattr__(name: str) -> Any:
@@ -25,4 +27,8 @@ def __getattr__(name: str) -> Any:
         from kg.api import KnowledgeGraph
 
         return KnowledgeGraph
+    if name == "LLMConfig":
+        from kg.llm.config import LLMConfig
+
+        return LLMConfig
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
@@ -33,6 +33,9 @@ from kg.parallel import extract_stream
 from kg.rdf import Emitter, to_graph
 from kg.resolve import Resolution, resolve
 from kg.vocab import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    from kg.llm import LLMConfig, LLMReport
 
 SAMPLE_NAME = "us-korea-alliance.txt"
 
@@ -59,6 +62,8 @@ class BuildReport:
     #: Documents parsed by the NLP step in this run (the others came from the cache).
     extracted: int = 0
     store: str | None = None
+    #: Builds with a language model (``llm=LLMConfig(...)``): what it asked, kept and dropped.
+    llm: LLMReport | None = None
 
     def format(self) -> str:
         """A short human-readable report."""
@@ -86,6 +91,8 @@ class BuildReport:
             for p, n in sorted(self.relations_by_property.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         lines.append(f"triples: {self.triples}; time: {self.seconds:.1f} s")
+        if self.llm is not None:
+            lines += self.llm.lines()
         return "\n".join(lines)
 
 
@@ -167,8 +174,13 @@ def build_documents(
     progress: bool = False,
     errors: Sequence[ReadError] = (),
     jobs: int = 1,
+    llm: LLMConfig | None = None,
 ) -> BuildResult:
-    """Extract, resolve and model already-read documents (``jobs`` processes parse them)."""
+    """Extract, resolve and model already-read documents (``jobs`` processes parse them).
+
+    With ``llm``, a language model's facts are added too, each anchored to a sentence
+    (see ``kg.llm``); its report is ``result.report.llm``.
+    """
     started = time.perf_counter()
     docs = unique_documents(documents)
     bar = _progress(len(docs)) if progress else None
@@ -185,11 +197,19 @@ def build_documents(
     )
     if bar is not None:
         bar.close()
+    llm_report = None
     with paused_gc():
         resolution = resolve(extractions, lexicon=load_lexicon(entity_rules))
+        if llm is not None:
+            from kg.llm import add_model_facts
+
+            resolution, llm_report = add_model_facts(
+                extractions, resolution, llm, lexicon=load_lexicon(entity_rules)
+            )
         graph = to_graph(resolution, docs, base=base, min_confidence=min_confidence)
     seconds = time.perf_counter() - started
     report = _report(len(graph), docs, list(errors), resolution, seconds, min_confidence)
+    report.llm = llm_report
     return BuildResult(docs, extractions, resolution, report, base, min_confidence, graph)
 
 

@@ -53,6 +53,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         "progress": not args.quiet,
         "jobs": args.jobs or default_jobs(),
     }
+    llm = _llm_config(args)
+    if llm is not None:
+        options["llm"] = llm
     paths = [Path(p) for p in args.paths] or None
     if args.store:
         from kg.oxstore import build_store
@@ -71,6 +74,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         written.append(out / "graph.html")
     for err in result.report.skipped:
         _err(f"kg: skipped {err}")
+    llm_problems = result.report.llm.problems() if result.report.llm is not None else []
+    for problem in llm_problems:
+        _err(f"kg build: {problem}")
     if not args.quiet:
         _err(result.report.format())
         if written:
@@ -84,7 +90,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         push = push_build(result, _endpoint(args))
         _err(push.format())
         pushed_ok = push.ok
-    return EXIT_PROBLEM if result.report.skipped or not pushed_ok else EXIT_OK
+    return EXIT_PROBLEM if result.report.skipped or not pushed_ok or llm_problems else EXIT_OK
 
 
 def _endpoint(args: argparse.Namespace) -> Endpoint:
@@ -98,6 +104,36 @@ def _endpoint(args: argparse.Namespace) -> Endpoint:
         user=args.endpoint_user,
         password=args.endpoint_password,
         token=args.endpoint_token,
+    )
+
+
+def _add_llm_options(parser: argparse.ArgumentParser) -> None:
+    """--llm URL and its options (``kg.llm``: a language model's anchored facts)."""
+    group = parser.add_argument_group(
+        "language model (optional; the API key is read from $KG_LLM_API_KEY)"
+    )
+    group.add_argument(
+        "--llm",
+        metavar="URL",
+        help="also extract with an OpenAI-compatible server at this API base, "
+        "e.g. http://localhost:11434/v1 (Ollama); only facts a sentence supports are kept",
+    )
+    group.add_argument("--llm-model", metavar="NAME", default="llama3.1",
+                       help="model name on that server (default: llama3.1)")
+    group.add_argument("--llm-jobs", metavar="N", type=int, default=4,
+                       help="requests at a time (default: 4)")
+    group.add_argument("--llm-timeout", metavar="S", type=float, default=120.0,
+                       help="seconds to wait for one answer (default: 120)")
+
+
+def _llm_config(args: argparse.Namespace) -> object:
+    """The ``LLMConfig`` of the --llm options, or None without --llm."""
+    if not args.llm:
+        return None
+    from kg.llm import LLMConfig
+
+    return LLMConfig(
+        url=args.llm, model=args.llm_model, jobs=args.llm_jobs, timeout=args.llm_timeout
     )
 
 
@@ -379,6 +415,7 @@ def _parser() -> argparse.ArgumentParser:
         help="with --store: remove stored documents that are not in this input",
     )
     _add_jobs_option(b)
+    _add_llm_options(b)
     _add_endpoint_options(b, store=True)
 
     q = add("query", cmd_query, "run a read-only SPARQL query (SELECT, ASK, CONSTRUCT)")

@@ -16,6 +16,10 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+#: ``Evidence.rule`` of a statement a language model proposed starts with this ("llm:<model>");
+#: such statements stay apart from the rules' statements of the same fact.
+MODEL_EXTRACTOR_PREFIX = "llm:"
+
 
 @dataclass(frozen=True)
 class Block:

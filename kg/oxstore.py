@@ -6,6 +6,7 @@ A store is a folder::
     DIR/gen-000007/oxigraph/     the Oxigraph (RocksDB) database of that generation
     DIR/gen-000007/manifest.json its documents, their graphs' fingerprints, the build options
     DIR/cache/SHA.VERSION.json   each document's Extraction (see ``kg.cache``)
+    DIR/llm/                     a language model's answers, with --llm (see ``kg.llm.cache``)
 
 The database holds one named graph per document (``{base}graph/document/{sha16}``: the
 document node, the entities it mentions, its sentences, its statements and the relations they
@@ -39,7 +40,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -65,6 +66,9 @@ from kg.parallel import CHUNK_DOCUMENTS, extract_stream, start_worker
 from kg.rdf import Emitter, Triple, emitter_version
 from kg.resolve import resolve
 from kg.vocab import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    from kg.llm import LLMConfig
 
 STORE_FORMAT = 1
 #: Above this many quads, writes go through Oxigraph's bulk loader (new files, no transaction).
@@ -514,6 +518,7 @@ def _commit(
     progress: bool,
     started: float,
     scout: ProcessPoolExecutor | None = None,
+    llm: LLMConfig | None = None,
 ) -> tuple[BuildResult, int]:
     """Extract what is missing, resolve all, write a new generation; (result, parsed count)."""
     entity_rules = Path(options["entity_rules"]) if options.get("entity_rules") else None
@@ -534,13 +539,21 @@ def _commit(
         scout=scout,
     )
     base, min_confidence = options["base"], options["min_confidence"]
+    llm_report = None
     with paused_gc():
         resolution = resolve(extractions, lexicon=load_lexicon(entity_rules))
+        if llm is not None:  # the model's answers are kept in the store (kg.llm.cache)
+            from kg.llm import add_model_facts
+
+            resolution, llm_report = add_model_facts(
+                extractions, resolution, llm, lexicon=load_lexicon(entity_rules), store=root
+            )
         emitter = Emitter(resolution, docs, base=base, min_confidence=min_confidence)
         triples = _write_generation(root, state, emitter, docs, options)
     cache.prune({d.sha256 for d in docs})
     seconds = time.perf_counter() - started
     report = _report(triples, docs, list(errors), resolution, seconds, min_confidence)
+    report.llm = llm_report
     return BuildResult(docs, extractions, resolution, report, base, min_confidence), parsed
 
 
@@ -556,6 +569,7 @@ def build_store(
     jobs: int = 1,
     prune: bool = False,
     progress: bool = False,
+    llm: LLMConfig | None = None,
 ) -> BuildResult:
     """Build documents into the store at ``store``, parsing only new and changed ones.
 
@@ -571,7 +585,7 @@ def build_store(
         return _build_into(
             root, list(paths) if paths else [sample_path()], scout, started,
             model=model, base=base, min_confidence=min_confidence, entity_rules=entity_rules,
-            relation_rules=relation_rules, jobs=jobs, prune=prune, progress=progress,
+            relation_rules=relation_rules, jobs=jobs, prune=prune, progress=progress, llm=llm,
         )
     finally:
         if scout is not None:
@@ -592,6 +606,7 @@ def _build_into(
     jobs: int,
     prune: bool,
     progress: bool,
+    llm: LLMConfig | None = None,
 ) -> BuildResult:
     documents, errors = read_all(chosen)
     inputs = unique_documents(documents)
@@ -628,7 +643,7 @@ def _build_into(
         docs = unique_documents([*inputs, *kept])
         result, parsed = _commit(
             root, state, docs, errors, options, jobs=jobs, progress=progress, started=started,
-            scout=scout,
+            scout=scout, llm=llm,
         )
     report = result.report
     report.documents_read = len(inputs)

@@ -31,7 +31,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
-from kg.model import Document, Entity, Evidence, Sentence
+from kg.model import MODEL_EXTRACTOR_PREFIX, Document, Entity, Evidence, Sentence
 from kg.resolve import Resolution
 from kg.vocab import DEFAULT_BASE, KGO, kgo, prefixes
 
@@ -218,7 +218,8 @@ class Emitter:
         mint, ev = self.mint, fact.evidence
         sentence = mint.sentence(ev.sentence)
         s, p, o = fact.subject, fact.predicate, fact.object
-        node = mint.statement(str(s), str(p), str(o), str(sentence))
+        by_model = [ev.rule] if ev.rule.startswith(MODEL_EXTRACTOR_PREFIX) else []
+        node = mint.statement(str(s), str(p), str(o), str(sentence), *by_model)
         triples: list[Triple] = [
             (sentence, RDF.type, KGO.Sentence),
             (sentence, KGO.text, Literal(ev.sentence.text)),

@@ -23,7 +23,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, combinations
 
-from kg.model import DateFact, Entity, Extraction, Mention, Relation, Sentence
+from kg.model import (
+    MODEL_EXTRACTOR_PREFIX,
+    DateFact,
+    Entity,
+    Extraction,
+    Mention,
+    Relation,
+    Sentence,
+)
 from kg.nlp.entities import normalise_key
 from kg.nlp.lexicon import Lexicon, load_lexicon
 from kg.vocab import SYMMETRIC_PROPERTIES, class_depth
@@ -41,6 +49,12 @@ class Resolution:
     relations: list[Relation] = field(default_factory=list)
     dates: list[DateFact] = field(default_factory=list)
     cooccurrences: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: Mention key -> the key it merged into (keys that merge into nothing are absent).
+    merged: dict[str, str] = field(default_factory=dict)
+
+    def final_key(self, key: str) -> str:
+        """The key of the entity that a mention key ended up in (itself when unmerged)."""
+        return _final(key, self.merged)
 
 
 def vote_class(mentions: Iterable[Mention]) -> str:
@@ -166,7 +180,7 @@ def _build_entities(groups: dict[str, list[Mention]], lex: Lexicon) -> dict[str,
 def _relations(
     extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity]
 ) -> list[Relation]:
-    best: dict[tuple[str, str, str, Sentence], Relation] = {}
+    best: dict[tuple[str, str, str, Sentence, str], Relation] = {}
     for ex in extractions:
         for rel in ex.relations:
             s, o = _final(rel.subject, merge), _final(rel.object, merge)
@@ -174,13 +188,23 @@ def _relations(
                 continue
             if rel.predicate in SYMMETRIC_PROPERTIES and o < s:
                 s, o = o, s
-            ident = (s, rel.predicate, o, rel.evidence.sentence)
+            ident = (s, rel.predicate, o, rel.evidence.sentence, _family(rel.evidence.rule))
             new = Relation(s, rel.predicate, o, rel.evidence)
             if ident not in best or best[ident].evidence.confidence < rel.evidence.confidence:
                 best[ident] = new
     return [
-        best[k] for k in sorted(best, key=lambda k: (k[0], k[1], k[2], k[3].doc_sha256, k[3].start))
+        best[k]
+        for k in sorted(best, key=lambda k: (k[0], k[1], k[2], k[3].doc_sha256, k[3].start, k[4]))
     ]
+
+
+def _family(rule: str) -> str:
+    """The same for every rule; a model's own for its statements, kept beside the rules'.
+
+    >>> _family("verb-invest-in"), _family("llm:llama3.1")
+    ('', 'llm:llama3.1')
+    """
+    return rule if rule.startswith(MODEL_EXTRACTOR_PREFIX) else ""
 
 
 def _dates(
@@ -238,4 +262,5 @@ def resolve(extractions: Sequence[Extraction], *, lexicon: Lexicon | None = None
         relations=_relations(extractions, merge, entities),
         dates=_dates(extractions, merge, entities),
         cooccurrences=_cooccurrences(extractions, merge, entities),
+        merged=merge,
     )
