@@ -5,6 +5,8 @@
 rdflib.term.Literal('Toyota')
 >>> graph.why("Toyota")[0].predicate
 'investsIn'
+>>> graph.ask("Who invests in Poland?").rows
+(('Toyota',),)
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rdflib import Graph
 if TYPE_CHECKING:
     import networkx as nx
 
+    from kg.ask import Answer
     from kg.build import BuildReport
     from kg.explain import Explanation
     from kg.query import QueryResult
@@ -61,6 +64,13 @@ class KnowledgeGraph:
         from kg.query import run_query
 
         return run_query(self.graph, sparql)
+
+    def ask(self, question: str) -> Answer:
+        """Answer a plain-English question with SPARQL and evidence (see ``kg.ask``);
+        ``ask(q).to_dict()`` is the JSON that ``kg ask --format json`` prints."""
+        from kg.ask import ask_graph
+
+        return ask_graph(self.graph, question)
 
     def why(
         self, subject: str, predicate: str | None = None, obj: str | None = None

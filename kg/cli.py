@@ -241,6 +241,37 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer a plain-English question about the graph, with the evidence for each fact.
+
+    The question becomes SPARQL (shown with --sparql) that runs like kg query's. Exit
+    status 1 when the question could not be mapped onto the graph's vocabulary.
+    """
+    import json
+
+    from kg.ask import ask, endpoint_source, format_answer, graph_source, store_source
+
+    _shift_for_store(args, ("graph", "question"))
+    if args.endpoint and args.graph and not args.question:  # kg ask --endpoint URL "Q"
+        args.question, args.graph = args.graph, None
+    if not args.question:
+        raise UsageError('no question given: kg ask GRAPH "QUESTION"')
+    if args.endpoint:
+        if args.graph:
+            raise UsageError("give either a graph file or --endpoint, not both")
+        source = endpoint_source(_endpoint(args))
+    elif args.store is not None:
+        source = store_source(Path(args.store))
+    else:
+        source = graph_source(_graph(args))
+    answer = ask(source, args.question)
+    if args.format == "json":
+        _out(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _out(format_answer(answer, sparql=args.sparql))
+    return EXIT_OK if answer.understood else EXIT_PROBLEM
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Convert a graph to Turtle, N-Triples, JSON-LD, GraphML or HTML."""
     from kg.export import export
@@ -429,6 +460,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_store_option(q)
     _add_endpoint_options(q)
+
+    a = add("ask", cmd_ask, "answer a plain-English question, with evidence sentences")
+    a.add_argument("graph", nargs="?", help=GRAPH_HELP)
+    a.add_argument("question", nargs="?", help='e.g. "Which companies invest in Japan?"')
+    a.add_argument("--sparql", action="store_true", help="also print the SPARQL it ran")
+    a.add_argument("--format", choices=("table", "json"), default="table")
+    _add_store_option(a)
+    _add_endpoint_options(a)
 
     e = add("export", cmd_export, "convert a graph to another format")
     e.add_argument("graph", nargs="?", help="graph file (omit it with --endpoint)")

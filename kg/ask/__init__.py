@@ -1,0 +1,85 @@
+"""Ask the graph in plain English, offline: the question becomes SPARQL, the answer cites
+the sentences behind it.
+
+The words come from one data file (``kg.ask.vocabulary``); the question is read into
+intents (``kg.ask.parse``); the engine resolves names, writes the SPARQL and runs it
+through kg's query path, so the same checks as ``kg query`` apply (``kg.ask.engine``).
+Nothing is guessed: a question that cannot be mapped gets an answer that says so.
+
+>>> from kg.api import KnowledgeGraph
+>>> graph = KnowledgeGraph.from_texts([("n.txt", "Toyota invested in Poland.")]).graph
+>>> answer = ask_graph(graph, "Which companies invest in Poland?")
+>>> answer.rows, answer.evidence[0].sentence
+((('Toyota',),), 'Toyota invested in Poland.')
+>>> ask_graph(graph, "Why is the sky blue?").understood
+False
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Graph
+
+from kg.ask.engine import Answer, EvidenceItem, Source, ask
+
+if TYPE_CHECKING:
+    from kg.remote import Endpoint
+
+__all__ = ["Answer", "EvidenceItem", "Source", "ask", "ask_endpoint", "ask_graph",
+           "ask_store", "format_answer", "graph_source", "store_source", "endpoint_source"]
+
+
+def graph_source(graph: Graph) -> Source:
+    """An rdflib graph (a loaded graph file) as a source: ``kg.query.run_query``."""
+    from kg.query import run_query
+
+    return Source(lambda sparql: run_query(graph, sparql))
+
+
+def store_source(path: Path) -> Source:
+    """A kg store folder as a source: ``kg.oxstore.query_store`` (Oxigraph)."""
+    from kg.oxstore import query_store
+
+    return Source(lambda sparql: query_store(Path(path), sparql))
+
+
+def endpoint_source(endpoint: Endpoint) -> Source:
+    """A remote SPARQL endpoint as a source: ``kg.remote.remote_query``."""
+    from kg.remote import remote_query
+
+    return Source(lambda sparql: remote_query(endpoint, sparql))
+
+
+def ask_graph(graph: Graph, question: str) -> Answer:
+    """Answer ``question`` on an rdflib graph."""
+    return ask(graph_source(graph), question)
+
+
+def ask_store(path: Path, question: str) -> Answer:
+    """Answer ``question`` on a kg store folder."""
+    return ask(store_source(path), question)
+
+
+def ask_endpoint(endpoint: Endpoint, question: str) -> Answer:
+    """Answer ``question`` on the kg graphs of a SPARQL endpoint."""
+    return ask(endpoint_source(endpoint), question)
+
+
+def format_answer(answer: Answer, *, sparql: bool = False) -> str:
+    """The answer as text: what was found, the evidence sentence of each fact, and
+    (with ``sparql``) the queries that ran."""
+    lines = [answer.text]
+    if answer.evidence:
+        lines += ["", "Evidence:"]
+        for item in answer.evidence:
+            lines.append(f"  {item.fact}")
+            if item.sentence:
+                where = f" ({item.document})" if item.document else ""
+                lines.append(f'    "{item.sentence}"{where}')
+            else:
+                lines.append("    (no supporting sentence recorded)")
+    if sparql and answer.sparql:
+        lines += ["", "SPARQL:", answer.sparql]
+    return "\n".join(lines)
