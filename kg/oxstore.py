@@ -249,14 +249,25 @@ def query_store(root: Path, sparql: str) -> Any:
     ``SERVICE`` are refused, syntax errors show line and column), and the result is a
     ``kg.query.QueryResult`` for kg's formatters.
     """
-    from kg.query import PREFIXES, answer, describe_error, prepare
-    from kg.sparql.guard import checked_query
+    from kg.query import PREFIXES
 
     state = read_state(root)
     namespaces = {prefix: str(ns) for prefix, ns in PREFIXES.items()} | {"kgr": state.base}
+    store = open_store(root)
+    try:
+        return query_oxigraph(store, sparql, namespaces)
+    finally:
+        del store
+
+
+def query_oxigraph(store: ox.Store, sparql: str, namespaces: dict[str, str]) -> Any:
+    """Run a read-only query on an open Oxigraph store (the union of its graphs), checked as
+    ``kg.query.prepare`` checks it; a ``kg.query.QueryResult``."""
+    from kg.query import answer, describe_error, prepare
+    from kg.sparql.guard import checked_query
+
     sparql = checked_query(sparql)  # Oxigraph runs the very text that was checked
     prepared = prepare(sparql, namespaces)
-    store = open_store(root)
     try:
         outcome = store.query(sparql, prefixes=namespaces, use_default_graph_as_union=True)
         if isinstance(outcome, ox.QueryBoolean):
@@ -277,8 +288,6 @@ def query_store(root: Path, sparql: str) -> Any:
         raise
     except Exception as err:  # evaluation errors of any kind: no traceback for the user
         raise QueryError(f"the query failed: {describe_error(err)}") from None
-    finally:
-        del store
 
 
 # --- writing -------------------------------------------------------------------------------------

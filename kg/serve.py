@@ -1,7 +1,8 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over a graph file or a store.
 
 The endpoint answers ``GET /sparql?query=…`` and ``POST /sparql`` (``application/sparql-query``
-or an ``application/x-www-form-urlencoded`` form); ``/query`` is the same endpoint. ``/`` is
+or an ``application/x-www-form-urlencoded`` form); ``/query`` is the same endpoint.
+``GET /ask?q=…`` answers a plain-English question as ``kg ask --format json`` does. ``/`` is
 the interactive viewer of the graph and ``/graph.ttl`` the graph itself, both made once at
 start. Queries run on pyoxigraph with the default graph as the union of all graphs (unless
 the request names ``default-graph-uri``), and the standard kg prefixes are predeclared.
@@ -76,6 +77,7 @@ from rdflib import Graph
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from kg.ask.engine import Source
 from kg.errors import QueryError, UsageError
 from kg.sparql.guard import checked_query
 from kg.store import PREFIXES
@@ -183,6 +185,7 @@ class QueryRequest:
     param: str | None = None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    question: str | None = None  # a plain-English question for /ask instead of a query
 
 
 def _text(status: int, message: str) -> Reply:
@@ -533,6 +536,21 @@ def execute(store: ox.Store, sparql: str, kind: str, fmt: str, max_results: int,
     return Reply(200, MEDIA_TYPES[fmt], body.data, (("KG-Result-Truncated", "true"), limit))
 
 
+def respond_question(source: Source, question: str, max_bytes: int) -> Reply:
+    """``kg ask``'s answer to a question, as JSON (in its worker process)."""
+    from kg.ask import ask
+
+    try:
+        answer = ask(source, question)
+    except QueryError as err:
+        return _text(400, str(err))
+    body = json.dumps(answer.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    if len(body) > max_bytes:
+        return _text(503, f"the answer is larger than the {max_bytes}-byte limit; "
+                          "ask a narrower question")
+    return Reply(200, "application/json", body)
+
+
 def respond(store: ox.Store, request: QueryRequest, options: ServeOptions) -> Reply:
     """Classify, negotiate and run one request's query (in its worker process)."""
     try:
@@ -576,12 +594,16 @@ def limit_memory(extra: int) -> bool:
 
 
 def _worker(conn: Connection, store: ox.Store | None, directory: str | None,
-            request: QueryRequest, options: ServeOptions) -> None:
+            request: QueryRequest, options: ServeOptions, source: Source | None) -> None:
     """The body of a query process: open, bound the memory, run, send the reply back."""
     try:
-        opened = store if store is not None else open_store(Path(directory or ""))
-        limit_memory(options.max_memory)
-        reply = respond(opened, request, options)
+        if request.question is not None and source is not None:
+            limit_memory(options.max_memory)
+            reply = respond_question(source, request.question, options.max_bytes)
+        else:
+            opened = store if store is not None else open_store(Path(directory or ""))
+            limit_memory(options.max_memory)
+            reply = respond(opened, request, options)
     except MemoryError:
         reply = _text(503, f"the query needed more than {options.max_memory >> 20} MB of "
                            "memory and was stopped (--max-memory)")
@@ -617,6 +639,34 @@ class Service:
         self.context = multiprocessing.get_context("fork")
         for warm_up in ("ASK { ?s ?p ?o }", "SELECT * { ?s ?p ?o } LIMIT 1"):
             classify(warm_up)  # the parser's first use is slow: pay it once, before forking
+        self.source = self._question_source()
+
+    def _question_source(self) -> Source:
+        """What /ask questions run on; its entity names are read once, here, before forking."""
+        from kg.ask import oxigraph_source, store_source
+
+        if self.directory is not None:
+            source = store_source(self.directory)
+        else:
+            source = oxigraph_source(self.store, _prefixes())
+        try:
+            source.names()
+        except QueryError:
+            pass  # an empty or odd graph: each question will say what is wrong
+        return source
+
+    def ask(self, question: str) -> Reply:
+        """Answer a plain-English question (``kg ask``) in a timed process, as JSON."""
+        if len(question.encode("utf-8")) > self.options.max_body:
+            return _text(413, f"the question is longer than {self.options.max_body} bytes")
+        if not question.strip():
+            return _text(400, "no question: pass it as /ask?q=…")
+        if not self._acquire():
+            return _text(503, "every query worker is busy; try again later")
+        try:
+            return self._run(QueryRequest("", question=question))
+        finally:
+            self.slots.release()
 
     def answer(self, sparql: str, accept: str | None, param: str | None,
                default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Reply:
@@ -664,7 +714,8 @@ class Service:
         in_memory = self.store if self.directory is None else None
         directory = str(self.directory) if self.directory is not None else None
         process = self.context.Process(
-            target=_worker, args=(send, in_memory, directory, request, self.options),
+            target=_worker,
+            args=(send, in_memory, directory, request, self.options, self.source),
             daemon=True,
         )
         with self.lock:
@@ -851,8 +902,14 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(_text(400, "no query: pass it as ?query=…"))
             else:
                 self._query(params)
+        elif url.path == "/ask":
+            questions = params.get("q", [])
+            if len(questions) != 1:
+                self._send(_text(400, "ask one question: /ask?q=…"))
+            else:
+                self._send(self.service.ask(questions[0]))
         else:
-            self._send(_text(404, f"{printable(url.path)}: not found (try / or /sparql)"))
+            self._send(_text(404, f"{printable(url.path)}: not found (try /, /sparql or /ask)"))
 
     do_HEAD = do_GET  # noqa: N815 (the same answer; _send leaves out the body)
 

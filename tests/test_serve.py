@@ -194,6 +194,21 @@ def test_rdflib_sparqlstore_against_kg_serve(served: str, sample: Path) -> None:
     assert [str(row[0]) for row in rows] == _local_labels(sample)  # type: ignore[index]
 
 
+def test_ask_answers_plain_english_as_json(served: str, sample: Path) -> None:
+    from kg.ask import ask_graph
+
+    question = "Which countries is South Korea allied with?"
+    local = ask_graph(load_graph(sample), question).to_dict()
+    status, headers, body = _http(served + "ask?" + urllib.parse.urlencode({"q": question}))
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    answer = json.loads(body)
+    assert answer["understood"] is True and answer["rows"] == local["rows"] != []
+    assert answer["evidence"] and answer["evidence"][0]["sentence"]
+    status, _, body = _http(served + "ask?" + urllib.parse.urlencode({"q": "Why is it so?"}))
+    assert status == 200 and json.loads(body)["understood"] is False
+    assert _http(served + "ask")[0] == 400
+
+
 def test_updates_are_refused(served: str) -> None:
     client = _client(served, JSON, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     client.setMethod(POST)  # SPARQLWrapper sends it as update=… in a form

@@ -25,10 +25,13 @@ from rdflib import Graph
 from kg.ask.engine import Answer, EvidenceItem, Source, ask
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
+
     from kg.remote import Endpoint
 
 __all__ = ["Answer", "EvidenceItem", "Source", "ask", "ask_endpoint", "ask_graph",
-           "ask_store", "format_answer", "graph_source", "store_source", "endpoint_source"]
+           "ask_store", "format_answer", "graph_source", "store_source", "endpoint_source",
+           "oxigraph_source"]
 
 
 def graph_source(graph: Graph) -> Source:
@@ -43,6 +46,13 @@ def store_source(path: Path) -> Source:
     from kg.oxstore import query_store
 
     return Source(lambda sparql: query_store(Path(path), sparql))
+
+
+def oxigraph_source(store: ox.Store, namespaces: dict[str, str]) -> Source:
+    """An open Oxigraph store (what ``kg serve`` holds) as a source."""
+    from kg.oxstore import query_oxigraph
+
+    return Source(lambda sparql: query_oxigraph(store, sparql, namespaces))
 
 
 def endpoint_source(endpoint: Endpoint) -> Source:
