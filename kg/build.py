@@ -22,7 +22,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.errors import ReadError
+from kg.errors import ReadError, visible
 from kg.ingest import InputFile, Outcome, read_inputs
 from kg.ingest.discovery import printable_name
 from kg.ingest.text import read_plain
@@ -119,7 +119,7 @@ class BuildReport:
         lines += [f"  {line}" for line in self.skipped_lines()]
         if self.store is not None:
             lines.append(
-                f"store {self.store}: {self.new} new, {self.changed} changed, "
+                f"store {visible(self.store)}: {self.new} new, {self.changed} changed, "
                 f"{self.unchanged} unchanged, {self.removed} removed, "
                 f"{self.kept} kept (not in this input); {self.extracted} parsed"
             )

@@ -512,3 +512,23 @@ def test_a_corrupted_store_gives_a_clear_error_not_a_traceback(
         assert f"delete the folder and rebuild it: kg build DOCS --store {store}" in err
     with pytest.raises(StoreError, match="Corruption"):
         open_store(built_store)
+
+
+def test_a_store_build_report_accounts_for_every_file(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "copy.txt").write_text(DOCS["ports.txt"] + "\n", encoding="utf-8")
+    (corpus / ".hidden.txt").write_text("Volvo opened a plant in Chile.\n", encoding="utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    result = build_store([corpus], tmp_path / "store")
+    outcomes = {Path(f.path).name: (f.outcome.value, f.detail) for f in result.report.files}
+    assert outcomes == {
+        "energy.txt": ("read", ""),
+        "treaty.txt": ("read", ""),
+        "copy.txt": ("duplicate", str(corpus / "ports.txt")),
+        "ports.txt": ("read", ""),
+        ".hidden.txt": ("ignored", "a hidden file"),
+        "empty.txt": ("unreadable", "the file is empty"),
+    }
+    text = result.report.format()
+    assert text.startswith("documents: 3 read, 2 skipped (1 hidden or of a type kg does not "
+                           "read), 1 duplicate\n")
+    assert f"store {tmp_path / 'store'}: 3 new" in text
