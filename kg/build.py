@@ -15,15 +15,15 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
-from kg.errors import ReadError
-from kg.ingest import read_all
+from kg.errors import ReadError, visible
+from kg.ingest import InputFile, Outcome, read_inputs
 from kg.ingest.discovery import printable_name
 from kg.ingest.text import read_plain
 from kg.model import Document, Extraction
@@ -42,9 +42,29 @@ SAMPLE_NAME = "us-korea-alliance.txt"
 
 @dataclass
 class BuildReport:
-    """What a build read, skipped and found, and how long it took."""
+    """What a build read, skipped and found, and how long it took.
+
+    ``files`` accounts for every input file: read (and in which encoding when not UTF-8),
+    merged as a duplicate of another file, unreadable (``skipped`` holds their errors, and
+    they make ``kg build`` exit 1), or not read at all (hidden, or a type kg does not read).
+
+    >>> from kg.errors import ReadError
+    >>> report = BuildReport(documents_read=1, skipped=[ReadError("d/b.txt", "the file is empty")],
+    ...     files=[InputFile("d/a.txt", "d/a.txt", Outcome.READ, "", "aa"),
+    ...            InputFile("d/b.txt", "d/b.txt", Outcome.UNREADABLE, "the file is empty"),
+    ...            InputFile("d/c.txt", "d/c.txt", Outcome.DUPLICATE, "d/a.txt", "aa"),
+    ...            InputFile("d/.git", "d/.git", Outcome.IGNORED, "a hidden folder; not searched")])
+    >>> print(report.format().split("entities")[0])
+    documents: 1 read, 2 skipped (1 hidden or of a type kg does not read), 1 duplicate
+      read d/a.txt
+      duplicate d/c.txt: the same text as d/a.txt; merged into it
+      skipped d/b.txt: the file is empty
+      skipped d/.git: a hidden folder; not searched
+    <BLANKLINE>
+    """
 
     documents_read: int = 0
+    #: The files of a type kg reads that could not be read.
     skipped: list[ReadError] = field(default_factory=list)
     entities_by_class: dict[str, int] = field(default_factory=dict)
     relations_by_property: dict[str, int] = field(default_factory=dict)
@@ -64,14 +84,47 @@ class BuildReport:
     store: str | None = None
     #: Builds with a language model (``llm=LLMConfig(...)``): what it asked, kept and dropped.
     llm: LLMReport | None = None
+    #: Every input file and what became of it (empty for in-memory builds).
+    files: list[InputFile] = field(default_factory=list)
+
+    def skipped_lines(self) -> list[str]:
+        """A line for each input file that gave no document: unreadable ones, then the rest.
+
+        Every name is escaped for the terminal (see ``kg.errors.visible``).
+        """
+        if not self.files:
+            return [f"skipped {err}" for err in self.skipped]
+        return [
+            entry.describe()
+            for outcome in (Outcome.UNREADABLE, Outcome.IGNORED)
+            for entry in self.files
+            if entry.outcome is outcome
+        ]
+
+    def _documents_line(self) -> str:
+        """The first line: documents read, files skipped, duplicates merged."""
+        ignored = sum(1 for entry in self.files if entry.outcome is Outcome.IGNORED)
+        duplicates = sum(1 for entry in self.files if entry.outcome is Outcome.DUPLICATE)
+        line = f"documents: {self.documents_read} read, {len(self.skipped) + ignored} skipped"
+        if ignored:
+            line += f" ({ignored} hidden or of a type kg does not read)"
+        if duplicates:
+            line += f", {duplicates} duplicate" + ("s" if duplicates > 1 else "")
+        return line
 
     def format(self) -> str:
-        """A short human-readable report."""
-        lines = [f"documents: {self.documents_read} read, {len(self.skipped)} skipped"]
-        lines += [f"  skipped {err}" for err in self.skipped]
+        """A short human-readable report, listing every input file."""
+        lines = [self._documents_line()]
+        lines += [
+            f"  {entry.describe()}"
+            for outcome in (Outcome.READ, Outcome.DUPLICATE)
+            for entry in self.files
+            if entry.outcome is outcome
+        ]
+        lines += [f"  {line}" for line in self.skipped_lines()]
         if self.store is not None:
             lines.append(
-                f"store {self.store}: {self.new} new, {self.changed} changed, "
+                f"store {visible(self.store)}: {self.new} new, {self.changed} changed, "
                 f"{self.unchanged} unchanged, {self.removed} removed, "
                 f"{self.kept} kept (not in this input); {self.extracted} parsed"
             )
@@ -134,6 +187,25 @@ def sample_path() -> Path:
         return Path(path)
 
 
+def mark_duplicates(files: Sequence[InputFile]) -> list[InputFile]:
+    """The files with each read file whose text another read file repeats marked a duplicate.
+
+    The file kept is the one ``unique_documents`` keeps (the last in source order); the
+    others name it.
+
+    >>> a, b = (InputFile(f"d/{n}.txt", f"d/{n}.txt", Outcome.READ, "", "s1") for n in "ab")
+    >>> [(f.path, f.outcome.value, f.detail) for f in mark_duplicates([a, b])]
+    [('d/a.txt', 'duplicate', 'd/b.txt'), ('d/b.txt', 'read', '')]
+    """
+    kept = {entry.sha256: entry for entry in files if entry.outcome is Outcome.READ}
+    return [
+        replace(entry, outcome=Outcome.DUPLICATE, detail=kept[entry.sha256].path)
+        if entry.outcome is Outcome.READ and kept[entry.sha256] is not entry
+        else entry
+        for entry in files
+    ]
+
+
 def _report(
     triples: int,
     documents: list[Document],
@@ -141,9 +213,11 @@ def _report(
     resolution: Resolution,
     seconds: float,
     min_confidence: float = 0.0,
+    files: Sequence[InputFile] = (),
 ) -> BuildReport:
     return BuildReport(
         documents_read=len(documents),
+        files=mark_duplicates(files),
         skipped=list(errors),
         entities_by_class=dict(Counter(e.cls for e in resolution.entities.values())),
         relations_by_property=dict(
@@ -175,11 +249,13 @@ def build_documents(
     errors: Sequence[ReadError] = (),
     jobs: int = 1,
     llm: LLMConfig | None = None,
+    files: Sequence[InputFile] = (),
 ) -> BuildResult:
     """Extract, resolve and model already-read documents (``jobs`` processes parse them).
 
-    With ``llm``, a language model's facts are added too, each anchored to a sentence
-    (see ``kg.llm``); its report is ``result.report.llm``.
+    ``errors`` and ``files`` (see ``kg.ingest.read_inputs``) go into the report. With
+    ``llm``, a language model's facts are added too, each anchored to a sentence (see
+    ``kg.llm``); its report is ``result.report.llm``.
     """
     started = time.perf_counter()
     docs = unique_documents(documents)
@@ -208,7 +284,7 @@ def build_documents(
             )
         graph = to_graph(resolution, docs, base=base, min_confidence=min_confidence)
     seconds = time.perf_counter() - started
-    report = _report(len(graph), docs, list(errors), resolution, seconds, min_confidence)
+    report = _report(len(graph), docs, list(errors), resolution, seconds, min_confidence, files)
     report.llm = llm_report
     return BuildResult(docs, extractions, resolution, report, base, min_confidence, graph)
 
@@ -252,11 +328,14 @@ def in_order(documents: Sequence[Document], extractions: Iterable[Extraction]) -
 def build(paths: Sequence[Path] | None = None, **options: object) -> BuildResult:
     """Build a graph from files and folders (the bundled sample when none are given).
 
-    Unreadable files are skipped and listed in ``result.report.skipped``.
+    Unreadable files are skipped and listed in ``result.report.skipped``; every input file
+    is accounted for in ``result.report.files``.
     """
     chosen = list(paths) if paths else [sample_path()]
-    documents, errors = read_all(chosen)
-    return build_documents(documents, errors=errors, **options)  # type: ignore[arg-type]
+    found = read_inputs(chosen)
+    return build_documents(
+        found.documents, errors=found.errors, files=found.files, **options  # type: ignore[arg-type]
+    )
 
 
 def build_texts(texts: Sequence[tuple[str, str]], **options: object) -> BuildResult:

@@ -18,7 +18,7 @@ from rdflib import Graph
 if TYPE_CHECKING:
     from kg.remote import Endpoint
 
-from kg.errors import KgError, UsageError
+from kg.errors import KgError, UsageError, visible
 from kg.vocab import DEFAULT_BASE
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -29,7 +29,9 @@ def _out(text: str) -> None:
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(text.rstrip("\n") + "\n")
+    """Write a message to stderr; control characters other than line ends and tabs show as
+    escapes (names from the input are escaped where the message is made, line ends too)."""
+    sys.stderr.write(visible(text.rstrip("\n"), keep="\n\t") + "\n")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -72,12 +74,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         title = "Knowledge graph: " + ", ".join(sorted(d.title for d in result.documents))[:120]
         export(result.graph, out / "graph.html", "html", title=title)
         written.append(out / "graph.html")
-    for err in result.report.skipped:
-        _err(f"kg: skipped {err}")
     llm_problems = result.report.llm.problems() if result.report.llm is not None else []
     for problem in llm_problems:
         _err(f"kg build: {problem}")
-    if not args.quiet:
+    if args.quiet:  # the report lists the skipped files; quiet, they are all that is shown
+        for line in result.report.skipped_lines():
+            _err(f"kg: {line}")
+    else:
         _err(result.report.format())
         if written:
             _err("wrote " + ", ".join(str(p) for p in written))
@@ -194,7 +197,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         progress=not args.quiet,
     )
     for doc in outcome.removed:
-        _err(f"removed {doc.source} ({doc.sha256[:16]})")
+        _err(f"removed {visible(doc.source)} ({doc.sha256[:16]})")
     if not args.quiet:
         _err(outcome.result.report.format())
     return EXIT_OK
@@ -416,7 +419,7 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     b = add("build", cmd_build, "build a graph from documents (the bundled sample by default)")
-    b.add_argument("paths", nargs="*", help="files or folders (.txt .md .html .pdf)")
+    b.add_argument("paths", nargs="*", help="files or folders (.txt .md .html .pdf .docx)")
     b.add_argument(
         "--out",
         help="output folder for graph.ttl and graph.html (default: exports; "

@@ -52,13 +52,14 @@ from kg.build import (
     BuildResult,
     _report,
     in_order,
+    mark_duplicates,
     paused_gc,
     sample_path,
     unique_documents,
 )
 from kg.cache import ExtractionCache, extractor_version, write_json_atomic
-from kg.errors import KgError, QueryError, ReadError, StoreError, UsageError
-from kg.ingest import read_all
+from kg.errors import KgError, QueryError, ReadError, StoreError, UsageError, visible
+from kg.ingest import read_inputs
 from kg.model import Document, Extraction
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.pipeline import DEFAULT_MODEL
@@ -161,12 +162,23 @@ def is_store(root: Path) -> bool:
 
 
 def open_store(root: Path) -> ox.Store:
-    """The live Oxigraph database of a store, opened read-only."""
+    """The live Oxigraph database of a store, opened read-only.
+
+    A database RocksDB finds damaged (pyoxigraph raises ``RuntimeError: Corruption``) gives a
+    ``StoreError`` that names the store and says how to make it again.
+    """
     state = read_state(root)
     try:
         return ox.Store.read_only(str(state.database))
     except OSError as err:
-        raise StoreError(f"{root}: cannot open the store database: {err}") from None
+        raise StoreError(f"{visible(str(root))}: cannot open the store database: {err}") from None
+    except RuntimeError as err:  # RocksDB's "Corruption: ...", "Invalid argument: ..."
+        detail = visible(" ".join(str(err).split()))
+        name = visible(str(root))
+        raise StoreError(
+            f"{name}: the store database is damaged and cannot be opened ({detail}); delete "
+            f"the folder and rebuild it: kg build DOCS --store {name}"
+        ) from None
 
 
 def store_base(root: Path) -> str:
@@ -396,7 +408,7 @@ def _write_generation(
     try:
         if keep:
             assert state is not None
-            ox.Store.read_only(str(state.database)).backup(str(path))
+            open_store(root).backup(str(path))
         database = ox.Store(str(path))
         try:
             _fill(database, emitter, documents, keep)
@@ -617,7 +629,8 @@ def _build_into(
     progress: bool,
     llm: LLMConfig | None = None,
 ) -> BuildResult:
-    documents, errors = read_all(chosen)
+    found = read_inputs(chosen)
+    documents, errors = found.documents, found.errors
     inputs = unique_documents(documents)
     _prepare_root(root)
     with _locked(root):
@@ -663,6 +676,7 @@ def _build_into(
     report.kept = len(kept)
     report.extracted = parsed
     report.store = str(root)
+    report.files = mark_duplicates(found.files)
     return result
 
 

@@ -15,9 +15,10 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from rdflib.term import Node
 
 from kg.api import KnowledgeGraph
-from kg.build import BuildResult, build, build_texts, sample_path
-from kg.errors import UsageError
+from kg.build import BuildReport, BuildResult, build, build_texts, sample_path
+from kg.errors import ReadError, UsageError
 from kg.export import serialize
+from kg.ingest import InputFile, Outcome
 from kg.store import load_graph
 from kg.vocab import DEFAULT_BASE, ENTITY_CLASSES, KGO, RELATION_PROPERTIES
 
@@ -237,6 +238,64 @@ def test_unreadable_files_are_reported_not_raised(tmp_path: Path) -> None:
     assert [(Path(e.path).name, e.reason) for e in result.report.skipped] == [
         ("empty.txt", "the file is empty")
     ]
+
+
+def _pdf(text: str) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text=text)
+    return bytes(pdf.output())
+
+
+def test_every_input_file_is_in_the_report(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    text = "Nokia invested in Portugal in 2019."
+    (folder / "a.txt").write_text(text + "\n", encoding="utf-8")
+    (folder / "b.txt").write_text(text + "\n", encoding="utf-8")  # the same file again
+    (folder / "c.pdf").write_bytes(_pdf(text))  # a PDF whose text is the same
+    (folder / "d.txt").write_bytes("Volvo paid \u00a32m for a plant in Mexico.\n".encode("cp1252"))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / ".hidden.txt").write_text("Volvo opened a plant in Mexico.\n", encoding="utf-8")
+    (folder / "table.xlsx").write_bytes(b"PK\x03\x04")
+    result = build([folder], jobs=1)
+    assert [d.source for d in result.documents] == ["docs/c.pdf", "docs/d.txt"]
+    report = result.report
+    assert report.documents_read == 2 and [e.reason for e in report.skipped] == [
+        "the file is empty"
+    ]
+    text_report = report.format()
+    head = text_report.split("\nentities:")[0].replace(str(folder), "DIR")
+    assert head.splitlines() == [
+        "documents: 2 read, 4 skipped (3 hidden or of a type kg does not read), 2 duplicates",
+        "  read DIR/c.pdf",
+        "  read DIR/d.txt: not UTF-8; read as cp1252",
+        "  duplicate DIR/a.txt: the same text as DIR/c.pdf; merged into it",
+        "  duplicate DIR/b.txt: the same text as DIR/c.pdf; merged into it",
+        "  skipped DIR/empty.txt: the file is empty",
+        "  skipped DIR/.git: a hidden folder; not searched",
+        "  skipped DIR/.hidden.txt: a hidden file",
+        "  skipped DIR/table.xlsx: unsupported type '.xlsx'",
+    ]
+    assert report.skipped_lines() == [line.strip() for line in text_report.splitlines()[5:9]]
+    names = {Path(f.path).name for f in report.files}
+    assert names == {".git", "a.txt", "b.txt", "c.pdf", "d.txt", "empty.txt", ".hidden.txt",
+                     "table.xlsx"}
+
+
+def test_a_report_without_a_file_list_still_lists_the_skipped_files() -> None:
+    report = BuildReport(documents_read=1, skipped=[ReadError("a\x1b[2J.txt", "the file is empty")])
+    assert report.format().splitlines()[:2] == [
+        "documents: 1 read, 1 skipped",
+        "  skipped a\\x1b[2J.txt: the file is empty",
+    ]
+    assert report.skipped_lines() == ["skipped a\\x1b[2J.txt: the file is empty"]
+    lone = BuildReport(files=[InputFile("x.txt", "x.txt", Outcome.READ, "", "s")])
+    assert lone.format().splitlines()[:2] == ["documents: 0 read, 0 skipped", "  read x.txt"]
 
 
 # --- the KnowledgeGraph facade -----------------------------------------------------------------

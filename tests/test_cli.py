@@ -694,3 +694,128 @@ def test_every_typed_relation_has_a_verbatim_evidence_sentence(graph: Graph) -> 
                 assert document.text[start.toPython() : end.toPython()] == str(text), sentence
                 supported = True
         assert supported, f"no evidence sentence for {s} {p} {o}"
+
+
+# --- every input file accounted for, printed once and safely ------------------------------------
+
+
+def _word(text: str) -> bytes:
+    import docx
+
+    word = docx.Document()
+    word.add_heading("Trade", level=1)
+    word.add_paragraph(text)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def odd_corpus(tmp_path: Path) -> Path:
+    """A folder with one of each: read, Windows-1252, Word, duplicate, bad, hidden, unsupported."""
+    folder = tmp_path / "odd"
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    (folder / "good.txt").write_text("Toyota invested in Poland in 2019.\n", encoding="utf-8")
+    (folder / "copy.txt").write_text("Toyota invested in Poland in 2019.\n", encoding="utf-8")
+    (folder / "sport-199.txt").write_bytes(
+        "Chelsea paid \u00a312m to Lyon for the striker, the club said.\n".encode("cp1252")
+    )
+    (folder / "memo.docx").write_bytes(_word("Nokia invested in Portugal in 2020."))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / ".hidden.txt").write_text("Volvo opened a plant in Mexico.\n", encoding="utf-8")
+    (folder / "budget.xlsx").write_bytes(b"PK\x03\x04")
+    return folder
+
+
+def test_build_accounts_for_every_file_once(
+    odd_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code, stdout, err = run_main(capsys, "build", str(odd_corpus), "--out", str(out), "-j", "1")
+    assert code == 1 and stdout == ""  # empty.txt could not be read
+    lines = err.splitlines()
+    assert lines[0] == (
+        "documents: 3 read, 4 skipped (3 hidden or of a type kg does not read), 1 duplicate"
+    )
+    expected = [
+        f"  read {odd_corpus / 'good.txt'}",
+        f"  read {odd_corpus / 'memo.docx'}",
+        f"  read {odd_corpus / 'sport-199.txt'}: not UTF-8; read as cp1252",
+        f"  duplicate {odd_corpus / 'copy.txt'}: the same text as {odd_corpus / 'good.txt'}; "
+        "merged into it",
+        f"  skipped {odd_corpus / 'empty.txt'}: the file is empty",
+        f"  skipped {odd_corpus / '.git'}: a hidden folder; not searched",
+        f"  skipped {odd_corpus / '.hidden.txt'}: a hidden file",
+        f"  skipped {odd_corpus / 'budget.xlsx'}: unsupported type '.xlsx'",
+    ]
+    assert lines[1:9] == expected
+    for name in ("empty.txt", ".hidden.txt", "budget.xlsx", "copy.txt", ".git"):
+        assert sum(name in line for line in lines) == 1, (name, err)  # listed exactly once
+    sources = sorted(str(s) for s in load_graph(out / "graph.ttl").objects(None, DCTERMS.source))
+    assert sources == ["odd/good.txt", "odd/memo.docx", "odd/sport-199.txt"]
+
+    code, _, quiet = run_main(capsys, "build", str(odd_corpus), "--out", str(out), "-q", "-j", "1")
+    assert code == 1
+    assert quiet.splitlines() == ["kg: " + line.strip() for line in expected[4:]]
+
+
+def test_a_windows_1252_file_is_read_and_the_build_succeeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "bbc"
+    folder.mkdir()
+    (folder / "sport-199.txt").write_bytes(
+        "Chelsea paid \u00a312m to Lyon for the striker, the club said.\n".encode("cp1252")
+    )
+    code, _, err = run_main(capsys, "build", str(folder), "--out", str(tmp_path / "out"), "-j", "1")
+    assert code == 0, err
+    assert "sport-199.txt: not UTF-8; read as cp1252" in err
+    graph = load_graph(tmp_path / "out" / "graph.ttl")
+    sentences = {str(o) for o in graph.objects(None, KGO.text)}
+    assert any("\u00a312m" in sentence for sentence in sentences), sentences
+
+
+HOSTILE_NAMES = (
+    "evil\x1b[2J\x1b]0;owned\x07.txt",  # clear the screen, set the window title
+    "nl\nkg build: everything fine.txt",  # a forged report line
+    "csi\x9b31m.txt",  # a C1 control
+    "bidi\u202etxt.exe",  # right-to-left override: shows as "bidiexe.txt"
+    "del\x7f\r.md",
+)
+ACTIVE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_file_names_cannot_drive_the_terminal(tmp_path: Path, quiet: bool) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Toyota invested in Poland in 2019.\n", encoding="utf-8")
+    for name in HOSTILE_NAMES:
+        (folder / name).write_bytes(b"")
+    (folder / "\x1b[31mread.txt").write_text("Nokia invested in Portugal.\n", encoding="utf-8")
+    args = ["build", str(folder), "--out", str(tmp_path / "out"), "-j", "1", "--no-html"]
+    process = run_kg(*args, *(["-q"] if quiet else []), cwd=tmp_path)
+    assert process.returncode == 1 and "Traceback" not in process.stderr
+    assert not ACTIVE.search(process.stderr), repr(process.stderr)
+    lines = process.stderr.splitlines()
+    assert not any(line.startswith("kg build: everything fine") for line in lines)
+    assert "evil\\x1b[2J\\x1b]0;owned\\x07.txt: the file is empty" in process.stderr
+    assert "nl\\nkg build: everything fine.txt: the file is empty" in process.stderr
+    assert "csi\\x9b31m.txt: the file is empty" in process.stderr
+    assert "bidi\\u202etxt.exe: unsupported type '.exe'" in process.stderr
+    assert "del\\x7f\\r.md: the file is empty" in process.stderr
+    if not quiet:
+        assert f"read {folder}/\\x1b[31mread.txt" in process.stderr
+    # the graph keeps the names as they are
+    sources = {str(s) for s in load_graph(tmp_path / "out" / "graph.ttl").objects(
+        None, DCTERMS.source)}
+    assert "docs/\x1b[31mread.txt" in sources
+
+
+def test_a_hostile_missing_path_is_escaped_in_the_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_main(capsys, "build", str(tmp_path / "gone\x1b[2J\nkg: fine.txt"))
+    assert code == 2
+    assert err == f"kg build: {tmp_path}/gone\\x1b[2J\\nkg: fine.txt: no such file or folder\n"

@@ -246,13 +246,13 @@ _FILE_NAME = st.text(
                        st.characters(codec="utf-8", exclude_characters="/\x00")),
     min_size=1,
     max_size=30,
-).filter(lambda n: not n.startswith(".") and len(n.encode("utf-8")) < 200)
+).filter(lambda n: n not in (".", "..") and len(n.encode("utf-8")) < 200)
 
 
 @settings(max_examples=FILE_EXAMPLES, suppress_health_check=list(HealthCheck))
 @given(
     files=st.lists(
-        st.tuples(_FILE_NAME, st.sampled_from([".txt", ".md", ".html", ".TXT"]), TEXTS),
+        st.tuples(_FILE_NAME, st.sampled_from([".txt", ".md", ".html", ".TXT", ".xlsx"]), TEXTS),
         min_size=1,
         max_size=4,
         unique_by=lambda f: (f[0] + f[1]).lower(),
@@ -278,9 +278,15 @@ def test_files_with_odd_names_and_contents_build(
         printable_name(Path(err.path).relative_to(folder.parent).as_posix())
         for err in result.report.skipped
     }
-    assert len(seen) == len(os.listdir(folder)), "a file was neither read nor reported"
+    hidden_or_other = [n for n in os.listdir(folder) if n.startswith(".") or n.endswith(".xlsx")]
+    assert len(seen) == len(os.listdir(folder)) - len(hidden_or_other), "neither read nor reported"
+    accounted = sorted(os.path.basename(entry.path) for entry in result.report.files)
+    assert accounted == sorted(os.listdir(folder)), "a file is missing from the report"
     for err in result.report.skipped:
         assert "\n" not in err.reason
+    report = result.report.format()  # terminal-safe: no control or bidi character, no surrogate
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]",
+                         report), report
     check_graph(result)
     for fmt in ("nt", "json-ld", "graphml", "html"):
         assert serialize(result.graph, fmt)  # every export format copes with the names

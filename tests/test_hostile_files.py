@@ -48,7 +48,11 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "empty.txt": (b"", "the file is empty"),
     "blank.md": (b" \n\t\r\n", "the file holds only whitespace"),
     "photo.txt": (PNG, "the file is binary, not text (it looks like a PNG image)"),
-    "latin1.txt": ("Café".encode("latin-1"), "the file is not valid UTF-8 (byte 0xe9"),
+    "noise.txt": (bytes(range(0xA0, 0x100)) * 8, "the file is not valid UTF-8 (byte 0xa0 at "
+                  "offset 0) and no other encoding reads it with confidence"),
+    "mixed.txt": ("Zürich, Genève. ".encode() + "Café".encode("latin-1"),
+                  "the file is mostly UTF-8 but not valid UTF-8 (byte 0xe9"),
+    "fake.docx": (b"Plain text, not a zip.", "the .docx is damaged: not a readable zip archive"),
     "utf16le.txt": ("Seoul is a city.\n".encode("utf-16-le"), UTF16),
     "utf16be.txt": ("Seoul is a city.\n".encode("utf-16-be"), UTF16),
     "locked.pdf": (_pdf("locked"), "the PDF is encrypted"),
@@ -60,6 +64,7 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
 GOOD_FILES = {
     "good.txt": GOOD.encode(),
     "bom16.txt": "Volvo opened a plant in Mexico.\n".encode("utf-16"),  # with a BOM: read
+    "latin1.txt": "Café au lait in Zürich.\n".encode("latin-1"),  # read as cp1252
 }
 
 

@@ -16,7 +16,9 @@ from pypdf import PdfReader, PdfWriter
 import kg
 import kg.ingest.discovery as discovery
 from kg.errors import ReadError, UsageError
-from kg.ingest import SUFFIXES, discover, read_all, read_document
+from kg.ingest import SUFFIXES, InputFile, Outcome, discover, read_all, read_document, read_inputs
+from kg.ingest.decode import DETECT_SAMPLE, transcode
+from kg.ingest.read import read_file
 from kg.ingest.segment import looks_like_heading, segment_plain
 from kg.model import Document
 
@@ -246,9 +248,16 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
         ("image.txt", PNG, "the file is binary, not text (it looks like a PNG image)"),
         ("image.html", PNG, "the file is binary, not text (it looks like a PNG image)"),
         (
-            "latin1.txt",
-            "Café au lait".encode("latin-1"),
-            "the file is not valid UTF-8 (byte 0xe9 at offset 3); save it as UTF-8",
+            "mixed.txt",
+            "Crème brûlée in Zürich. ".encode() + "Café au lait".encode("latin-1"),
+            "the file is mostly UTF-8 but not valid UTF-8 (byte 0xe9 at offset 31); "
+            "fix or remove that byte, or save the file as UTF-8",
+        ),
+        (
+            "noise.txt",
+            bytes(range(0xA0, 0x100)) * 8,
+            "the file is not valid UTF-8 (byte 0xa0 at offset 0) and no other encoding reads "
+            "it with confidence; save it as UTF-8",
         ),
         ("rules.txt", b"-----\n* * *\n", "the file has no readable text"),
         ("code.md", b"```\nprint(1)\n```\n<!-- note -->\n", "the file has no readable text"),
@@ -269,7 +278,8 @@ def test_bad_inputs_raise_read_error(
 
 def test_invalid_utf8_offset_counts_the_bom(tmp_path: Path) -> None:
     error = read_error(write(tmp_path, "a.txt", b"\xef\xbb\xbfab\xff"))
-    assert error.reason.startswith("the file is not valid UTF-8 (byte 0xff at offset 5)")
+    assert error.reason.startswith("the file is mostly UTF-8 but not valid UTF-8 (byte 0xff at "
+                                   "offset 5)")
 
 
 def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -293,8 +303,8 @@ def test_permission_denied_for_real(tmp_path: Path) -> None:
 
 
 def test_unsupported_suffix_for_read_document(tmp_path: Path) -> None:
-    path = write(tmp_path, "a.docx", "Seoul.")
-    with pytest.raises(UsageError, match=r"a\.docx: unsupported file type '\.docx'"):
+    path = write(tmp_path, "a.xlsx", "Seoul.")
+    with pytest.raises(UsageError, match=r"a\.xlsx: unsupported file type '\.xlsx'"):
         read_document(path, path.name)
 
 
@@ -562,7 +572,7 @@ def corpus(tmp_path: Path) -> Path:
     write(root, "a.TXT", "A.")
     write(root, "sub/c.html", "<p>C.</p>")
     write(root, "sub/deep/d.pdf", pdf_bytes(text_lines("D.")))
-    write(root, "sub/skip.docx", "x")
+    write(root, "sub/skip.xlsx", "x")
     write(root, "notes", "no suffix")
     write(root, ".hidden/e.txt", "E.")
     return root
@@ -615,8 +625,8 @@ def test_discover_missing_path(tmp_path: Path) -> None:
 
 
 def test_discover_named_unsupported_file(corpus: Path) -> None:
-    with pytest.raises(UsageError, match=r"skip\.docx: unsupported file type '\.docx'"):
-        discover([corpus / "sub" / "skip.docx"])
+    with pytest.raises(UsageError, match=r"skip\.xlsx: unsupported file type '\.xlsx'"):
+        discover([corpus / "sub" / "skip.xlsx"])
     with pytest.raises(UsageError, match=r"notes: unsupported file type \(no suffix\)"):
         discover([corpus / "notes"])
 
@@ -643,7 +653,7 @@ def test_discover_collects_unlistable_folders(
 
 
 def test_suffixes() -> None:
-    assert SUFFIXES == (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+    assert SUFFIXES == (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
 
 # ---------------------------------------------------------------- read_all
@@ -673,3 +683,179 @@ def test_read_all_goes_on_past_bad_files(corpus: Path) -> None:
 def test_read_all_raises_usage_errors(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         read_all([tmp_path / "missing"])
+
+
+# ---------------------------------------------------------------- encodings other than UTF-8
+
+#: A BBC-style sports story saved by Windows: a pound sign and curly quotes in cp1252.
+SPORT = (
+    "Chelsea agree fee for striker\n\n"
+    "Chelsea have agreed a \u00a312m fee with Lyon for the striker, the club said on Monday.\n"
+    "\u201cWe are delighted,\u201d the manager said \u2013 the deal runs until 2010.\n"
+)
+
+
+def test_a_windows_1252_file_is_read_and_the_encoding_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "sport-199.txt", SPORT.encode("cp1252"))
+    doc, note = read_file(path, "sport-199.txt")
+    assert note == "not UTF-8; read as cp1252"
+    assert doc == read_document(write(tmp_path, "utf8.txt", SPORT), "sport-199.txt")
+    assert "\u00a312m" in doc.text and "\u201cWe are delighted,\u201d" in doc.text
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "codec", "found"),
+    [
+        ("latin1.md", "# Caf\u00e9s\n\nThe caf\u00e9 in Z\u00fcrich opened.\n", "latin-1",
+         "cp1252"),
+        ("moscow.txt", "\u041c\u043e\u0441\u043a\u0432\u0430 \u2014 \u0441\u0442\u043e"
+         "\u043b\u0438\u0446\u0430 \u0420\u043e\u0441\u0441\u0438\u0438 \u0438 "
+         "\u043a\u0440\u0443\u043f\u043d\u0435\u0439\u0448\u0438\u0439 \u0433\u043e"
+         "\u0440\u043e\u0434.\n", "cp1251", "cp1251"),
+        ("page.html", "<p>Le caf\u00e9 \u00e0 Gen\u00e8ve co\u00fbte 5 \u20ac.</p>", "cp1252",
+         "cp1252"),
+    ],
+)
+def test_other_encodings_are_detected(
+    tmp_path: Path, name: str, text: str, codec: str, found: str
+) -> None:
+    path = write(tmp_path, name, text.encode(codec))
+    doc, note = read_file(path, name)
+    assert note == f"not UTF-8; read as {found}"
+    assert doc == read_document(write(tmp_path, "utf8" + Path(name).suffix, text), name)
+
+
+def test_a_declared_html_charset_wins_over_detection(tmp_path: Path) -> None:
+    page = '<meta charset="iso-8859-15"><p>The price is 5 \u20ac in Seoul.</p>'
+    doc, note = read_file(write(tmp_path, "a.html", page.encode("iso-8859-15")), "a.html")
+    assert doc.text == "The price is 5 \u20ac in Seoul." and note == "not UTF-8; read as iso8859-15"
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_utf8_and_utf16_with_a_bom_read_as_before(tmp_path: Path, codec: str) -> None:
+    bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(codec, b"")
+    data = bom + SPORT.encode(codec)
+    assert transcode(data, "a.txt") == (data, None)  # the very bytes, untouched
+    doc, note = read_file(write(tmp_path, "a.txt", data), "a.txt")
+    assert note == "" and doc == read_document(write(tmp_path, "b.txt", SPORT), "a.txt")
+
+
+def test_detection_reads_a_bounded_sample_then_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import charset_normalizer
+
+    seen: list[int] = []
+    real = charset_normalizer.from_bytes
+
+    def spy(data: bytes, **options: object) -> object:
+        seen.append(len(data))
+        return real(data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(charset_normalizer, "from_bytes", spy)
+    story = SPORT.encode("cp1252") * 4000  # about 800 kB
+    doc, note = read_file(write(tmp_path, "long.txt", story), "long.txt")
+    assert note == "not UTF-8; read as cp1252"
+    assert seen and max(seen) <= DETECT_SAMPLE < len(story)
+    assert doc.text.count("\u00a312m") == 4000
+
+
+def test_a_byte_the_detected_codec_lacks_further_on_is_reported(tmp_path: Path) -> None:
+    head = SPORT.encode("cp1252") * 2000  # cp1252 judged on the sample...
+    data = head + b"\n\x81 undefined in cp1252\n"  # ...and 0x81 after it
+    assert len(head) > DETECT_SAMPLE
+    error = read_error(write(tmp_path, "late.txt", data))
+    assert error.reason == (
+        f"the file reads as cp1252 at first, but not further on (byte 0x81 at offset "
+        f"{len(head) + 1}); save it as UTF-8"
+    )
+
+
+# ---------------------------------------------------------------- every input accounted for
+
+
+def test_every_file_in_a_folder_is_accounted_for(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    write(root, "a.txt", "Seoul is a city.\n")
+    write(root, "b.txt", "Seoul is a city.\n")  # the same text as a.txt
+    write(root, "c.txt", SPORT.encode("cp1252"))
+    write(root, "empty.md", b"")
+    write(root, ".hidden.txt", "Busan is a port.\n")
+    write(root, ".git/objects/ab/cdef", "blob")
+    write(root, ".git/HEAD", "ref: refs/heads/main")
+    write(root, "sheet.xlsx", "PK")
+    write(root, "Makefile", "all:")
+    write(root, "sub/photo.PNG", PNG)
+    found = read_inputs([root])
+    assert [(f.source, f.outcome, f.detail) for f in found.files] == [
+        ("docs/.git", Outcome.IGNORED, "a hidden folder; not searched"),
+        ("docs/.hidden.txt", Outcome.IGNORED, "a hidden file"),
+        ("docs/Makefile", Outcome.IGNORED, "unsupported type (no suffix)"),
+        ("docs/a.txt", Outcome.READ, ""),
+        ("docs/b.txt", Outcome.READ, ""),
+        ("docs/c.txt", Outcome.READ, "not UTF-8; read as cp1252"),
+        ("docs/empty.md", Outcome.UNREADABLE, "the file is empty"),
+        ("docs/sheet.xlsx", Outcome.IGNORED, "unsupported type '.xlsx'"),
+        ("docs/sub/photo.PNG", Outcome.IGNORED, "unsupported type '.png'"),
+    ]
+    read_shas = [f.sha256 for f in found.files if f.outcome is Outcome.READ]
+    assert read_shas == [d.sha256 for d in found.documents]
+    assert [e.reason for e in found.errors] == ["the file is empty"]
+    documents, errors = read_all([root])
+    assert documents == found.documents and [str(e) for e in errors] == [str(root / "empty.md")
+                                                                         + ": the file is empty"]
+
+
+def test_a_named_hidden_file_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path, ".notes.txt", "Seoul is a city.\n")
+    [entry] = read_inputs([path]).files
+    assert entry.outcome is Outcome.READ and entry.source == ".notes.txt"
+
+
+def test_ignored_entries_are_listed_once_when_a_folder_is_walked_twice(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    write(root, "sub/a.txt", "Seoul is a city.\n")
+    write(root, "sub/skip.xlsx", "x")
+    found = read_inputs([root, root / "sub"])
+    assert [(f.source, f.outcome) for f in found.files] == [
+        ("docs/sub/a.txt", Outcome.READ),
+        ("docs/sub/skip.xlsx", Outcome.IGNORED),
+    ]
+
+
+def test_unlistable_folders_are_accounted_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "docs"
+    write(root, "a.txt", "Seoul is a city.\n")
+    write(root, "locked/b.txt", "Busan is a port.\n")
+    real_scandir = os.scandir
+
+    def scandir(path: Path) -> object:
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(discovery.os, "scandir", scandir)
+    found = read_inputs([root])
+    assert sorted((f.path, f.outcome.value, f.detail) for f in found.files) == [
+        (str(root / "a.txt"), "read", ""),
+        (str(root / "locked"), "unreadable", "permission denied; the folder was skipped"),
+    ]
+
+
+def test_report_lines_escape_control_characters_in_names(tmp_path: Path) -> None:
+    name = "evil\x1b[2J\x1b]0;owned\x07\nkg build: everything fine.txt"
+    write(tmp_path / "docs", name, b"")
+    write(tmp_path / "docs", "x\u202etxt.exe", "x")
+    lines = [f.describe() for f in read_inputs([tmp_path / "docs"]).files]
+    assert lines == [
+        f"skipped {tmp_path}/docs/evil\\x1b[2J\\x1b]0;owned\\x07\\nkg build: everything "
+        "fine.txt: the file is empty",
+        f"skipped {tmp_path}/docs/x\\u202etxt.exe: unsupported type '.exe'",
+    ]
+    assert all(line.isprintable() for line in lines)
+
+
+def test_input_file_lines() -> None:
+    assert InputFile("a.txt", "a.txt", Outcome.READ).describe() == "read a.txt"

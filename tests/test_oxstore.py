@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, RDFS
 from kg import cli
 from kg.build import build, build_documents, build_texts
 from kg.cache import extraction_from_json, extraction_to_json
-from kg.errors import UsageError
+from kg.errors import StoreError, UsageError
 from kg.export import serialize
 from kg.ingest.text import read_plain
 from kg.model import Document
@@ -485,3 +485,50 @@ def test_store_terms_round_trip(built_store: Path) -> None:
                for o in graph.objects(None, RDFS.label))
     assert URIRef(DEFAULT_BASE + "entity/nokia") in set(graph.subjects())
     assert isinstance(ox.Store, type)
+
+
+@pytest.mark.parametrize("damage", ["sst", "current", "manifest"])
+def test_a_corrupted_store_gives_a_clear_error_not_a_traceback(
+    built_store: Path, corpus: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    database = read_state(built_store).database
+    if damage == "sst":  # same sizes, garbage content: RocksDB's "Bad table magic number"
+        for table in database.glob("*.sst"):
+            size = table.stat().st_size
+            table.write_bytes(bytes(random.Random(size).randrange(256) for _ in range(size)))
+    elif damage == "current":
+        (database / "CURRENT").write_text("garbage\n", encoding="utf-8")
+    else:
+        for manifest in database.glob("MANIFEST-*"):
+            manifest.write_bytes(b"\x00" * 100)
+    store = str(built_store)
+    for command in (["stats", "--store", store], ["query", "--store", store, "ASK {}"],
+                    ["export", "--store", store, str(built_store.parent / "g.ttl")],
+                    ["build", str(corpus), "--store", store, "-q"]):
+        code, out, err = run(capsys, *command)
+        assert code == 1, (command, err)
+        assert "Traceback" not in err and out == ""
+        assert f"{store}: the store database is damaged and cannot be opened (" in err, err
+        assert f"delete the folder and rebuild it: kg build DOCS --store {store}" in err
+    with pytest.raises(StoreError, match="Corruption"):
+        open_store(built_store)
+
+
+def test_a_store_build_report_accounts_for_every_file(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "copy.txt").write_text(DOCS["ports.txt"] + "\n", encoding="utf-8")
+    (corpus / ".hidden.txt").write_text("Volvo opened a plant in Chile.\n", encoding="utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    result = build_store([corpus], tmp_path / "store")
+    outcomes = {Path(f.path).name: (f.outcome.value, f.detail) for f in result.report.files}
+    assert outcomes == {
+        "energy.txt": ("read", ""),
+        "treaty.txt": ("read", ""),
+        "copy.txt": ("duplicate", str(corpus / "ports.txt")),
+        "ports.txt": ("read", ""),
+        ".hidden.txt": ("ignored", "a hidden file"),
+        "empty.txt": ("unreadable", "the file is empty"),
+    }
+    text = result.report.format()
+    assert text.startswith("documents: 3 read, 2 skipped (1 hidden or of a type kg does not "
+                           "read), 1 duplicate\n")
+    assert f"store {tmp_path / 'store'}: 3 new" in text

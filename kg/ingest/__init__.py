@@ -1,7 +1,8 @@
 """Document readers: paths in, ``kg.model.Document`` out, with clear errors for bad files.
 
 ``discover`` expands paths, ``read_document`` reads one file by its suffix (.txt, .md,
-.markdown, .html, .htm, .pdf), ``read_all`` does both and collects ``ReadError``s.
+.markdown, .html, .htm, .pdf, .docx), ``read_all`` does both and collects ``ReadError``s, and
+``read_inputs`` also accounts for every input file (an ``InputFile`` each).
 Every Document's text is its blocks joined with blank lines; each block's offsets index
 ``Document.text`` exactly, and headings are blocks of their own.
 
@@ -17,7 +18,16 @@ Every Document's text is its blocks joined with blank lines; each block's offset
 True
 """
 
-from kg.ingest.discovery import SUFFIXES, discover
-from kg.ingest.read import read_all, read_document
+from kg.ingest.discovery import SUFFIXES, InputFile, Outcome, discover
+from kg.ingest.read import Inputs, read_all, read_document, read_inputs
 
-__all__ = ["SUFFIXES", "discover", "read_all", "read_document"]
+__all__ = [
+    "SUFFIXES",
+    "InputFile",
+    "Inputs",
+    "Outcome",
+    "discover",
+    "read_all",
+    "read_document",
+    "read_inputs",
+]

@@ -1,11 +1,18 @@
 """Bytes to clean text: pick the encoding, refuse binary files, normalise the characters.
 
+UTF-8 (with or without a BOM) and UTF-16 with a BOM are read as they are. Other text (a
+Windows-1252 file with a pound sign, a Shift-JIS page) is read in the encoding an HTML page
+declares, else in the one ``detect_encoding`` finds with confidence on a bounded sample.
+
 >>> decode_text("Caf\\u00e9\\u00a0Seoul\\r\\n".encode("utf-8-sig"), "a.txt")
 'Café Seoul\\n'
->>> decode_text(b"caf\\xe9", "a.txt")
+>>> decode_text("The club paid \\u00a35m for him.".encode("cp1252"), "a.txt")
+'The club paid £5m for him.'
+>>> decode_text("Crème brûlée. ".encode("utf-8") * 4 + b"\\xa3", "a.txt")
 Traceback (most recent call last):
 ...
-kg.errors.ReadError: a.txt: the file is not valid UTF-8 (byte 0xe9 at offset 3); save it as UTF-8
+kg.errors.ReadError: a.txt: the file is mostly UTF-8 but not valid UTF-8 (byte 0xa3 at offset 68); \
+fix or remove that byte, or save the file as UTF-8
 """
 
 from __future__ import annotations
@@ -17,6 +24,18 @@ import unicodedata
 from kg.errors import ReadError
 
 _SNIFF = 8192
+#: Encoding detection looks at this many bytes at most (cut at a line end), then the whole file
+#: is decoded with the codec it chose: detection time does not grow with the file.
+DETECT_SAMPLE = 256 * 1024
+#: The highest share of "mess" (charset-normalizer's measure of implausible text) accepted.
+_MAX_MESS = 0.2
+#: Tried first on text that is not UTF-8: the Windows codepage of English and Western European
+#: text, and what the WHATWG Encoding Standard reads undeclared Western pages as.
+WESTERN = "cp1252"
+#: Shorter samples give charset-normalizer too little to tell one codepage from another.
+_MIN_GUESS = 32
+_UTF8_CHUNK = 1 << 20
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -114,10 +133,159 @@ def _undecodable(err: UnicodeDecodeError, codec: str) -> str:
     return f"the file is not valid {name} (byte 0x{byte:02x} at offset {offset}); save it as UTF-8"
 
 
+def _where_bad(err: UnicodeDecodeError) -> str:
+    """The first bad byte of a failed decode and its offset, as the reasons quote them."""
+    return f"byte 0x{err.object[err.start]:02x} at offset {err.start}"
+
+
+def _sample(data: bytes) -> bytes:
+    """The head of the data that detection looks at, cut after a line end when there is one.
+
+    >>> _sample(b"abc"), len(_sample(b"line\\n" * 100_000)) <= DETECT_SAMPLE
+    (b'abc', True)
+    """
+    if len(data) <= DETECT_SAMPLE:
+        return data
+    head = data[:DETECT_SAMPLE]
+    cut = head.rfind(b"\n")
+    return head[: cut + 1] if cut >= DETECT_SAMPLE // 2 else head
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """Whether the sample holds more well-formed UTF-8 characters than malformed bytes.
+
+    Such a file is UTF-8 with damage (two files joined, a stray byte), not text in another
+    encoding: no single codec reads it, so it is refused rather than turned into mojibake.
+
+    A UTF-8 byte order mark says the same on its own.
+
+    >>> mostly_utf8("Zürich, Genève. ".encode() + b"\\xa3"), mostly_utf8(b"caf\\xe9 cr\\xe8me")
+    (True, False)
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return True
+    decoded = _sample(data).decode("utf-8", "replace")
+    bad = decoded.count("\ufffd")
+    good = len(decoded) - len(decoded.encode("ascii", "ignore")) - bad
+    return good > bad
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """The codec that reads these non-UTF-8 bytes with confidence, judged on a bounded sample.
+
+    Windows-1252 first, when it gives plausible text; then the best that charset-normalizer
+    finds, if the sample is long enough to judge (``_MIN_GUESS`` bytes). None when nothing
+    reads the sample without a mess (or the sample is mostly UTF-8: see ``mostly_utf8``).
+    Only the first ``DETECT_SAMPLE`` bytes are looked at.
+
+    >>> detect_encoding("The fee: \\u00a35m \\u2013 paid.".encode("cp1252"))
+    'cp1252'
+    >>> detect_encoding("Москва — столица России и крупнейший город страны.".encode("cp1251"))
+    'cp1251'
+    >>> detect_encoding(bytes(range(0x80, 0x100)) * 4) is None
+    True
+    """
+    from charset_normalizer import from_bytes  # imported here: most files never need it
+
+    sample = _sample(data)
+    if mostly_utf8(sample):
+        return None
+    for isolation in ([WESTERN], None):
+        if isolation is None and len(sample) < _MIN_GUESS:
+            break
+        best = from_bytes(sample, cp_isolation=isolation, threshold=_MAX_MESS).best()
+        if best is not None and not best.encoding.startswith(("utf_16", "utf_32", "utf_8")):
+            return str(best.encoding)
+    return None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The ``charset`` an HTML ``<meta>`` tag declares near the top, if any.
+
+    >>> declared_charset(b'<meta charset="iso-8859-1"><p>Hi'), declared_charset(b"<p>Hi")
+    ('iso-8859-1', None)
+    """
+    match = _CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _codec_name(codec: str) -> str:
+    """Python's own name of a codec (``latin-1`` -> ``iso8859-1``)."""
+    try:
+        return codecs.lookup(codec).name
+    except LookupError:
+        return codec
+
+
+def _utf8_error(data: bytes) -> UnicodeDecodeError | None:
+    """The first UTF-8 decoding error, or None: checked in chunks, so memory stays flat."""
+    if data.isascii():
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(0, len(data), _UTF8_CHUNK):
+        try:
+            decoder.decode(view[start : start + _UTF8_CHUNK], start + _UTF8_CHUNK >= len(data))
+        except UnicodeDecodeError:
+            try:
+                data.decode("utf-8")  # the rare bad file: once more, for the exact offset
+            except UnicodeDecodeError as err:
+                return err
+    return None
+
+
+def decode_other(
+    data: bytes, where: str, err: UnicodeDecodeError, *, declared: str | None = None
+) -> tuple[str, str]:
+    """Read bytes that are not UTF-8: the declared codec if it fits, else a detected one.
+
+    Returns the text (not yet normalised) and the codec's name; raises ``ReadError`` when
+    no codec reads the file with confidence, or the detected one fails further on.
+    """
+    if declared is not None:
+        text = _try_fallback(data, declared)
+        if text is not None:
+            return text, _codec_name(declared)
+    if mostly_utf8(data):
+        raise ReadError(where, f"the file is mostly UTF-8 but not valid UTF-8 ({_where_bad(err)}); "
+                               "fix or remove that byte, or save the file as UTF-8")
+    codec = detect_encoding(data)
+    if codec is None:
+        raise ReadError(where, f"the file is not valid UTF-8 ({_where_bad(err)}) and no other "
+                               "encoding reads it with confidence; save it as UTF-8")
+    try:
+        return data.decode(codec), codec
+    except UnicodeDecodeError as later:
+        raise ReadError(where, f"the file reads as {codec} at first, but not further on "
+                               f"({_where_bad(later)}); save it as UTF-8") from None
+
+
+def transcode(data: bytes, where: str, *, declared: str | None = None) -> tuple[bytes, str | None]:
+    """Text in another encoding as UTF-8 bytes, with the codec it was read in.
+
+    Bytes that ``decode_text`` reads as they are (UTF-8, UTF-16 with a BOM) or refuses
+    (empty, binary, UTF-16 without a BOM) come back unchanged with ``None``. ``declared``
+    is the charset an HTML page declares; it is tried before detection.
+
+    >>> transcode("The fee: £5m.".encode("cp1252"), "a.txt"), transcode(b"ok", "a.txt")
+    ((b'The fee: \\xc2\\xa35m.', 'cp1252'), (b'ok', None))
+    """
+    if not data or _codec_for(data) != "utf-8" or _bomless_utf16(data):
+        return data, None
+    if binary_kind(data) is not None:
+        return data, None
+    err = _utf8_error(data)
+    if err is None:
+        return data, None
+    text, codec = decode_other(data, where, err, declared=declared)
+    return text.encode("utf-8", "surrogatepass"), codec
+
+
 def decode_text(data: bytes, where: str, *, fallback: str | None = None) -> str:
     """Decode a text file's bytes to normalised text, or raise ``ReadError`` saying why not.
 
-    ``fallback`` names a codec to try when the bytes are not UTF-8 (an HTML ``charset``).
+    ``fallback`` names a codec to try when the bytes are not UTF-8 (an HTML ``charset``);
+    when it does not fit either, the codec is detected (see ``decode_other``).
 
     >>> decode_text("Hi".encode("utf-16"), "a.txt")
     'Hi'
@@ -142,10 +310,13 @@ def decode_text(data: bytes, where: str, *, fallback: str | None = None) -> str:
     try:
         decoded = data.decode(codec)
     except UnicodeDecodeError as err:
-        declared = _try_fallback(data, fallback)
-        if declared is None:
-            raise ReadError(where, _undecodable(err, codec)) from None
-        decoded = declared
+        if codec == "utf-8":
+            decoded, _ = decode_other(data, where, err, declared=fallback)
+        else:
+            declared = _try_fallback(data, fallback)
+            if declared is None:
+                raise ReadError(where, _undecodable(err, codec)) from None
+            decoded = declared
     text = normalize(decoded)
     if not text.strip():
         raise ReadError(where, "the file holds only whitespace")
