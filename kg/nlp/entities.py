@@ -43,6 +43,10 @@ LEADING_POS_DROP = frozenset({"ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV", "AU
 ABBREVIATION = re.compile(r"^[A-Z][A-Za-z0-9&.\-]*[A-Z0-9][A-Za-z0-9.\-]*$")
 NUMERAL = re.compile(r"^(?:[IVX]{1,4}|\d{1,3})$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
+#: A model number: letters and digits in one word ("A350", "GT4", "Su-57", "K9").
+MODEL_NUMBER = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+#: NER labels under which a name with a model number or a trailing number is a product.
+PRODUCT_SUSPECTS = frozenset({"PERSON", "LAW", "GPE", "WORK_OF_ART", "PRODUCT", "FAC", "NORP"})
 
 NER_CLASSES = {
     "PERSON": "Person",
@@ -53,6 +57,7 @@ NER_CLASSES = {
     "EVENT": "Event",
     "LAW": "Policy",
     "PRODUCT": "Product",
+    "WORK_OF_ART": "Product",
 }
 #: How sure each source is of its class (used when mentions of one entity disagree).
 STRENGTH = {
@@ -62,7 +67,10 @@ STRENGTH = {
     "name-head": 0.85,
     "ner": 0.5,
     "ner-default": 0.3,
+    "bare": 0.2,
 }
+#: Roles in which an unlabelled proper noun is taken for a name (an argument of a verb).
+BARE_NAME_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "dative"})
 #: Classes whose names continue with "of"/"for" ("Institute for ...", "Bureau of ...").
 OF_COMPLEMENTED = frozenset(
     {
@@ -185,7 +193,9 @@ class EntityFinder:
         self.names = PhraseMatcher(nlp.vocab)
         self.sectors = PhraseMatcher(nlp.vocab, attr="LOWER")
         make = nlp.make_doc
-        forms = sorted({*lexicon.countries, *lexicon.capitals, *lexicon.organizations})
+        forms = sorted(
+            {*lexicon.countries, *lexicon.capitals, *lexicon.organizations, *lexicon.parties}
+        )
         self.names.add("NAME", [make(f) for f in forms])
         self.sectors.add("SECTOR", [make(f) for f in sorted(lexicon.sectors)])
 
@@ -198,6 +208,10 @@ class EntityFinder:
             if text in self.lex.organizations:
                 label = self.lex.organizations[text]
                 yield Candidate(start, end, label, "InternationalOrganization", "gazetteer", 1.0)
+                continue
+            if text in self.lex.parties and text not in self.lex.countries:
+                party = self.lex.parties[text]
+                yield Candidate(start, end, party, "Organization", "gazetteer", 1.0)
                 continue
             country = self.lex.countries.get(text)
             if country is not None:
@@ -253,6 +267,8 @@ class EntityFinder:
         role = tok
         while role.dep_ == "conj" and role.head is not role:
             role = role.head
+        if role.dep_ == "poss" and self._names_a_place(role.head):
+            return Candidate(start, end, text, "City", "gazetteer", 0.9)  # "Oslo's new airport"
         if not based and (
             role.dep_ in METONYM_DEPS
             or (nxt is not None and nxt.text in POSSESSIVE)
@@ -260,6 +276,16 @@ class EntityFinder:
         ):
             return Candidate(start, end, country, "Country", "gazetteer", 0.9, alias=False)
         return Candidate(start, end, text, "City", "gazetteer", 0.9)
+
+    def _names_a_place(self, tok: Token) -> bool:
+        """Whether a possessed noun is a place or building ("X's airport", "X's Y Station")."""
+        words = [c.text for c in tok.lefts if c.dep_ == "compound"] + [tok.text]
+        head = self.lex.head_class(words)
+        noun = self.lex.class_nouns.get(tok.lemma_.lower())
+        return head in {"Facility", "Region", "City"} or noun in {"Facility", "City", "Region"} or (
+            tok.lemma_.lower() in {"airport", "port", "harbour", "harbor", "station", "suburb",
+                                   "outskirts", "centre", "center", "streets", "mayor"}
+        )
 
     def sector_terms(self, doc: Doc) -> Iterator[Candidate]:
         """Industries and fields named in lower case ("the semiconductor industry")."""
@@ -296,6 +322,28 @@ class EntityFinder:
             return None
         return Candidate(start, end, span.text, found, "context", STRENGTH["context"])
 
+    def bare_names(self, doc: Doc) -> Iterator[Candidate]:
+        """Proper nouns that NER left unlabelled but that the parse uses as an argument
+        ("Euronext has a stake"): a weak Company guess that any other evidence overrides."""
+        for sent in doc.sents:
+            for start, end in _name_runs(sent):
+                while start < end and doc[start].pos_ != "PROPN":
+                    start += 1
+                span = doc[start:end]
+                if not span or any(t.pos_ != "PROPN" or t.ent_type_ for t in span):
+                    continue
+                text = span.text
+                if (
+                    len(text) < 3
+                    or text in self.lex.not_entities
+                    or text in self.lex.person_titles
+                    or text in self.lex.countries
+                    or span.root.dep_ not in BARE_NAME_DEPS
+                    or (start > 0 and doc[start - 1].text in self.lex.person_titles)
+                ):
+                    continue
+                yield Candidate(start, end, text, "Company", "ner", STRENGTH["bare"])
+
     def titled_people(self, doc: Doc) -> Iterator[Candidate]:
         """Names after a person's title: "South Korean President Yoon Suk Yeol",
         "Prime Minister Fumio Kishida", "CEO Jensen Huang"."""
@@ -317,10 +365,12 @@ class EntityFinder:
             ):
                 end += 1
             names = doc[first:end]
+            least = 1 if doc[k].text in self.lex.honorifics else 2
             if (
-                2 <= len(names)
+                least <= len(names)
                 and any(t.pos_ == "PROPN" for t in names)
                 and names.text not in self.lex.countries
+                and names.text not in self.lex.not_entities
             ):
                 yield Candidate(first, end, names.text, "Person", "name-head", 0.9)
             k = max(end, k + 1)
@@ -441,6 +491,11 @@ class EntityFinder:
                 continue  # "Success in navigating …": a capitalised common word, not a name
             label = span.text
             strength = STRENGTH["ner"]
+            if ent.label_ in PRODUCT_SUSPECTS and self._product_name(span):
+                yield Candidate(start, end, label, "Product", "ner", 0.6)
+                continue
+            if ent.label_ == "WORK_OF_ART":
+                strength = STRENGTH["ner-default"]
             if label in self.lex.subdivisions and ent.label_ in {"GPE", "LOC", "PERSON", "ORG"}:
                 cls, strength = "Region", 0.7
             elif ent.label_ == "PERSON":
@@ -471,6 +526,23 @@ class EntityFinder:
                 if head == "WeaponSystem":
                     cls = head
             yield Candidate(start, end, label, cls, "ner", strength)
+
+    def _product_name(self, span: Span) -> bool:
+        """A name with a model number ("A350", "Galaxy S5") or ending in a version number
+        ("Halo 2", "Pro Soccer 2005") is a product, unless its head word says otherwise.
+
+        People, places and laws are not numbered this way ("Henry VIII" is, but by a Roman
+        numeral, which is left alone)."""
+        words = [t.text for t in span]
+        if self.lex.head_class([w for w in words if not w.isdigit()] or words) is not None:
+            return False
+        if any(w in self.lex.countries or w in self.lex.organizations for w in words):
+            return False
+        if any(MODEL_NUMBER.match(w) and not YEAR.match(w) for w in words):
+            return True
+        return len(words) >= 2 and words[-1].isdigit() and len(words[-1]) <= 4 and (
+            span[0].is_title or span[0].is_upper
+        )
 
     def abbreviations(
         self, doc: Doc, chosen: list[Candidate], ctx: DocumentContext
@@ -615,6 +687,7 @@ def find_mentions(
         *finder.sector_terms(doc),
         *finder.known_abbreviations(doc, ctx),
         *finder.statistical(doc, ctx),
+        *finder.bare_names(doc),
     ]
     chosen = select(_absorb([c for c in cands if _acceptable(c, doc, lex)], doc))
     extra = finder.abbreviations(doc, chosen, ctx)

@@ -12,6 +12,8 @@ never drawn from one document. Users extend it with their own JSON file of the s
 'Treaty'
 >>> lex.sector_label("semiconductor industry")
 'semiconductors'
+>>> lex.parties["Tories"], "Mr" in lex.honorifics
+('Conservative Party', True)
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Lexicon:
     capital_label: dict[str, str] = field(default_factory=dict)  # country label -> capital
     subdivisions: dict[str, str] = field(default_factory=dict)  # name -> country alpha_2
     organizations: dict[str, str] = field(default_factory=dict)  # form -> canonical label
+    parties: dict[str, str] = field(default_factory=dict)  # form -> canonical party label
     sectors: dict[str, str] = field(default_factory=dict)  # lower-case form -> canonical label
     heads: dict[str, str] = field(default_factory=dict)  # last word(s) -> class
     prefixes: dict[str, str] = field(default_factory=dict)  # first word -> class
@@ -56,6 +59,7 @@ class Lexicon:
     product_nouns: frozenset[str] = frozenset()
     corporate_suffixes: frozenset[str] = frozenset()
     person_titles: frozenset[str] = frozenset()
+    honorifics: frozenset[str] = frozenset()  # "Mr", "Dr": one word after them is a name
     not_entities: frozenset[str] = frozenset()
 
     def head_class(self, words: list[str]) -> str | None:
@@ -106,6 +110,9 @@ def _add_patterns(lex: Lexicon, data: dict[str, Any]) -> None:
     for label, aliases in data.get("international_organizations", {}).items():
         for form in [label, *aliases]:
             lex.organizations.setdefault(form, label)
+    for label, aliases in data.get("political_parties", {}).items():
+        for form in [label, *aliases]:
+            lex.parties.setdefault(form, label)
     for label, forms in data.get("sectors", {}).items():
         for form in [label, *forms]:
             lex.sectors.setdefault(form.lower(), label)
@@ -118,6 +125,7 @@ def _add_patterns(lex: Lexicon, data: dict[str, Any]) -> None:
     lex.trade_words += tuple(data.get("trade_agreement_words", []))
     lex.company_nouns |= frozenset(data.get("company_nouns", []))
     lex.person_titles |= frozenset(data.get("person_titles", []))
+    lex.honorifics |= frozenset(data.get("honorifics", []))
     lex.media_words |= frozenset(data.get("media_words", []))
     for cls, nouns in data.get("class_nouns", {}).items():
         for noun in nouns:
