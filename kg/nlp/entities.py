@@ -330,7 +330,9 @@ class EntityFinder:
                 while start < end and doc[start].pos_ != "PROPN":
                     start += 1
                 span = doc[start:end]
-                if not span or any(t.pos_ != "PROPN" or t.ent_type_ for t in span):
+                if not span or any(
+                    t.pos_ != "PROPN" or t.ent_type_ not in {"", "NORP"} for t in span
+                ):
                     continue
                 text = span.text
                 if (

@@ -133,6 +133,7 @@ NOUN_ROLES = frozenset({"self", "desc", "poss", "mod", "gov", "between", "by", "
 RELATED_RULE = "verb-related"
 _MOD_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 _WORD_DEPS = frozenset({"compound", "amod", "prt", "advmod", "npadvmod", "nmod", "det"})
+_LOCATIVE_PARTICIPLES = frozenset({"base", "headquarter", "headquartered", "locate", "register"})
 _REL_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
 _NP_TAGS = frozenset({"JJ", "JJS", "JJR", "NN", "NNS", "VBG", "HYPH"})
 # dependencies through which a negation or a negator reaches down to a trigger
@@ -639,6 +640,8 @@ class _Reader:
             idx = self.mention_at(c)
             if idx is not None and idx != own:
                 found.append(idx)
+            if _lemma(c) in _LOCATIVE_PARTICIPLES:
+                continue  # "the Frankfurt-based exchange" is not Frankfurt
             stack.extend(k for k in c.children if k.dep_ in _MOD_DEPS)
         return sorted(set(found), key=found.index)
 
