@@ -500,6 +500,8 @@ class EntityFinder:
                 strength = STRENGTH["ner-default"]
             if label in self.lex.subdivisions and ent.label_ in {"GPE", "LOC", "PERSON", "ORG"}:
                 cls, strength = "Region", 0.7
+            elif ent.label_ in {"GPE", "LOC"} and label in self.lex.cities:
+                cls, strength = "City", 0.7  # a city's main name (never an alternate name)
             elif ent.label_ == "PERSON":
                 words = label.split()
                 if any(w.isupper() and len(w) > 1 for w in words):

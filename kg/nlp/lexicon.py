@@ -47,6 +47,8 @@ class Lexicon:
     capitals: dict[str, str] = field(default_factory=dict)  # capital surface -> country label
     capital_label: dict[str, str] = field(default_factory=dict)  # country label -> capital
     subdivisions: dict[str, str] = field(default_factory=dict)  # name -> country alpha_2
+    cities: dict[str, str] = field(default_factory=dict)  # city main name -> country alpha_2
+    country_of_code: dict[str, str] = field(default_factory=dict)  # alpha_2 -> country label
     organizations: dict[str, str] = field(default_factory=dict)  # form -> canonical label
     parties: dict[str, str] = field(default_factory=dict)  # form -> canonical party label
     sectors: dict[str, str] = field(default_factory=dict)  # lower-case form -> canonical label
@@ -70,6 +72,15 @@ class Lexicon:
                 return self.heads[two]
         return self.heads.get(words[-1]) if words else None
 
+    def country_of_place(self, name: str) -> str | None:
+        """The country label of a city (by its main name) or an ISO subdivision, if known.
+
+        >>> load_lexicon().country_of_place("Sacramento")
+        'United States'
+        """
+        code = self.subdivisions.get(name) or self.cities.get(name)
+        return self.country_of_code.get(code) if code else None
+
     def sector_label(self, text: str) -> str | None:
         """The canonical sector for a lower-cased phrase, if it names one."""
         return self.sectors.get(text.lower())
@@ -89,6 +100,7 @@ def _add_countries(lex: Lexicon, data: dict[str, Any]) -> None:
         forms += [(a, "alias", True) for a in entry.get("ambiguous_aliases", [])]
         forms += [(d, "demonym", False) for d in entry.get("demonyms", [])]
         forms += [(d, "demonym", True) for d in entry.get("ambiguous_demonyms", [])]
+        lex.country_of_code.setdefault(code, label)
         for form, kind, amb in forms:
             form = _nfc(form)
             if form and form not in lex.countries:
@@ -180,4 +192,9 @@ def load_lexicon(extra: Path | None = None) -> Lexicon:
     patterns = files("kg.nlp") / "patterns" / "entities.json"
     _add_patterns(lex, json.loads(patterns.read_text(encoding="utf-8")))
     _add_subdivisions(lex)
+    cities = files("kg") / "data" / "cities.json"
+    for name, code in json.loads(cities.read_text(encoding="utf-8"))["cities"].items():
+        name = _nfc(name)
+        if name not in lex.countries:
+            lex.cities.setdefault(name, code)
     return lex
