@@ -670,7 +670,7 @@ def test_related_to_for_a_verb_without_rule(nlp: Language):
         ("vietnam", "relatedTo", "china")
     ]
     evidence = rels[0].evidence
-    assert evidence.trigger == "criticise"
+    assert evidence.trigger == "praise"
     assert evidence.rule == "verb-related"
     assert 0.3 <= evidence.confidence <= 0.4
 
