@@ -883,6 +883,10 @@ class _Reader:
         found = [c for c in anchor.children if c.dep_ == "poss"]
         if found:
             return found
+        if anchor.dep_ == "conj" and not any(c.dep_ == "det" for c in anchor.children):
+            shared = self._place_possessors(_first_conjunct(anchor))
+            if shared:  # "Germany's TUI and Lufthansa": a place possesses both
+                return shared
         idx = self.mention_at(anchor)
         start = self.mentions[idx][0].start if idx is not None else anchor.i
         doc = anchor.doc
@@ -894,6 +898,14 @@ class _Reader:
         if i > self.sent.start and doc[i].tag_ == "POS" and self.mention_at(doc[i - 1]) is not None:
             return [doc[i - 1]]
         return []
+
+    def _place_possessors(self, tok: Token) -> list[Token]:
+        out = []
+        for c in tok.children:
+            idx = self.mention_at(c) if c.dep_ == "poss" else None
+            if idx is not None and self.mentions[idx][1].cls in {"Country", "City", "Region"}:
+                out.append(c)
+        return out
 
     def modifiers(self, anchor: Token) -> list[Token]:
         """Mentions modifying the anchor, or its siblings before it (``US President Biden``)."""
