@@ -12,8 +12,8 @@ never drawn from one document. Users extend it with their own JSON file of the s
 'Treaty'
 >>> lex.sector_label("semiconductor industry")
 'semiconductors'
->>> lex.parties["Tories"], "Mr" in lex.honorifics
-('Conservative Party', True)
+>>> lex.organizations["Nato"], lex.parties["Tories"], "Mr" in lex.honorifics
+('North Atlantic Treaty Organization', 'Conservative Party', True)
 """
 
 from __future__ import annotations
@@ -122,6 +122,8 @@ def _add_patterns(lex: Lexicon, data: dict[str, Any]) -> None:
     for label, aliases in data.get("international_organizations", {}).items():
         for form in [label, *aliases]:
             lex.organizations.setdefault(form, label)
+            if form.isalpha() and form.isupper() and len(form) >= 4:
+                lex.organizations.setdefault(form.title(), label)  # house style: "Nato"
     for label, aliases in data.get("political_parties", {}).items():
         for form in [label, *aliases]:
             lex.parties.setdefault(form, label)
