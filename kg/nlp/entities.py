@@ -500,7 +500,7 @@ class EntityFinder:
                 strength = STRENGTH["ner-default"]
             if label in self.lex.subdivisions and ent.label_ in {"GPE", "LOC", "PERSON", "ORG"}:
                 cls, strength = "Region", 0.7
-            elif ent.label_ in {"GPE", "LOC"} and label in self.lex.cities:
+            elif ent.label_ == "GPE" and label in self.lex.cities:
                 cls, strength = "City", 0.7  # a city's main name (never an alternate name)
             elif ent.label_ == "PERSON":
                 words = label.split()
