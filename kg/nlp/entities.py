@@ -176,6 +176,28 @@ def _name_runs(sent: Span) -> Iterator[tuple[int, int]]:
         i = j
 
 
+def _propn_runs(sent: Span) -> Iterator[tuple[int, int]]:
+    """Maximal runs of capitalised proper nouns (no connectors) within a sentence."""
+    i = sent.start
+    while i < sent.end:
+        j = i
+        while j < sent.end and sent.doc[j].pos_ == "PROPN" and _is_cap(sent.doc[j]):
+            j += 1
+        if j > i:
+            yield i, j
+        i = max(j, i + 1)
+
+
+#: Office nouns whose "of"/"for" object is a portfolio, not a name ("Minister for Trade").
+OFFICE_NOUNS = frozenset({"minister", "secretary", "ministry", "department", "office",
+                          "commissioner", "spokesman", "spokeswoman", "spokesperson", "shadow"})
+
+
+def _portfolio(span: Span) -> bool:
+    root = span.root
+    return root.dep_ == "pobj" and root.head.head.lemma_.lower() in OFFICE_NOUNS
+
+
 def _comma_ok(doc: Doc, start: int, nxt: int) -> bool:
     """Commas join a name only in lists inside an institution's name ("Ministry of A, B and C")."""
     head = doc[start].text
@@ -303,10 +325,32 @@ class EntityFinder:
     def named(self, doc: Doc) -> Iterator[Candidate]:
         """Capitalised names whose prefix or head word tells their class."""
         for sent in doc.sents:
-            for start, end in _name_runs(sent):
-                cand = self._classify_run(doc, start, end) or self._run_in_context(doc, start, end)
-                if cand is not None:
-                    yield cand
+            for run_start, run_end in _name_runs(sent):
+                for start, end in self._split_names(doc, run_start, run_end):
+                    cand = self._classify_run(doc, start, end) or self._run_in_context(
+                        doc, start, end
+                    )
+                    if cand is not None:
+                        yield cand
+
+    def _split_names(self, doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+        """Two typed names joined by "and" are two names ("Avon Energy and Kell Group"),
+        unless the first one holds a connector ("Department of Energy and Climate Change")
+        or lacks a head word of its own ("Scottish and Newcastle")."""
+        for k in range(start + 1, end - 1):
+            if doc[k].lower_ != "and":
+                continue
+            left = [t.text for t in doc[start:k]]
+            right = [t.text for t in doc[k + 1 : end]]
+            if any(w.lower() in CONNECTORS for w in left):
+                return [(start, end)]
+            if (
+                len(left) >= 2
+                and self.lex.head_class(left) is not None
+                and self.lex.head_class(right) is not None
+            ):
+                return [(start, k), *self._split_names(doc, k + 1, end)]
+        return [(start, end)]
 
     def _run_in_context(self, doc: Doc, start: int, end: int) -> Candidate | None:
         """A proper name NER missed, typed by what the sentence says it is ("Brembo, a maker")."""
@@ -326,13 +370,14 @@ class EntityFinder:
         """Proper nouns that NER left unlabelled but that the parse uses as an argument
         ("Euronext has a stake"): a weak Company guess that any other evidence overrides."""
         for sent in doc.sents:
-            for start, end in _name_runs(sent):
-                while start < end and doc[start].pos_ != "PROPN":
-                    start += 1
+            for start, end in _propn_runs(sent):
+                if end < sent.end and doc[end].is_digit and len(doc[end].text) <= 4:
+                    end += 1  # "Starfall 3"
                 span = doc[start:end]
-                if not span or any(
-                    t.pos_ != "PROPN" or t.ent_type_ not in {"", "NORP"} for t in span
-                ):
+                if any(t.ent_type_ not in {"", "NORP"} for t in span):
+                    continue
+                if self._product_name(span):
+                    yield Candidate(start, end, span.text, "Product", "ner", 0.5)
                     continue
                 text = span.text
                 if (
@@ -342,6 +387,7 @@ class EntityFinder:
                     or text in self.lex.countries
                     or span.root.dep_ not in BARE_NAME_DEPS
                     or (start > 0 and doc[start - 1].text in self.lex.person_titles)
+                    or _portfolio(span)
                 ):
                     continue
                 yield Candidate(start, end, text, "Company", "ner", STRENGTH["bare"])

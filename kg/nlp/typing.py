@@ -54,8 +54,11 @@ def _noun_before(span: Span, lex: Lexicon) -> str | None:
     if span.start == 0:
         return None
     prev = doc[span.start - 1]
-    if prev.pos_ == "NOUN" and span.start <= prev.head.i < span.end:
-        return noun_class(prev, lex)
+    if prev.pos_ == "NOUN" and (
+        span.start <= prev.head.i < span.end
+        or any(c.dep_ in {"det", "poss"} and c.i < prev.i for c in prev.children)
+    ):
+        return noun_class(prev, lex)  # "phone firm X"; "the carmaker X" even when misparsed
     if prev.text != "," or span.start < 2:
         return None
     noun = doc[span.start - 2]
