@@ -35,7 +35,9 @@ def facts(text: str) -> set[tuple[str, str, str]]:
 
 
 def test_a_common_noun_before_a_name_types_it() -> None:
-    found = labelled("Shares in the carmaker Veltrona rose after the newspaper Morning Ledger praised it.")
+    found = labelled(
+        "Shares in the carmaker Veltrona rose after the newspaper Morning Ledger praised it."
+    )
     assert found["Veltrona"] == "Company"
     assert found["Morning Ledger"] == "MediaOrganization"
 
@@ -51,7 +53,8 @@ def test_an_honorific_makes_a_single_word_a_person() -> None:
 
 
 def test_surname_after_an_honorific_joins_the_full_name() -> None:
-    res = resolve([extract("Daniel Halloran joined the board. Mr Halloran said prices would rise.")])
+    text = "Daniel Halloran joined the board. Mr Halloran said prices would rise."
+    res = resolve([extract(text)])
     people = [e for e in res.entities.values() if e.cls == "Person"]
     assert [(e.label, e.mention_count) for e in people] == [("Daniel Halloran", 2)]
 
