@@ -1143,6 +1143,10 @@ class _Extractor:
             if any(args((role,), ())[0] for role in rule.unless):
                 continue
             if rule.pairs:
+                if anchor is None and any(
+                    c.dep_ == "prep" and c.lower_ == "with" for c in tok.children
+                ):
+                    continue  # "A and B, in partnership with C": the partner is C, not B
                 found, _ = args(rule.pairs, rule.subject_classes)
                 pairs = [(a, b) for a, b in combinations(found, 2)]
                 if rule.property not in SYMMETRIC_PROPERTIES:
