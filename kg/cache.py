@@ -128,7 +128,8 @@ def extractor_version(
     nlp = files("kg.nlp")
     _hash_files(digest, [p for p in nlp.iterdir() if p.name.endswith(".py")])
     _hash_files(digest, [p for p in (nlp / "patterns").iterdir() if p.name.endswith(".json")])
-    _hash_files(digest, [files("kg") / "data" / "countries.json"])
+    data = files("kg") / "data"
+    _hash_files(digest, [p for p in data.iterdir() if p.name.endswith(".json")])
     for extra in (entity_rules, relation_rules):
         digest.update(b"\x1e")
         if extra is not None:

@@ -27,6 +27,7 @@ from kg.model import (
     MODEL_EXTRACTOR_PREFIX,
     DateFact,
     Entity,
+    Evidence,
     Extraction,
     Mention,
     Relation,
@@ -177,12 +178,56 @@ def _build_entities(groups: dict[str, list[Mention]], lex: Lexicon) -> dict[str,
     return entities
 
 
+#: The rule name and confidence of "a known city or region, and its country, in one sentence".
+PLACE_COUNTRY_RULE, PLACE_COUNTRY_CONFIDENCE = "gazetteer-place-country", 0.6
+
+
+def place_countries(
+    ex: Extraction, merge: dict[str, str], entities: dict[str, Entity], lex: Lexicon
+) -> list[Relation]:
+    """A city or region named together with its own country in one sentence lies in it
+    ("born in Bergen, Norway", "offices in Leeds and across the United Kingdom"); the
+    country comes from the gazetteer (cities by main name, ISO subdivisions).
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("Sacramento is in the United States.", source="a.txt")
+    >>> s = Sentence(doc.sha256, 0, 35, doc.text)
+    >>> ms = (Mention("Sacramento", 0, 10, "sacramento", "Sacramento", "City", s),
+    ...       Mention("United States", 20, 33, "united states", "United States", "Country", s))
+    >>> r = resolve([Extraction(doc, (s,), ms, ())])
+    >>> [(x.subject, x.predicate, x.object) for x in r.relations]
+    [('sacramento', 'locatedIn', 'united states')]
+    """
+    by_sentence: dict[Sentence, list[str]] = defaultdict(list)
+    for m in ex.mentions:
+        key = _final(m.key, merge)
+        if not m.heading and m.source != "coref" and key in entities:
+            by_sentence[m.sentence].append(key)
+    out: list[Relation] = []
+    for sentence in sorted(by_sentence, key=lambda s: s.start):
+        keys = sorted(set(by_sentence[sentence]))
+        countries = {k for k in keys if entities[k].cls == "Country"}
+        for key in keys:
+            entity = entities[key]
+            if entity.cls not in {"City", "Region"} or not countries:
+                continue
+            if entity.label in lex.capitals:
+                continue  # a capital is its country's capital (capitalOf), said elsewhere
+            country = lex.country_of_place(entity.label)
+            target = _final(normalise_key(country), merge) if country else ""
+            if target in countries and target != key:
+                evidence = Evidence(sentence, PLACE_COUNTRY_RULE, PLACE_COUNTRY_CONFIDENCE)
+                out.append(Relation(key, "locatedIn", target, evidence))
+    return out
+
+
 def _relations(
-    extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity]
+    extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity],
+    lex: Lexicon,
 ) -> list[Relation]:
     best: dict[tuple[str, str, str, Sentence, str], Relation] = {}
     for ex in extractions:
-        for rel in ex.relations:
+        for rel in [*ex.relations, *place_countries(ex, merge, entities, lex)]:
             s, o = _final(rel.subject, merge), _final(rel.object, merge)
             if s == o or s not in entities or o not in entities:
                 continue
@@ -259,7 +304,7 @@ def resolve(extractions: Sequence[Extraction], *, lexicon: Lexicon | None = None
     entities = _build_entities(groups, lex)
     return Resolution(
         entities=entities,
-        relations=_relations(extractions, merge, entities),
+        relations=_relations(extractions, merge, entities, lex),
         dates=_dates(extractions, merge, entities),
         cooccurrences=_cooccurrences(extractions, merge, entities),
         merged=merge,

@@ -664,13 +664,13 @@ def test_negation(nlp: Language, text: str, triples: list[Triple], expected: set
 
 
 def test_related_to_for_a_verb_without_rule(nlp: Language):
-    rels = relations(nlp, "Vietnam criticised China.", [("Vietnam", C, "vietnam"),
+    rels = relations(nlp, "Vietnam praised China.", [("Vietnam", C, "vietnam"),
                                                          ("China", C, "china")])
     assert [(r.subject, r.predicate, r.object) for r in rels] == [
         ("vietnam", "relatedTo", "china")
     ]
     evidence = rels[0].evidence
-    assert evidence.trigger == "criticise"
+    assert evidence.trigger == "praise"
     assert evidence.rule == "verb-related"
     assert 0.3 <= evidence.confidence <= 0.4
 

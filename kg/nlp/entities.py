@@ -43,6 +43,10 @@ LEADING_POS_DROP = frozenset({"ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV", "AU
 ABBREVIATION = re.compile(r"^[A-Z][A-Za-z0-9&.\-]*[A-Z0-9][A-Za-z0-9.\-]*$")
 NUMERAL = re.compile(r"^(?:[IVX]{1,4}|\d{1,3})$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
+#: A model number: letters and digits in one word ("A350", "GT4", "Su-57", "K9").
+MODEL_NUMBER = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+#: NER labels under which a name with a model number or a trailing number is a product.
+PRODUCT_SUSPECTS = frozenset({"PERSON", "LAW", "GPE", "WORK_OF_ART", "PRODUCT", "FAC", "NORP"})
 
 NER_CLASSES = {
     "PERSON": "Person",
@@ -53,6 +57,7 @@ NER_CLASSES = {
     "EVENT": "Event",
     "LAW": "Policy",
     "PRODUCT": "Product",
+    "WORK_OF_ART": "Product",
 }
 #: How sure each source is of its class (used when mentions of one entity disagree).
 STRENGTH = {
@@ -62,7 +67,10 @@ STRENGTH = {
     "name-head": 0.85,
     "ner": 0.5,
     "ner-default": 0.3,
+    "bare": 0.2,
 }
+#: Roles in which an unlabelled proper noun is taken for a name (an argument of a verb).
+BARE_NAME_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "dative"})
 #: Classes whose names continue with "of"/"for" ("Institute for ...", "Bureau of ...").
 OF_COMPLEMENTED = frozenset(
     {
@@ -168,6 +176,28 @@ def _name_runs(sent: Span) -> Iterator[tuple[int, int]]:
         i = j
 
 
+def _propn_runs(sent: Span) -> Iterator[tuple[int, int]]:
+    """Maximal runs of capitalised proper nouns (no connectors) within a sentence."""
+    i = sent.start
+    while i < sent.end:
+        j = i
+        while j < sent.end and sent.doc[j].pos_ == "PROPN" and _is_cap(sent.doc[j]):
+            j += 1
+        if j > i:
+            yield i, j
+        i = max(j, i + 1)
+
+
+#: Office nouns whose "of"/"for" object is a portfolio, not a name ("Minister for Trade").
+OFFICE_NOUNS = frozenset({"minister", "secretary", "ministry", "department", "office",
+                          "commissioner", "spokesman", "spokeswoman", "spokesperson", "shadow"})
+
+
+def _portfolio(span: Span) -> bool:
+    root = span.root
+    return root.dep_ == "pobj" and root.head.head.lemma_.lower() in OFFICE_NOUNS
+
+
 def _comma_ok(doc: Doc, start: int, nxt: int) -> bool:
     """Commas join a name only in lists inside an institution's name ("Ministry of A, B and C")."""
     head = doc[start].text
@@ -185,7 +215,9 @@ class EntityFinder:
         self.names = PhraseMatcher(nlp.vocab)
         self.sectors = PhraseMatcher(nlp.vocab, attr="LOWER")
         make = nlp.make_doc
-        forms = sorted({*lexicon.countries, *lexicon.capitals, *lexicon.organizations})
+        forms = sorted(
+            {*lexicon.countries, *lexicon.capitals, *lexicon.organizations, *lexicon.parties}
+        )
         self.names.add("NAME", [make(f) for f in forms])
         self.sectors.add("SECTOR", [make(f) for f in sorted(lexicon.sectors)])
 
@@ -198,6 +230,10 @@ class EntityFinder:
             if text in self.lex.organizations:
                 label = self.lex.organizations[text]
                 yield Candidate(start, end, label, "InternationalOrganization", "gazetteer", 1.0)
+                continue
+            if text in self.lex.parties and text not in self.lex.countries:
+                party = self.lex.parties[text]
+                yield Candidate(start, end, party, "Organization", "gazetteer", 1.0)
                 continue
             country = self.lex.countries.get(text)
             if country is not None:
@@ -253,6 +289,8 @@ class EntityFinder:
         role = tok
         while role.dep_ == "conj" and role.head is not role:
             role = role.head
+        if role.dep_ == "poss" and self._names_a_place(role.head):
+            return Candidate(start, end, text, "City", "gazetteer", 0.9)  # "Oslo's new airport"
         if not based and (
             role.dep_ in METONYM_DEPS
             or (nxt is not None and nxt.text in POSSESSIVE)
@@ -260,6 +298,16 @@ class EntityFinder:
         ):
             return Candidate(start, end, country, "Country", "gazetteer", 0.9, alias=False)
         return Candidate(start, end, text, "City", "gazetteer", 0.9)
+
+    def _names_a_place(self, tok: Token) -> bool:
+        """Whether a possessed noun is a place or building ("X's airport", "X's Y Station")."""
+        words = [c.text for c in tok.lefts if c.dep_ == "compound"] + [tok.text]
+        head = self.lex.head_class(words)
+        noun = self.lex.class_nouns.get(tok.lemma_.lower())
+        return head in {"Facility", "Region", "City"} or noun in {"Facility", "City", "Region"} or (
+            tok.lemma_.lower() in {"airport", "port", "harbour", "harbor", "station", "suburb",
+                                   "outskirts", "centre", "center", "streets", "mayor"}
+        )
 
     def sector_terms(self, doc: Doc) -> Iterator[Candidate]:
         """Industries and fields named in lower case ("the semiconductor industry")."""
@@ -277,10 +325,32 @@ class EntityFinder:
     def named(self, doc: Doc) -> Iterator[Candidate]:
         """Capitalised names whose prefix or head word tells their class."""
         for sent in doc.sents:
-            for start, end in _name_runs(sent):
-                cand = self._classify_run(doc, start, end) or self._run_in_context(doc, start, end)
-                if cand is not None:
-                    yield cand
+            for run_start, run_end in _name_runs(sent):
+                for start, end in self._split_names(doc, run_start, run_end):
+                    cand = self._classify_run(doc, start, end) or self._run_in_context(
+                        doc, start, end
+                    )
+                    if cand is not None:
+                        yield cand
+
+    def _split_names(self, doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+        """Two typed names joined by "and" are two names ("Avon Energy and Kell Group"),
+        unless the first one holds a connector ("Department of Energy and Climate Change")
+        or lacks a head word of its own ("Scottish and Newcastle")."""
+        for k in range(start + 1, end - 1):
+            if doc[k].lower_ != "and":
+                continue
+            left = [t.text for t in doc[start:k]]
+            right = [t.text for t in doc[k + 1 : end]]
+            if any(w.lower() in CONNECTORS for w in left):
+                return [(start, end)]
+            if (
+                len(left) >= 2
+                and self.lex.head_class(left) is not None
+                and self.lex.head_class(right) is not None
+            ):
+                return [(start, k), *self._split_names(doc, k + 1, end)]
+        return [(start, end)]
 
     def _run_in_context(self, doc: Doc, start: int, end: int) -> Candidate | None:
         """A proper name NER missed, typed by what the sentence says it is ("Brembo, a maker")."""
@@ -295,6 +365,32 @@ class EntityFinder:
         if found is None:
             return None
         return Candidate(start, end, span.text, found, "context", STRENGTH["context"])
+
+    def bare_names(self, doc: Doc) -> Iterator[Candidate]:
+        """Proper nouns that NER left unlabelled but that the parse uses as an argument
+        ("Euronext has a stake"): a weak Company guess that any other evidence overrides."""
+        for sent in doc.sents:
+            for start, end in _propn_runs(sent):
+                if end < sent.end and doc[end].is_digit and len(doc[end].text) <= 4:
+                    end += 1  # "Starfall 3"
+                span = doc[start:end]
+                if any(t.ent_type_ not in {"", "NORP"} for t in span):
+                    continue
+                if self._product_name(span):
+                    yield Candidate(start, end, span.text, "Product", "ner", 0.5)
+                    continue
+                text = span.text
+                if (
+                    len(text) < 3
+                    or text in self.lex.not_entities
+                    or text in self.lex.person_titles
+                    or text in self.lex.countries
+                    or span.root.dep_ not in BARE_NAME_DEPS
+                    or (start > 0 and doc[start - 1].text in self.lex.person_titles)
+                    or _portfolio(span)
+                ):
+                    continue
+                yield Candidate(start, end, text, "Company", "ner", STRENGTH["bare"])
 
     def titled_people(self, doc: Doc) -> Iterator[Candidate]:
         """Names after a person's title: "South Korean President Yoon Suk Yeol",
@@ -317,10 +413,12 @@ class EntityFinder:
             ):
                 end += 1
             names = doc[first:end]
+            least = 1 if doc[k].text in self.lex.honorifics else 2
             if (
-                2 <= len(names)
+                least <= len(names)
                 and any(t.pos_ == "PROPN" for t in names)
                 and names.text not in self.lex.countries
+                and names.text not in self.lex.not_entities
             ):
                 yield Candidate(first, end, names.text, "Person", "name-head", 0.9)
             k = max(end, k + 1)
@@ -441,8 +539,15 @@ class EntityFinder:
                 continue  # "Success in navigating …": a capitalised common word, not a name
             label = span.text
             strength = STRENGTH["ner"]
+            if ent.label_ in PRODUCT_SUSPECTS and self._product_name(span):
+                yield Candidate(start, end, label, "Product", "ner", 0.6)
+                continue
+            if ent.label_ == "WORK_OF_ART":
+                strength = STRENGTH["ner-default"]
             if label in self.lex.subdivisions and ent.label_ in {"GPE", "LOC", "PERSON", "ORG"}:
                 cls, strength = "Region", 0.7
+            elif ent.label_ == "GPE" and label in self.lex.cities:
+                cls, strength = "City", 0.7  # a city's main name (never an alternate name)
             elif ent.label_ == "PERSON":
                 words = label.split()
                 if any(w.isupper() and len(w) > 1 for w in words):
@@ -471,6 +576,23 @@ class EntityFinder:
                 if head == "WeaponSystem":
                     cls = head
             yield Candidate(start, end, label, cls, "ner", strength)
+
+    def _product_name(self, span: Span) -> bool:
+        """A name with a model number ("A350", "Galaxy S5") or ending in a version number
+        ("Halo 2", "Pro Soccer 2005") is a product, unless its head word says otherwise.
+
+        People, places and laws are not numbered this way ("Henry VIII" is, but by a Roman
+        numeral, which is left alone)."""
+        words = [t.text for t in span]
+        if self.lex.head_class([w for w in words if not w.isdigit()] or words) is not None:
+            return False
+        if any(w in self.lex.countries or w in self.lex.organizations for w in words):
+            return False
+        if any(MODEL_NUMBER.match(w) and not YEAR.match(w) for w in words):
+            return True
+        return len(words) >= 2 and words[-1].isdigit() and len(words[-1]) <= 4 and (
+            span[0].is_title or span[0].is_upper
+        )
 
     def abbreviations(
         self, doc: Doc, chosen: list[Candidate], ctx: DocumentContext
@@ -615,6 +737,7 @@ def find_mentions(
         *finder.sector_terms(doc),
         *finder.known_abbreviations(doc, ctx),
         *finder.statistical(doc, ctx),
+        *finder.bare_names(doc),
     ]
     chosen = select(_absorb([c for c in cands if _acceptable(c, doc, lex)], doc))
     extra = finder.abbreviations(doc, chosen, ctx)

@@ -12,6 +12,8 @@ never drawn from one document. Users extend it with their own JSON file of the s
 'Treaty'
 >>> lex.sector_label("semiconductor industry")
 'semiconductors'
+>>> lex.organizations["Nato"], lex.parties["Tories"], "Mr" in lex.honorifics
+('North Atlantic Treaty Organization', 'Conservative Party', True)
 """
 
 from __future__ import annotations
@@ -45,7 +47,10 @@ class Lexicon:
     capitals: dict[str, str] = field(default_factory=dict)  # capital surface -> country label
     capital_label: dict[str, str] = field(default_factory=dict)  # country label -> capital
     subdivisions: dict[str, str] = field(default_factory=dict)  # name -> country alpha_2
+    cities: dict[str, str] = field(default_factory=dict)  # city main name -> country alpha_2
+    country_of_code: dict[str, str] = field(default_factory=dict)  # alpha_2 -> country label
     organizations: dict[str, str] = field(default_factory=dict)  # form -> canonical label
+    parties: dict[str, str] = field(default_factory=dict)  # form -> canonical party label
     sectors: dict[str, str] = field(default_factory=dict)  # lower-case form -> canonical label
     heads: dict[str, str] = field(default_factory=dict)  # last word(s) -> class
     prefixes: dict[str, str] = field(default_factory=dict)  # first word -> class
@@ -56,6 +61,7 @@ class Lexicon:
     product_nouns: frozenset[str] = frozenset()
     corporate_suffixes: frozenset[str] = frozenset()
     person_titles: frozenset[str] = frozenset()
+    honorifics: frozenset[str] = frozenset()  # "Mr", "Dr": one word after them is a name
     not_entities: frozenset[str] = frozenset()
 
     def head_class(self, words: list[str]) -> str | None:
@@ -65,6 +71,15 @@ class Lexicon:
             if two in self.heads:
                 return self.heads[two]
         return self.heads.get(words[-1]) if words else None
+
+    def country_of_place(self, name: str) -> str | None:
+        """The country label of a city (by its main name) or an ISO subdivision, if known.
+
+        >>> load_lexicon().country_of_place("Sacramento")
+        'United States'
+        """
+        code = self.subdivisions.get(name) or self.cities.get(name)
+        return self.country_of_code.get(code) if code else None
 
     def sector_label(self, text: str) -> str | None:
         """The canonical sector for a lower-cased phrase, if it names one."""
@@ -85,6 +100,7 @@ def _add_countries(lex: Lexicon, data: dict[str, Any]) -> None:
         forms += [(a, "alias", True) for a in entry.get("ambiguous_aliases", [])]
         forms += [(d, "demonym", False) for d in entry.get("demonyms", [])]
         forms += [(d, "demonym", True) for d in entry.get("ambiguous_demonyms", [])]
+        lex.country_of_code.setdefault(code, label)
         for form, kind, amb in forms:
             form = _nfc(form)
             if form and form not in lex.countries:
@@ -106,6 +122,11 @@ def _add_patterns(lex: Lexicon, data: dict[str, Any]) -> None:
     for label, aliases in data.get("international_organizations", {}).items():
         for form in [label, *aliases]:
             lex.organizations.setdefault(form, label)
+            if form.isalpha() and form.isupper() and len(form) >= 4:
+                lex.organizations.setdefault(form.title(), label)  # house style: "Nato"
+    for label, aliases in data.get("political_parties", {}).items():
+        for form in [label, *aliases]:
+            lex.parties.setdefault(form, label)
     for label, forms in data.get("sectors", {}).items():
         for form in [label, *forms]:
             lex.sectors.setdefault(form.lower(), label)
@@ -118,6 +139,7 @@ def _add_patterns(lex: Lexicon, data: dict[str, Any]) -> None:
     lex.trade_words += tuple(data.get("trade_agreement_words", []))
     lex.company_nouns |= frozenset(data.get("company_nouns", []))
     lex.person_titles |= frozenset(data.get("person_titles", []))
+    lex.honorifics |= frozenset(data.get("honorifics", []))
     lex.media_words |= frozenset(data.get("media_words", []))
     for cls, nouns in data.get("class_nouns", {}).items():
         for noun in nouns:
@@ -172,4 +194,9 @@ def load_lexicon(extra: Path | None = None) -> Lexicon:
     patterns = files("kg.nlp") / "patterns" / "entities.json"
     _add_patterns(lex, json.loads(patterns.read_text(encoding="utf-8")))
     _add_subdivisions(lex)
+    cities = files("kg") / "data" / "cities.json"
+    for name, code in json.loads(cities.read_text(encoding="utf-8"))["cities"].items():
+        name = _nfc(name)
+        if name not in lex.countries:
+            lex.cities.setdefault(name, code)
     return lex

@@ -133,6 +133,7 @@ NOUN_ROLES = frozenset({"self", "desc", "poss", "mod", "gov", "between", "by", "
 RELATED_RULE = "verb-related"
 _MOD_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 _WORD_DEPS = frozenset({"compound", "amod", "prt", "advmod", "npadvmod", "nmod", "det"})
+_LOCATIVE_PARTICIPLES = frozenset({"base", "headquarter", "headquartered", "locate", "register"})
 _REL_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
 _NP_TAGS = frozenset({"JJ", "JJS", "JJR", "NN", "NNS", "VBG", "HYPH"})
 # dependencies through which a negation or a negator reaches down to a trigger
@@ -639,6 +640,8 @@ class _Reader:
             idx = self.mention_at(c)
             if idx is not None and idx != own:
                 found.append(idx)
+            if _lemma(c) in _LOCATIVE_PARTICIPLES:
+                continue  # "the Frankfurt-based exchange" is not Frankfurt
             stack.extend(k for k in c.children if k.dep_ in _MOD_DEPS)
         return sorted(set(found), key=found.index)
 
@@ -880,6 +883,10 @@ class _Reader:
         found = [c for c in anchor.children if c.dep_ == "poss"]
         if found:
             return found
+        if anchor.dep_ == "conj" and not any(c.dep_ == "det" for c in anchor.children):
+            shared = self._place_possessors(_first_conjunct(anchor))
+            if shared:  # "Germany's TUI and Lufthansa": a place possesses both
+                return shared
         idx = self.mention_at(anchor)
         start = self.mentions[idx][0].start if idx is not None else anchor.i
         doc = anchor.doc
@@ -891,6 +898,14 @@ class _Reader:
         if i > self.sent.start and doc[i].tag_ == "POS" and self.mention_at(doc[i - 1]) is not None:
             return [doc[i - 1]]
         return []
+
+    def _place_possessors(self, tok: Token) -> list[Token]:
+        out = []
+        for c in tok.children:
+            idx = self.mention_at(c) if c.dep_ == "poss" else None
+            if idx is not None and self.mentions[idx][1].cls in {"Country", "City", "Region"}:
+                out.append(c)
+        return out
 
     def modifiers(self, anchor: Token) -> list[Token]:
         """Mentions modifying the anchor, or its siblings before it (``US President Biden``)."""
@@ -1128,6 +1143,10 @@ class _Extractor:
             if any(args((role,), ())[0] for role in rule.unless):
                 continue
             if rule.pairs:
+                if anchor is None and any(
+                    c.dep_ == "prep" and c.lower_ == "with" for c in tok.children
+                ):
+                    continue  # "A and B, in partnership with C": the partner is C, not B
                 found, _ = args(rule.pairs, rule.subject_classes)
                 pairs = [(a, b) for a, b in combinations(found, 2)]
                 if rule.property not in SYMMETRIC_PROPERTIES:

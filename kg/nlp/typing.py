@@ -47,9 +47,35 @@ def _list_head(root: Token) -> Token | None:
     return noun if noun.pos_ in {"NOUN", "PROPN"} else None
 
 
+def _noun_before(span: Span, lex: Lexicon) -> str | None:
+    """The class of a common noun put right before a name: "phone firm MCI", "the magazine
+    Der Spiegel", or with a comma, "its budget airline, AirAsia" (not in a list)."""
+    doc = span.doc
+    if span.start == 0:
+        return None
+    prev = doc[span.start - 1]
+    if prev.pos_ == "NOUN" and (
+        span.start <= prev.head.i < span.end
+        or any(c.dep_ in {"det", "poss"} and c.i < prev.i for c in prev.children)
+    ):
+        return noun_class(prev, lex)  # "phone firm X"; "the carmaker X" even when misparsed
+    if prev.text != "," or span.start < 2:
+        return None
+    noun = doc[span.start - 2]
+    after = doc[span.end] if span.end < len(doc) else None
+    if noun.pos_ != "NOUN" or (after is not None and after.lower_ in {",", "and", "or"}):
+        return None
+    if not any(c.dep_ in {"det", "poss"} for c in noun.children):
+        return None
+    return noun_class(noun, lex)
+
+
 def context_class(span: Span, lex: Lexicon) -> str | None:
     """The class the sentence gives the name in ``span``, or None when it says nothing."""
     root = span.root
+    before = _noun_before(span, lex)
+    if before is not None:
+        return before
     for child in root.children:
         if child.dep_ == "appos" and not (span.start <= child.i < span.end):
             found = noun_class(child, lex)
