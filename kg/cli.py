@@ -25,6 +25,10 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
 def _out(text: str) -> None:
+    """Write a result to stdout; on a terminal, control characters that came from the
+    documents (a sentence, a label) show as escapes and cannot drive the terminal."""
+    if sys.stdout.isatty():
+        text = visible(text, keep="\n\t")
     sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
 
 

@@ -45,7 +45,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from kg.errors import KgError, QueryError, UsageError
+from kg.errors import KgError, QueryError, UsageError, visible
 from kg.sparql.guard import checked_query
 from kg.store import PREFIXES
 
@@ -398,7 +398,7 @@ def _cell(term: Node | None, namespaces: tuple[tuple[str, str], ...]) -> str:
         return compact(str(term), namespaces)
     if isinstance(term, BNode):
         return f"_:{term}"
-    return " ".join(str(term).split())
+    return visible(" ".join(str(term).split()))
 
 
 def format_table(result: QueryResult) -> str:

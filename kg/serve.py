@@ -78,7 +78,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.ask.engine import Source
-from kg.errors import QueryError, UsageError
+from kg.errors import QueryError, UsageError, visible
 from kg.sparql.guard import checked_query
 from kg.store import PREFIXES
 
@@ -131,7 +131,6 @@ _KINDS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "graph",
           "DescribeQuery": "graph"}
 #: What XML 1.0 cannot hold, even as a character reference.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def parse_size(text: str) -> int:
@@ -140,15 +139,6 @@ def parse_size(text: str) -> int:
     if not match:
         raise UsageError(f"{text!r} is not a size (use e.g. 1MB, 512KB or 65536)")
     return int(match[1]) * 1024 ** " kmg".index(match[2] or " ")
-
-
-def printable(text: str) -> str:
-    r"""``text`` with control and bidi characters shown as escapes, safe to print to a terminal.
-
-    >>> printable("GET /\x1b[2J HTTP/1.1\n")
-    'GET /\\x1b[2J HTTP/1.1\\n'
-    """
-    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)
@@ -782,7 +772,7 @@ def _graph_name(iri: str) -> ox.NamedNode:
     except ValueError:
         node = None
     if node is None or ":" not in iri:
-        raise QueryError(f"default-graph-uri/named-graph-uri {printable(iri)!r} "
+        raise QueryError(f"default-graph-uri/named-graph-uri {visible(iri)!r} "
                          "is not an absolute IRI")
     return node
 
@@ -878,7 +868,7 @@ class Handler(BaseHTTPRequestHandler):
         host = hosts[0].strip().lower()
         if host in self.hosts or (self.any_ip_host and _is_ip_literal(host)):
             return True
-        self._send(_text(421, f"this server does not answer for host {printable(host)!r}; "
+        self._send(_text(421, f"this server does not answer for host {visible(host)!r}; "
                               "start it with --allow-host NAME to allow a name"), close=True)
         return False
 
@@ -909,7 +899,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self._send(self.service.ask(questions[0]))
         else:
-            self._send(_text(404, f"{printable(url.path)}: not found (try /, /sparql or /ask)"))
+            self._send(_text(404, f"{visible(url.path)}: not found (try /, /sparql or /ask)"))
 
     do_HEAD = do_GET  # noqa: N815 (the same answer; _send leaves out the body)
 
@@ -925,7 +915,7 @@ class Handler(BaseHTTPRequestHandler):
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if url.path not in ENDPOINT_PATHS:
             self._send(_text(403 if url.path in ("/update", "/store") else 404,
-                             f"{printable(url.path)}: kg serve is read-only; query /sparql"))
+                             f"{visible(url.path)}: kg serve is read-only; query /sparql"))
             return
         body = self._body()
         if body is None:
@@ -948,7 +938,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self._query(params)
         else:
-            self._send(_text(415, f"unsupported Content-Type {printable(media)!r}; use "
+            self._send(_text(415, f"unsupported Content-Type {visible(media)!r}; use "
                                   "application/sparql-query or a form"))
 
     def _refuse_write(self) -> None:
@@ -961,7 +951,7 @@ class Handler(BaseHTTPRequestHandler):
         """http.server's own errors (bad request line, unknown method) as plain text."""
         text = message or self.responses.get(code, ("error",))[0]
         extra = (("Allow", ALLOWED_METHODS),) if code in (405, 501) else ()
-        self._send(_text(code, printable(text)), extra, close=True)
+        self._send(_text(code, visible(text)), extra, close=True)
 
     def _body(self) -> bytes | None:
         """The request body, or None after answering 400/411/413."""
@@ -978,7 +968,7 @@ class Handler(BaseHTTPRequestHandler):
             return None
         text = lengths[0].strip()
         if not re.fullmatch(r"[0-9]{1,18}", text):
-            self._send(_text(400, f"the Content-Length {printable(text)!r} is not a byte "
+            self._send(_text(400, f"the Content-Length {visible(text)!r} is not a byte "
                                   "count"), close=True)
             return None
         length = int(text)
@@ -1016,7 +1006,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        sys.stderr.write(f"kg serve: {self.address_string()} {printable(format % args)}\n")
+        sys.stderr.write(f"kg serve: {self.address_string()} {visible(format % args)}\n")
 
 
 def prepare(graph_path: Path | None, store_dir: Path | None,

@@ -340,3 +340,35 @@ def test_the_served_viewer_works_under_its_policy(served: int) -> None:
             assert fetched == "blocked"
         finally:
             browser.close()
+
+
+def test_query_output_on_a_terminal_cannot_drive_it(tmp_path: Path) -> None:
+    """A label from a hostile document reaches the terminal escaped: as a table always, and
+    in any format when stdout is a terminal (a pseudo-terminal here)."""
+    import os
+
+    graph = tmp_path / "g.ttl"
+    graph.write_text('<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "x\\u001b[2Jy" .\n')
+    query = "SELECT ?l WHERE { ?s rdfs:label ?l }"
+    table = subprocess.run([*KG, "query", str(graph), query], capture_output=True, timeout=120)
+    assert b"\x1b" not in table.stdout and b"x\\x1b[2Jy" in table.stdout
+    as_csv = subprocess.run([*KG, "query", str(graph), query, "--format", "csv"],
+                            capture_output=True, timeout=120)
+    assert b"x\x1b[2Jy" in as_csv.stdout  # piped data stays exact
+    main, child = os.openpty()
+    try:
+        done = subprocess.run([*KG, "query", str(graph), query, "--format", "csv"],
+                              stdout=child, stderr=subprocess.PIPE, timeout=120)
+        os.close(child)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(main)
+    assert done.returncode == 0 and b"\x1b" not in shown and b"\\x1b[2J" in shown
