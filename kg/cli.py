@@ -18,7 +18,7 @@ from rdflib import Graph
 if TYPE_CHECKING:
     from kg.remote import Endpoint
 
-from kg.errors import KgError, UsageError, visible
+from kg.errors import InputError, KgError, UsageError, visible
 from kg.vocab import DEFAULT_BASE
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -220,7 +220,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         try:
             sparql = Path(args.file).read_text(encoding="utf-8")
         except OSError as err:
-            raise UsageError(f"{args.file}: cannot read the query file: {err.strerror}") from err
+            raise InputError(f"{args.file}: cannot read the query file: {err.strerror}") from err
     elif args.sparql:
         sparql = args.sparql
     elif args.endpoint and args.graph:  # kg query --endpoint URL "SELECT …": no graph file
@@ -281,7 +281,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Convert a graph to Turtle, N-Triples, JSON-LD, GraphML or HTML."""
-    from kg.export import export
+    from kg.export import DATASET_FORMATS, export, export_dataset, format_for, format_mismatch
 
     if args.endpoint:  # kg export --endpoint URL OUTPUT: the union of the kg graphs there
         from kg.remote import remote_graph
@@ -297,7 +297,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     _shift_for_store(args, ("graph", "output"))
     if not args.output or not (args.graph or args.store):
         raise UsageError("give a graph file (or --store DIR or --endpoint URL) and an output file")
-    fmt = export(_graph(args), Path(args.output), args.format)
+    output = Path(args.output)
+    chosen = format_for(output, args.format)
+    warning = format_mismatch(output, args.format)
+    if warning:
+        _err(f"kg export: warning: {warning}")
+    if args.store is not None and chosen in DATASET_FORMATS:
+        from kg.oxstore import open_store
+
+        fmt = export_dataset(open_store(Path(args.store)), output, chosen)
+    else:
+        fmt = export(_graph(args), output, chosen)
     _err(f"wrote {args.output} ({fmt})")
     return EXIT_OK
 
@@ -478,8 +488,12 @@ def _parser() -> argparse.ArgumentParser:
 
     e = add("export", cmd_export, "convert a graph to another format")
     e.add_argument("graph", nargs="?", help="graph file (omit it with --endpoint)")
-    e.add_argument("output", nargs="?", help="output file; the suffix picks the format")
-    e.add_argument("--format", choices=("turtle", "nt", "json-ld", "graphml", "html"))
+    e.add_argument("output", nargs="?", help="output file; the suffix picks the format "
+                   "(.ttl .nt .jsonld .rdf .owl .graphml .html; .trig .nq from a store)")
+    e.add_argument("--format", choices=("turtle", "nt", "json-ld", "xml", "graphml", "html",
+                                        "trig", "nquads"),
+                   help="the output format, whatever the suffix (xml is RDF/XML; trig and "
+                        "nquads keep a store's named graphs)")
     _add_store_option(e)
     _add_endpoint_options(e)
 

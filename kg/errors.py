@@ -64,6 +64,15 @@ class UsageError(KgError):
     """The user asked for something that cannot be done as asked (bad option, missing path)."""
 
 
+class InputError(KgError):
+    """Something the user named does not exist or cannot be opened: a graph file, a store,
+    an input path, a query file, an entity. An input failure (exit 1), not a usage error."""
+
+
+class ServeError(KgError):
+    """``kg serve`` cannot start or go on: the port is taken, the address is not this host's."""
+
+
 class ReadError(KgError):
     """A document could not be read; carries the path and the reason."""
 

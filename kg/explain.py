@@ -47,7 +47,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.errors import UsageError
+from kg.errors import InputError, UsageError
 from kg.store import PREFIXES
 from kg.vocab import KGO, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
 
@@ -177,7 +177,7 @@ def find_entities(graph: Graph, name: str) -> frozenset[Node]:
     return frozenset(canonical or alias)
 
 
-def _no_entity(graph: Graph, name: str) -> UsageError:
+def _no_entity(graph: Graph, name: str) -> InputError:
     """"no entity labelled 'X'", with the closest labels as suggestions."""
     labels: dict[str, str] = {}
     by_rank = sorted(_labelled(graph), key=lambda item: (not item[2], item[1]))
@@ -185,7 +185,7 @@ def _no_entity(graph: Graph, name: str) -> UsageError:
         labels.setdefault(normalize_label(label), label)
     close = difflib.get_close_matches(normalize_label(name), sorted(labels), n=3, cutoff=0.6)
     hint = f"; did you mean {_alternatives(labels[c] for c in close)}?" if close else ""
-    return UsageError(f"no entity labelled {name!r}{hint}")
+    return InputError(f"no entity labelled {name!r}{hint}")
 
 
 def _alternatives(names: Iterable[str]) -> str:

@@ -18,9 +18,10 @@ import os
 import tempfile
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.errors import ExportError
+from kg.errors import ExportError, UsageError
 
 SUFFIX_FORMATS = {
     ".ttl": "turtle",
@@ -30,23 +31,50 @@ SUFFIX_FORMATS = {
     ".graphml": "graphml",
     ".html": "html",
     ".htm": "html",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".trig": "trig",
+    ".nq": "nquads",
 }
-FORMATS = ("turtle", "nt", "json-ld", "graphml", "html")
+FORMATS = ("turtle", "nt", "json-ld", "xml", "graphml", "html", "trig", "nquads")
+#: Formats that keep named graphs: only a store (``--store DIR``) has them to keep.
+DATASET_FORMATS = ("trig", "nquads")
 
 
 def format_for(path: Path, fmt: str | None = None) -> str:
-    """The export format named, or the one the file suffix implies."""
+    """The export format named, or the one the file suffix implies (``UsageError`` when
+    neither says).
+
+    >>> format_for(Path("g.owl")), format_for(Path("g.ttl"), "nt")
+    ('xml', 'nt')
+    """
     if fmt:
         if fmt not in FORMATS:
-            raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+            raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
         return fmt
     found = SUFFIX_FORMATS.get(path.suffix.lower())
     if found is None:
-        raise ExportError(
+        raise UsageError(
             f"{path}: cannot tell the format from the suffix {path.suffix!r}; "
             f"use one of {', '.join(sorted(SUFFIX_FORMATS))} or pass --format"
         )
     return found
+
+
+def format_mismatch(path: Path, fmt: str | None) -> str | None:
+    """A warning when ``--format`` names another format than the file's suffix implies.
+
+    >>> format_mismatch(Path("g.ttl"), "nt")
+    "g.ttl: the suffix '.ttl' means turtle, but the file is written as nt (--format wins)"
+    >>> print(format_mismatch(Path("g.ttl"), "turtle"))
+    None
+    """
+    implied = SUFFIX_FORMATS.get(Path(path).suffix.lower())
+    if not fmt or implied is None or implied == fmt:
+        return None
+    return (f"{path}: the suffix {Path(path).suffix!r} means {implied}, but the file is written "
+            f"as {fmt} (--format wins)")
 
 
 def _graphml(graph: Graph) -> bytes:
@@ -69,6 +97,11 @@ def serialize(graph: Graph, fmt: str, *, title: str = "Knowledge graph") -> byte
         return graph.serialize(format="turtle").encode("utf-8")
     if fmt == "json-ld":
         return _jsonld(graph)
+    if fmt == "xml":
+        return graph.serialize(format="pretty-xml", encoding="utf-8")
+    if fmt in DATASET_FORMATS:
+        raise UsageError(f"{fmt} keeps named graphs, and a graph file has none: export a store "
+                         f"(kg export --store DIR OUT) or choose turtle or nt")
     if fmt == "graphml":
         return _graphml(graph)
     if fmt == "html":
@@ -109,6 +142,18 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
         raise ExportError(f"{path}: could not be written: {err.strerror or err}") from err
+
+
+def export_dataset(store: ox.Store, path: Path, fmt: str) -> str:
+    """Write every named graph of an Oxigraph store as TriG or N-Quads, atomically; the
+    same store gives the same bytes (quads sorted)."""
+    chosen = format_for(Path(path), fmt)
+    if chosen not in DATASET_FORMATS:
+        raise UsageError(f"{chosen} holds one graph; export_dataset writes trig or nquads")
+    quads = sorted(store.quads_for_pattern(None, None, None, None), key=str)
+    rdf_format = ox.RdfFormat.TRIG if chosen == "trig" else ox.RdfFormat.N_QUADS
+    write_atomic(Path(path), ox.serialize(quads, format=rdf_format) or b"")
+    return chosen
 
 
 def export(

@@ -58,7 +58,7 @@ from kg.build import (
     unique_documents,
 )
 from kg.cache import ExtractionCache, extractor_version, write_json_atomic
-from kg.errors import KgError, QueryError, ReadError, StoreError, UsageError, visible
+from kg.errors import InputError, KgError, QueryError, ReadError, StoreError, UsageError, visible
 from kg.ingest import read_inputs
 from kg.model import Document, Extraction
 from kg.nlp.lexicon import load_lexicon
@@ -127,16 +127,16 @@ def read_state(root: Path) -> StoreState:
     >>> read_state(Path("/nonexistent/store"))
     Traceback (most recent call last):
     ...
-    kg.errors.UsageError: /nonexistent/store: no such store (create one with kg build DOCS --store /nonexistent/store)
+    kg.errors.InputError: /nonexistent/store: no such store (create one with kg build DOCS --store /nonexistent/store)
     """  # noqa: E501
     root = Path(root)
     if not root.exists():
-        raise UsageError(f"{root}: no such store (create one with kg build DOCS --store {root})")
+        raise InputError(f"{root}: no such store (create one with kg build DOCS --store {root})")
     if not root.is_dir():
-        raise UsageError(f"{root}: a store is a folder, and this is a file")
+        raise InputError(f"{root}: a store is a folder, and this is a file")
     pointer = root / CURRENT
     if not pointer.is_file():
-        raise UsageError(
+        raise InputError(
             f"{root}: not a kg store (no {CURRENT} file); create one with kg build DOCS --store DIR"
         )
     generation = pointer.read_text(encoding="utf-8").strip()

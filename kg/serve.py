@@ -78,7 +78,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.ask.engine import Source
-from kg.errors import QueryError, UsageError, visible
+from kg.errors import QueryError, ServeError, UsageError, visible
 from kg.sparql.guard import checked_query
 from kg.store import PREFIXES
 
@@ -1052,7 +1052,7 @@ def serve(service: Service, *, announce: Callable[[str], None] | None = None) ->
     try:
         httpd = _Server((options.host, options.port), handler)
     except OSError as err:
-        raise UsageError(f"cannot listen on {options.host}:{options.port}: "
+        raise ServeError(f"cannot listen on {options.host}:{options.port}: "
                          f"{err.strerror or err}") from None
     httpd.daemon_threads = True
     host, port = str(httpd.server_address[0]), int(httpd.server_address[1])

@@ -44,7 +44,7 @@ from rdflib.plugins.parsers.nquads import NQuadsParser
 from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
 from rdflib.util import guess_format
 
-from kg.errors import GraphParseError, ReadError, UsageError
+from kg.errors import GraphParseError, InputError, ReadError, UsageError
 from kg.vocab import prefixes
 
 #: The prefixes every kg graph and query knows; ``kgr`` is the default base (overridable).
@@ -107,9 +107,9 @@ def load_graph(path: Path) -> Graph:
     path = Path(path)
     fmt = graph_format(path)
     if not path.exists():
-        raise UsageError(f"{path}: no such graph file")
+        raise InputError(f"{path}: no such graph file")
     if not path.is_file():
-        raise UsageError(f"{path}: not a file")
+        raise InputError(f"{path}: not a file")
     try:
         data = path.read_bytes()
     except OSError as err:

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -292,12 +293,12 @@ def test_build_skips_bad_files_and_still_writes(
     assert sources == ["corpus/good.txt", "corpus/notes.md"]
 
 
-def test_build_missing_path_is_a_usage_error(
+def test_build_missing_path_is_an_input_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     code, _, err = run_main(capsys, "build", "missing/path")
-    assert code == 2
+    assert code == 1
     assert "missing/path" in err
     assert files_under(tmp_path) == set()
 
@@ -428,7 +429,7 @@ def test_query_from_file(
     code, _, err = run_main(capsys, "query", ttl, COUNTRY_QUERY, "-f", str(query_file))
     assert code == 2 and "not both" in err
     code, _, err = run_main(capsys, "query", ttl, "-f", str(tmp_path / "absent.rq"))
-    assert code == 2 and "absent.rq" in err
+    assert code == 1 and "absent.rq" in err
 
 
 def test_query_refuses_updates(ttl: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -452,7 +453,7 @@ def test_query_syntax_error_shows_line_and_column(
 def test_query_missing_graph_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "nothere.ttl"
     code, _, err = run_main(capsys, "query", str(missing), "ASK {}")
-    assert code == 2
+    assert code == 1
     assert "nothere.ttl" in err
 
 
@@ -474,7 +475,9 @@ def test_query_malformed_turtle_gives_a_position_not_a_traceback(tmp_path: Path)
 # --- kg export ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "rdf_format"), [("g.nt", "nt"), ("g.jsonld", "json-ld")])
+@pytest.mark.parametrize(("name", "rdf_format"), [
+    ("g.nt", "nt"), ("g.jsonld", "json-ld"), ("g.rdf", "xml"), ("g.owl", "xml"),
+])
 def test_export_rdf_formats_round_trip(
     name: str, rdf_format: str, ttl: str, graph: Graph, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -484,6 +487,54 @@ def test_export_rdf_formats_round_trip(
     assert code == 0, err
     assert str(out) in err
     assert isomorphic(Graph().parse(out, format=rdf_format), graph)
+
+
+def test_export_format_wins_over_the_suffix_with_a_warning(
+    ttl: str, graph: Graph, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "g.ttl"
+    code, _, err = run_main(capsys, "export", ttl, str(out), "--format", "nt")
+    assert code == 0 and "warning" in err and "--format wins" in err
+    assert isomorphic(Graph().parse(out, format="nt"), graph)
+    code, _, err = run_main(capsys, "export", ttl, str(tmp_path / "g.trig"))
+    assert code == 2 and "named graphs" in err
+
+
+def test_exit_codes_follow_the_table(
+    ttl: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """0 success; 1 an input, data or runtime failure; 2 a usage error only."""
+    assert run_main(capsys, "stats", ttl)[0] == 0
+    failures = [
+        ("stats", str(tmp_path / "missing.ttl")),                  # a missing file
+        ("why", ttl, "Atlantis Freedom Party"),                    # an unknown entity
+        ("query", ttl, "SELECT ?x WHERE { ?x ?y }"),                # a malformed query
+        ("build", str(tmp_path / "nothing-here")),                 # a missing input folder
+    ]
+    for args in failures:
+        assert run_main(capsys, *args)[0] == 1, args
+    usage = [
+        ("export", ttl, str(tmp_path / "g.yaml")),                  # a suffix kg cannot write
+        ("export", ttl, str(tmp_path / "g.ttl"), "--format", "toml"),
+        ("query", ttl, "ASK {}", "-f", "q.rq"),                       # two queries at once
+        ("query", ttl, "ASK {}", "--timeout", "-1"),
+    ]
+    for args in usage:
+        code = run_main(capsys, *args)[0] if args[-1] != "toml" else _argparse_code(capsys, args)
+        assert code == 2, args
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = run_kg("serve", ttl, "--port", str(port), cwd=tmp_path)
+    assert busy.returncode == 1 and "cannot listen" in busy.stderr
+
+
+def _argparse_code(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> int:
+    """argparse rejects a bad choice by exiting 2 itself."""
+    with pytest.raises(SystemExit) as caught:
+        run_main(capsys, *args)
+    return int(caught.value.code or 0)
 
 
 def test_export_graphml(
@@ -520,7 +571,7 @@ def test_export_unknown_suffix(
 ) -> None:
     out = tmp_path / "graph.xyz"
     code, _, err = run_main(capsys, "export", ttl, str(out))
-    assert code == 1
+    assert code == 2
     assert "graph.xyz" in err and ".xyz" in err and "--format" in err
     assert not out.exists()
     assert files_under(tmp_path) == set()
@@ -575,7 +626,7 @@ def test_why_unknown_label_suggests_a_close_one(
     name = countries[0]
     typo = name[:-2] + name[-1] + name[-2]  # swap the last two letters
     code, out, err = run_main(capsys, "why", ttl, typo)
-    assert code == 2
+    assert code == 1
     assert out == ""
     assert repr(typo) in err and "did you mean" in err and repr(name) in err
 
@@ -813,9 +864,9 @@ def test_file_names_cannot_drive_the_terminal(tmp_path: Path, quiet: bool) -> No
     assert "docs/\x1b[31mread.txt" in sources
 
 
-def test_a_hostile_missing_path_is_escaped_in_the_usage_error(
+def test_a_hostile_missing_path_is_escaped_in_the_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = run_main(capsys, "build", str(tmp_path / "gone\x1b[2J\nkg: fine.txt"))
-    assert code == 2
+    assert code == 1
     assert err == f"kg build: {tmp_path}/gone\\x1b[2J\\nkg: fine.txt: no such file or folder\n"

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from kg.errors import UsageError
+from kg.errors import InputError, UsageError
 from kg.explain import Explanation, format_explanations, normalize_label, why
 from kg.vocab import KGO
 
@@ -128,20 +128,20 @@ def test_date_facts_by_literal_object(tiny_graph: Graph) -> None:
     assert triples(facts) == [("Mutual Defense Treaty", "startDate", "1953")]
     assert facts[0].extractor == "date-in-year" and facts[0].trigger == ""
     assert why(tiny_graph, "Samsung", obj="1953") == []  # a known value, not Samsung's
-    with pytest.raises(UsageError, match="no entity labelled '1954'"):
+    with pytest.raises(InputError, match="no entity labelled '1954'"):
         why(tiny_graph, "Mutual Defense Treaty", "startDate", "1954")
 
 
 def test_unknown_label_suggests_close_ones(tiny_graph: Graph) -> None:
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(InputError) as caught:
         why(tiny_graph, "Samsnug")
     assert str(caught.value) == "no entity labelled 'Samsnug'; did you mean 'Samsung'?"
-    with pytest.raises(UsageError, match=r"^no entity labelled 'Zzyzx'$"):
+    with pytest.raises(InputError, match=r"^no entity labelled 'Zzyzx'$"):
         why(tiny_graph, "Zzyzx")
 
 
 def test_unknown_object_label(tiny_graph: Graph) -> None:
-    with pytest.raises(UsageError, match="no entity labelled 'Untied States'; did you mean"):
+    with pytest.raises(InputError, match="no entity labelled 'Untied States'; did you mean"):
         why(tiny_graph, "Samsung", "investsIn", "Untied States")
 
 
@@ -162,7 +162,7 @@ def test_mentioned_with_has_no_evidence(tiny_graph: Graph) -> None:
 
 def test_ontology_terms_are_not_entities(tiny_graph: Graph) -> None:
     tiny_graph.add((KGO.Country, RDFS.label, Literal("Country")))
-    with pytest.raises(UsageError, match="no entity labelled 'country'"):
+    with pytest.raises(InputError, match="no entity labelled 'country'"):
         why(tiny_graph, "country")
 
 

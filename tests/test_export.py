@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg.errors import ExportError
+from kg.errors import ExportError, UsageError
 from kg.export import export, format_for, serialize, write_atomic
 
 
@@ -60,9 +60,9 @@ def test_turtle_is_identical_across_processes_with_different_hash_seeds(tmp_path
 
 
 def test_unknown_format_and_suffix_are_clear_errors() -> None:
-    with pytest.raises(ExportError, match="cannot tell the format"):
+    with pytest.raises(UsageError, match="cannot tell the format"):
         format_for(Path("graph.xyz"))
-    with pytest.raises(ExportError, match="unknown export format 'yaml'"):
+    with pytest.raises(UsageError, match="unknown export format 'yaml'"):
         format_for(Path("graph.ttl"), "yaml")
 
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader, PdfWriter
 
 import kg
 import kg.ingest.discovery as discovery
-from kg.errors import ReadError, UsageError
+from kg.errors import InputError, ReadError, UsageError
 from kg.ingest import SUFFIXES, InputFile, Outcome, discover, read_all, read_document, read_inputs
 from kg.ingest.decode import DETECT_SAMPLE, transcode
 from kg.ingest.read import read_file
@@ -617,10 +617,10 @@ def test_discover_survives_symlink_loops(corpus: Path) -> None:
 
 def test_discover_missing_path(tmp_path: Path) -> None:
     missing = tmp_path / "nope.txt"
-    with pytest.raises(UsageError, match=r"nope\.txt: no such file or folder"):
+    with pytest.raises(InputError, match=r"nope\.txt: no such file or folder"):
         discover([missing])
     (tmp_path / "dangling.txt").symlink_to(missing)
-    with pytest.raises(UsageError, match="a broken symlink"):
+    with pytest.raises(InputError, match="a broken symlink"):
         discover([tmp_path / "dangling.txt"])
 
 
@@ -680,8 +680,8 @@ def test_read_all_goes_on_past_bad_files(corpus: Path) -> None:
     ]
 
 
-def test_read_all_raises_usage_errors(tmp_path: Path) -> None:
-    with pytest.raises(UsageError):
+def test_read_all_raises_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
         read_all([tmp_path / "missing"])
 
 

@@ -437,25 +437,25 @@ def test_remove_command(built_store: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 2 and "no document 'nothing.txt'" in err
 
 
-def test_bad_store_paths_are_usage_errors(
+def test_bad_store_paths_are_input_errors(
     built_store: Path, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = str(tmp_path / "nowhere")
     for command in (["query", "--store", missing, "ASK {}"], ["stats", "--store", missing],
                     ["why", "--store", missing, "Nokia"], ["remove", "x", "--store", missing]):
         code, out, err = run(capsys, *command)
-        assert code == 2, command
+        assert code == 1, command
         assert "nowhere: no such store" in err and out == ""
     not_store = tmp_path / "plain"
     not_store.mkdir()
     (not_store / "notes.txt").write_text("x", encoding="utf-8")
     code, _, err = run(capsys, "stats", "--store", str(not_store))
-    assert code == 2 and "not a kg store" in err
+    assert code == 1 and "not a kg store" in err
     code, _, err = run(capsys, "build", str(corpus), "--store", str(not_store), "-q")
     assert code == 2 and "not empty and is not a kg store" in err
     assert sorted(p.name for p in not_store.iterdir()) == ["notes.txt"]
     code, _, err = run(capsys, "stats", "--store", str(corpus / "energy.txt"))
-    assert code == 2 and "this is a file" in err
+    assert code == 1 and "this is a file" in err
     code, _, err = run(capsys, "stats", str(tmp_path / "g.ttl"), "--store", str(built_store))
     assert code == 2 and "not both" in err
     code, _, err = run(capsys, "build", str(corpus), "--prune", "-q")
@@ -532,3 +532,24 @@ def test_a_store_build_report_accounts_for_every_file(corpus: Path, tmp_path: Pa
     assert text.startswith("documents: 3 read, 2 skipped (1 hidden or of a type kg does not "
                            "read), 1 duplicate\n")
     assert f"store {tmp_path / 'store'}: 3 new" in text
+
+
+def test_export_a_store_as_trig_and_nquads_keeps_the_named_graphs(
+    built_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rdflib import Dataset
+
+    quads = len(open_store(built_store))
+    graphs = {name.value for name in open_store(built_store).named_graphs()}
+    for name, fmt in (("all.trig", "trig"), ("all.nq", "nquads")):
+        out = tmp_path / name
+        code, _, err = run(capsys, "export", "--store", str(built_store), str(out))
+        assert code == 0, err
+        dataset = Dataset()
+        dataset.parse(out, format=fmt)
+        assert len(dataset.default_context) == 0  # every triple kept its named graph
+        assert sum(len(g) for g in dataset.graphs()) == quads
+        assert {str(g.identifier) for g in dataset.graphs() if len(g)} == graphs
+        first = out.read_bytes()
+        run(capsys, "export", "--store", str(built_store), str(out))
+        assert out.read_bytes() == first  # the same store, the same bytes

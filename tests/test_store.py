@@ -8,7 +8,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from kg.errors import GraphParseError, KgError, UsageError
+from kg.errors import GraphParseError, InputError, KgError, UsageError
 from kg.store import PREFIXES, graph_format, load_graph
 
 KGR = "https://w3id.org/kg/id/"
@@ -154,15 +154,15 @@ def test_remote_jsonld_context_is_refused_without_fetching(tmp_path: Path) -> No
     assert "https://schema.org/" in str(caught.value)
 
 
-def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="no such graph file"):
+def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such graph file"):
         load_graph(tmp_path / "nowhere.ttl")
 
 
-def test_directory_is_a_usage_error(tmp_path: Path) -> None:
+def test_directory_is_an_input_error(tmp_path: Path) -> None:
     folder = tmp_path / "graph.ttl"
     folder.mkdir()
-    with pytest.raises(UsageError, match="not a file"):
+    with pytest.raises(InputError, match="not a file"):
         load_graph(folder)
 
 

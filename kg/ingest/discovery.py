@@ -31,7 +31,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import ReadError, UsageError, visible
+from kg.errors import InputError, ReadError, UsageError, visible
 
 SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 """The file suffixes kg reads (compared case-insensitively)."""
@@ -214,11 +214,11 @@ def _expand(
     name = visible(str(given))
     if not given.exists():
         what = "a broken symlink" if given.is_symlink() else "no such file or folder"
-        raise UsageError(f"{name}: {what}")
+        raise InputError(f"{name}: {what}")
     if given.is_dir():
         yield from _walk(given, errors, ignored)
     elif not given.is_file():
-        raise UsageError(f"{name}: not a regular file or folder")
+        raise InputError(f"{name}: not a regular file or folder")
     elif not supported(given):
         kind = f"'{visible(given.suffix)}'" if given.suffix else "(no suffix)"
         readable = ", ".join(SUFFIXES)
