@@ -320,7 +320,6 @@ def test_large_graph_defaults() -> None:
 
 def test_labelled_boxes_never_overlap() -> None:
     from bench.viewer import news_like
-
     from kg.viz.html import LABELLED, _labelled, _Sizes, node_size
     from kg.viz.layout import Box, overlapping_pairs
     from kg.viz.overview import importance, ranked, typed_degree

@@ -424,7 +424,8 @@ def _labelled(chosen: list[str], sizes: _Sizes) -> list[str]:
     """The entities of a view whose labels the first view draws: the best connected."""
     if len(chosen) <= LABEL_ALL:
         return list(chosen)
-    best = sorted(chosen, key=lambda n: (-sizes.degree[n], -sizes.score[n], n))
+    rank = {node: number for number, node in enumerate(chosen)}  # most important first
+    best = sorted(chosen, key=lambda n: (-sizes.degree[n], rank[n]))
     return best[:LABELLED]
 
 

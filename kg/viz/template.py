@@ -169,7 +169,7 @@ var network, nodes, edges;
       var id = all[i].id;
       ids.push(id);
       at[id] = [layout.xy[2 * i], layout.xy[2 * i + 1]];
-      sizes[id] = major[i] || meta.labels === "always" ? layout.font : Math.round(layout.font * 7) / 10;
+      sizes[id] = (major[i] || meta.labels === "always") ? layout.font : Math.round(layout.font * 7) / 10;
     }
     return {ids: ids, at: at, font: sizes, scale: layout.font, nodeScale: layout.nodeScale};
   }
