@@ -371,3 +371,26 @@ def test_positions_huge_graph_is_quick_and_complete() -> None:
     huge = nx.relabel_nodes(nx.path_graph(3100), lambda n: f"n{n:04d}")
     found = positions(huge)
     assert len(found) == 3100 and len(set(found.values())) == 3100
+
+
+def test_positions_same_under_every_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import networkx as nx; from kg.viz.layout import positions; "
+        "g = nx.relabel_nodes(nx.karate_club_graph(), lambda n: f'n{n}'); "
+        "g.add_nodes_from(['x', 'y']); print(sorted(positions(g).items()))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1

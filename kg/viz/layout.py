@@ -79,7 +79,8 @@ def _force(simple: nx.Graph, nodes: list[str], *, seed: int) -> np.ndarray:
     import igraph
 
     index = {node: number for number, node in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in simple.subgraph(nodes).edges()]
+    # not simple.subgraph(nodes).edges(): a subgraph view walks its nodes in set order
+    edges = [(index[u], index[v]) for u in nodes for v in simple[u] if index[u] < index[v]]
     weights = [float(simple.edges[nodes[a], nodes[b]]["weight"]) for a, b in edges]
     ig = igraph.Graph(n=len(nodes), edges=edges)
     spread = math.sqrt(len(nodes))
