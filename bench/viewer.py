@@ -93,6 +93,67 @@ def synthetic(n: int, *, seed: int = 1) -> tuple[Graph, nx.Graph]:
     return g, plain
 
 
+SYLLABLES = ["ka", "lor", "ven", "mi", "sa", "dun", "tra", "bel", "os", "ri", "gan", "tek"]
+SUFFIXES = ["", "", " Group", " Industries", " Council", " Bank", " City", " Party"]
+
+
+def _name(rng: random.Random, number: int) -> str:
+    words = [
+        "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        for _ in range(rng.randint(1, 2))
+    ]
+    return " ".join(words) + rng.choice(SUFFIXES) + f" {number}"
+
+
+def news_like(n: int, *, seed: int = 3, documents: int = 2000) -> nx.MultiDiGraph:
+    """A graph shaped like a news build, as ``kg.analysis.to_networkx`` gives it.
+
+    ``n`` entities, two-thirds of them isolated (named once or twice, no relation); the rest
+    joined by about one typed relation each (preferential attachment, with an evidence
+    sentence) and three co-occurrence links each; heavy-tailed mention counts, every entity
+    named in one or more of ``documents`` documents.
+    """
+    rng = random.Random(seed)
+    connected = n // 3
+    nxg = nx.MultiDiGraph()
+    nxg.graph["documents"] = {
+        f"{BASE}document/{d:016x}": {"title": f"Article {d}", "source": f"news/{d:04d}.txt"}
+        for d in range(documents)
+    }
+    docs = sorted(nxg.graph["documents"])
+    ids = [f"{BASE}entity/e{i:05d}" for i in range(n)]
+    plain = nx.barabasi_albert_graph(connected, 1, seed=seed)
+    for i, node in enumerate(ids):
+        hub = i < connected
+        mentions = int(rng.paretovariate(1.2) * (3 if hub else 1))
+        named_in = rng.sample(docs, min(len(docs), max(1, mentions // 2)))
+        nxg.add_node(
+            node,
+            label=_name(rng, i),
+            cls=rng.choice(CLASSES),
+            aliases=(),
+            mention_count=mentions,
+            documents=tuple(sorted(named_in)),
+        )
+    for number, (u, v) in enumerate(sorted(plain.edges())):
+        predicate = PREDICATES[number % len(PREDICATES)]
+        doc = docs[number % len(docs)]
+        evidence = [
+            {
+                "text": f"Sentence {number} links them.",
+                "document": doc,
+                "rule": "synthetic",
+                "confidence": 0.8,
+            }
+        ]
+        nxg.add_edge(ids[u], ids[v], key=predicate, predicate=predicate, evidence=evidence)
+    for _ in range(3 * connected):
+        u, v = rng.randrange(connected), rng.randrange(connected)
+        if u != v:
+            nxg.add_edge(ids[u], ids[v], key="mentionedWith", predicate="mentionedWith")
+    return nxg
+
+
 def pyvis_page(plain: nx.Graph) -> str:
     """pyvis's default Network with the same nodes and edges, vis-network inlined."""
     from pyvis.network import Network

@@ -75,7 +75,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         written.append(out / "graph.ttl")
         export(result.graph, out / "graph.ttl", "turtle")
     if written and not args.no_html:
-        title = "Knowledge graph: " + ", ".join(sorted(d.title for d in result.documents))[:120]
+        from kg.viz.overview import page_title
+
+        docs = sorted(result.documents, key=lambda d: d.source)
+        folder = args.paths[0] if len(args.paths) == 1 and Path(args.paths[0]).is_dir() else None
+        title = page_title([d.source for d in docs], [d.title for d in docs], folder)
         export(result.graph, out / "graph.html", "html", title=title)
         written.append(out / "graph.html")
     llm_problems = result.report.llm.problems() if result.report.llm is not None else []
@@ -197,7 +201,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from kg.parallel import default_jobs
 
     outcome = remove_documents(
-        Path(args.store), args.documents, jobs=args.jobs or default_jobs(),
+        Path(args.store),
+        args.documents,
+        jobs=args.jobs or default_jobs(),
         progress=not args.quiet,
     )
     for doc in outcome.removed:
@@ -238,8 +244,11 @@ def cmd_query(args: argparse.Namespace) -> int:
         from kg.oxstore import query_store
 
         store = Path(args.store)
-        _out(with_timeout(lambda: format_result(query_store(store, sparql), args.format),
-                          args.timeout))
+        _out(
+            with_timeout(
+                lambda: format_result(query_store(store, sparql), args.format), args.timeout
+            )
+        )
         return EXIT_OK
     if not args.graph:
         raise UsageError("no graph given: pass a graph file, --store DIR or --endpoint URL")
@@ -389,10 +398,18 @@ def cmd_view(args: argparse.Namespace) -> int:
         physics=args.physics,
         max_nodes=args.max_nodes,
         labels=args.labels,
+        overview=args.overview,
     )
-    write_atomic(Path(args.output), render_html(_graph(args), options=options).encode("utf-8"))
-    _err(f"wrote {args.output}")
+    output = Path(args.output) if args.output else _beside(args)
+    write_atomic(output, render_html(_graph(args), options=options).encode("utf-8"))
+    _err(f"wrote {output}")
     return EXIT_OK
+
+
+def _beside(args: argparse.Namespace) -> Path:
+    """Where ``kg view`` writes without ``-o``: beside its graph file, or beside the store."""
+    source = Path(args.store) if getattr(args, "store", None) else Path(args.graph or "graph")
+    return source.with_name(source.stem + ".html") if source.suffix else source.with_suffix(".html")
 
 
 class _CommandParser(argparse.ArgumentParser):
@@ -472,7 +489,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("-f", "--file", help="read the query from this file")
     q.add_argument("--format", choices=("table", "csv", "json", "turtle"), default="table")
     q.add_argument(
-        "--timeout", type=float, metavar="SECONDS",
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
         help="stop a query on a graph file or store after this many seconds (default: none)",
     )
     _add_store_option(q)
@@ -515,8 +534,17 @@ def _parser() -> argparse.ArgumentParser:
     view = add("view", cmd_view, "write an offline interactive HTML view")
     view.add_argument("graph", nargs="?", help=GRAPH_HELP)
     _add_store_option(view)
-    view.add_argument("-o", "--output", default="graph.html")
-    view.add_argument("--title", default="Knowledge graph")
+    view.add_argument(
+        "-o", "--output", help="the HTML file (default: beside the graph, e.g. graph.html)"
+    )
+    view.add_argument("--title", default="Knowledge graph", help="the page's title")
+    view.add_argument(
+        "--overview",
+        type=int,
+        default=300,
+        metavar="N",
+        help="the first view draws the N most important entities (default 300)",
+    )
     view.add_argument(
         "--color-by", choices=("class", "community"), default="class", help="node colour"
     )
@@ -529,14 +557,12 @@ def _parser() -> argparse.ArgumentParser:
     view.add_argument(
         "--max-nodes", type=int, metavar="N", help="keep the N entities with the most relations"
     )
-    view.add_argument(
-        "--physics", action="store_true", help="start with physics on (small graphs)"
-    )
+    view.add_argument("--physics", action="store_true", help="start with physics on (small graphs)")
     view.add_argument(
         "--labels",
         choices=("auto", "always", "zoomed"),
         default="auto",
-        help="draw labels always, only when zoomed in, or auto (zoomed from 1,000 nodes)",
+        help="labels: always, only when zoomed in, or auto (the best connected, the rest on zoom)",
     )
 
     r = add("remove", cmd_remove, "drop documents from a store (kg build --store)")

@@ -235,11 +235,13 @@ def test_relation_filter_hides_cooccurrence_by_default(
     opened: Any, sample: tuple[Graph, Path], fact: dict[str, str]
 ) -> None:
     page = opened(sample[1] / "graph.html").page
-    count = """p => JSON.parse(document.getElementById('kg-edges').textContent)
-                      .filter(e => e.p === p).length"""
-    visible = """p => { const raw = JSON.parse(document.getElementById('kg-edges').textContent);
-                        return raw.filter(e => e.p === p && edges.get(e.id) !== null
-                                          && !edges.get(e.id).hidden).length; }"""
+    count = """p => p === 'mentionedWith'
+        ? JSON.parse(document.getElementById('kg-meta').textContent).co.length / 2
+        : JSON.parse(document.getElementById('kg-edges').textContent)
+            .filter(e => e.p === p).length"""
+    visible = """p => edges.get().filter(e => (p === 'mentionedWith' ? e.dashes === true
+                 : e.label === p) && !e.hidden).length"""
+    page.click("#kg-more summary")
     co = page.evaluate(count, "mentionedWith")
     assert co > 0 and page.evaluate(visible, "mentionedWith") == 0
     page.check('.kg-predicate[data-predicate="mentionedWith"]')
@@ -333,6 +335,120 @@ def take_screenshot(page: Any, path: Path) -> None:
     page.screenshot(path=str(path))
 
 
+# -- the first view, focus, the entity table ------------------------------------------------
+
+FIRST_VIEW = """() => {
+  const ids = nodes.getIds();
+  const raw = JSON.parse(document.getElementById('kg-nodes').textContent);
+  const degree = Object.fromEntries(raw.map(n => [n.id, n.degree]));
+  const rank = Object.fromEntries(raw.map((n, i) => [n.id, i]));  // most important first
+  const top = ids.slice().sort((a, b) => degree[b] - degree[a] || rank[a] - rank[b]).slice(0, 30);
+  const boxes = top.map(id => { const n = network.body.nodes[id];
+    const l = n.labelModule.size; return [l.left, l.top, l.left + l.width, l.top + l.height,
+    n.options.font.size * network.getScale()]; });
+  let clashes = 0;
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]) clashes++; }
+  const canvas = document.querySelector('#kg-graph canvas');
+  const pts = ids.map(id => network.canvasToDOM(network.getPositions([id])[id]));
+  const xs = pts.map(p => p.x), ys = pts.map(p => p.y);
+  return {clashes: clashes, drawn: ids.length, smallest: Math.min(...boxes.map(b => b[4])),
+          fill: Math.max((Math.max(...xs) - Math.min(...xs)) / canvas.clientWidth,
+                         (Math.max(...ys) - Math.min(...ys)) / canvas.clientHeight)}; }"""
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated news-like graph of 12,000 entities, two-thirds of them isolated."""
+    from bench.viewer import news_like
+    from kg.viz.html import render_networkx
+
+    path = tmp_path_factory.mktemp("large") / "graph.html"
+    path.write_text(render_networkx(news_like(12000)), encoding="utf-8")
+    return path
+
+
+def test_first_view_of_the_sample_is_readable(opened: Any, sample: tuple[Graph, Path]) -> None:
+    found = opened(sample[1] / "graph.html").page.evaluate(FIRST_VIEW)
+    assert found["clashes"] == 0 and found["fill"] >= 0.6, found
+    assert found["smallest"] >= 9, found  # label pixels on screen
+
+
+def test_first_view_of_a_large_graph(opened: Any, large: Path) -> None:
+    page = opened(large).page
+    found = page.evaluate(FIRST_VIEW)
+    assert found["drawn"] == 300 and found["clashes"] == 0 and found["fill"] >= 0.6, found
+    assert found["smallest"] >= 9, found
+    assert "11,700 hidden" in page.inner_text("#kg-visible")
+    assert "8,000 isolated entities" in page.inner_text("#kg-visible")
+    page.select_option("#kg-overview", "100")
+    assert page.evaluate("nodes.length") == 100
+
+
+def test_focus_any_entity_of_a_large_graph(opened: Any, large: Path) -> None:
+    page = opened(large).page
+    raw = page.evaluate("kg.entities.map(n => [n.id, n.name, n.degree])")
+    for node, name, degree in (raw[0], raw[5000], raw[-1]):  # in the overview, or not
+        assert page.evaluate("name => window.kgFocus(name)", name) is True
+        drawn = page.evaluate("nodes.getIds()")
+        assert node in drawn and len(drawn) >= 1 + min(degree, 1)
+        assert page.evaluate("network.getSelectedNodes()") == [node]
+        assert name in _panel_text(page)
+    crumbs = page.locator("#kg-crumbs .kg-crumb")
+    crumbs.first.click()  # back to the overview
+    assert page.evaluate("nodes.length") == 300
+
+
+def test_entity_table_lists_every_entity(opened: Any, large: Path) -> None:
+    page = opened(large).page
+    page.click("#kg-table")
+    assert page.evaluate("document.querySelectorAll('#kg-entity-table tbody tr').length") == 12000
+    page.fill("#kg-table-name", "group 1")
+    shown = page.evaluate(
+        "Array.from(document.querySelectorAll('#kg-entity-table tbody tr'))"
+        ".filter(r => !r.hidden).map(r => r.dataset.id)"
+    )
+    assert 0 < len(shown) < 12000
+    page.click('#kg-entity-table th[data-key="mentions"] button')
+    first = page.evaluate("document.querySelector('#kg-entity-table tbody tr').dataset.id")
+    most = page.evaluate("kg.entities.reduce((a, b) => b.mentions > a.mentions ? b : a).mentions")
+    assert page.evaluate("id => kg.entities.find(n => n.id === id).mentions", first) == most
+    page.locator("#kg-entity-table tbody tr:not([hidden]) .kg-link").first.click()
+    assert page.evaluate("kg.state.view.kind") == "focus"
+
+
+def test_search_agrees_with_the_cli(opened: Any, sample: tuple[Graph, Path]) -> None:
+    from kg.explain import find_entities, normalize_label
+
+    page = opened(sample[1] / "graph.html").page
+    for query in ("the U.S.", "U.S.", "us", "United States", "  SOUTH korea's", "Samsung"):
+        expected = {str(node) for node in find_entities(sample[0], query)}
+        assert page.evaluate("q => kg.normalizeLabel(q)", query) == normalize_label(query)
+        first = page.evaluate("q => (kg.search(q)[0] || {}).id || null", query)
+        if expected:
+            assert first in expected, (query, first, expected)
+
+
+def test_png_has_title_and_legend(opened: Any, sample: tuple[Graph, Path]) -> None:
+    page = opened(sample[1] / "graph.html").page
+    size = page.evaluate(
+        """() => new Promise(done => { const img = new Image();
+             img.onload = () => done([img.width, img.height]); img.src = kg.exportPng(); })"""
+    )
+    canvas = page.evaluate(
+        "[document.querySelector('#kg-graph canvas').width,"
+        " document.querySelector('#kg-graph canvas').height]"
+    )
+    assert size[0] == canvas[0] and size[1] > canvas[1]  # a band for the title
+
+
+def test_narrow_window_keeps_the_canvas(opened: Any, sample: tuple[Graph, Path]) -> None:
+    page = opened(sample[1] / "graph.html", width=640, height=640).page
+    header = page.evaluate("document.querySelector('header').getBoundingClientRect().height")
+    assert header < 160
+
+
 # -- options and formats -----------------------------------------------------------------
 
 
@@ -396,7 +512,7 @@ def test_size_by(
 def test_max_nodes(opened: Any, sample: tuple[Graph, Path], tmp_path: Path) -> None:
     page = _view(opened, sample, tmp_path, "--max-nodes", "10")
     assert page.evaluate("nodes.length") == 10
-    assert "10 of" in page.inner_text("#kg-stats")
+    assert "10 entities" in page.inner_text("#kg-stats")
 
 
 def test_physics(opened: Any, sample: tuple[Graph, Path], tmp_path: Path) -> None:
@@ -407,7 +523,7 @@ def test_physics(opened: Any, sample: tuple[Graph, Path], tmp_path: Path) -> Non
     assert page.evaluate("network.physics.physicsEnabled") is False
 
 
-@pytest.mark.parametrize("labels,threshold", [("always", 5), ("zoomed", 12)])
+@pytest.mark.parametrize("labels,threshold", [("always", 5), ("zoomed", 12)])  # page units
 def test_labels(
     opened: Any, sample: tuple[Graph, Path], tmp_path: Path, labels: str, threshold: int
 ) -> None:
@@ -440,6 +556,7 @@ def test_show_in_a_notebook_iframe(opened: Any, sample: tuple[Graph, Path], tmp_
 def _exercise(page: Any) -> None:
     """Search, hover, open every panel and show every link."""
     if page.query_selector('.kg-predicate[data-predicate="mentionedWith"]'):
+        page.click("#kg-more summary")
         page.check('.kg-predicate[data-predicate="mentionedWith"]')
     for text in ("<img", "script", "\\", '"', "window"):
         page.fill("#kg-search", text)

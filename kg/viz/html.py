@@ -18,6 +18,7 @@ tooltip, panel, search result and legend entry with ``textContent``.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +32,8 @@ from rdflib import Graph
 
 from kg.analysis import COOCCURRENCE, EvidenceItem, communities, to_networkx
 from kg.errors import UsageError
-from kg.viz.layout import positions
+from kg.viz.layout import Box, positions
+from kg.viz.overview import DEFAULT_OVERVIEW, importance, levels, ranked, typed_degree
 from kg.viz.template import PAGE, PAGE_NAME
 from kg.vocab import SUPERCLASS, SYMMETRIC_PROPERTIES
 
@@ -105,13 +107,21 @@ _GLYPHS = {
 }
 
 MAX_LABEL = 40  # characters of a label drawn on the canvas
-#: From this many nodes on, labels are drawn only once zoomed in and edges carry no label.
-LABELS_WHEN_ZOOMED = 1000
+#: The first view labels all of up to ``LABEL_ALL`` entities, else its ``LABELLED`` best
+#: connected (the rest once zoomed in): more labels would not fit a window at a readable size.
+LABEL_ALL = 60
+LABELLED = 30
+#: The size of labels in the layout, and of labels and nodes in a view of many entities
+#: (larger labels, smaller nodes: what a window shows of it must stay readable).
+FONT = 14.0
+CROWDED = (22.0, 0.6)
+#: Co-occurrence pulls this much in the layout, against 1 for a typed relation.
+COOCCURRENCE_PULL = 0.2
 #: Up to this many nodes the page offers a physics toggle.
 PHYSICS_MAX = 1500
 #: Up to this many nodes a selection dims the rest of the graph; above, it marks neighbours.
 DIM_MAX = 2000
-#: Up to this many nodes communities are always computed (above: only for ``color_by``).
+#: Up to this many drawable entities communities are computed (above: only for ``color_by``).
 COMMUNITIES_MAX = 5000
 
 _OPTIONS: dict[str, Any] = {
@@ -151,9 +161,11 @@ _JS_ESCAPES = {
 class ViewOptions:
     """How the page starts out; the reader can change colour, size and physics in the page.
 
-    ``max_nodes`` keeps the best connected entities only (see ``top_nodes``); ``physics``
-    None means off (positions come from Python); ``labels`` "auto" hides labels until
-    zoomed in from ``LABELS_WHEN_ZOOMED`` nodes on.
+    ``max_nodes`` keeps the best connected entities only (see ``top_nodes``) and leaves the
+    rest out of the page; ``overview`` is how many of the most important entities the first
+    view draws (the page has every entity, and a control shows more or fewer);
+    ``physics`` False means positions come from Python; ``labels`` "auto" labels the best
+    connected entities of the first view and the rest once zoomed in.
 
     >>> ViewOptions(color_by="community").size_by
     'degree'
@@ -168,6 +180,7 @@ class ViewOptions:
     physics: bool = False
     max_nodes: int | None = None
     labels: Literal["auto", "always", "zoomed"] = "auto"
+    overview: int = DEFAULT_OVERVIEW
 
     def __post_init__(self) -> None:
         if self.color_by not in ("class", "community"):
@@ -178,6 +191,8 @@ class ViewOptions:
             raise UsageError(f"labels must be auto, always or zoomed, not {self.labels!r}")
         if self.max_nodes is not None and self.max_nodes < 1:
             raise UsageError(f"max_nodes must be at least 1, not {self.max_nodes}")
+        if self.overview < 1:
+            raise UsageError(f"overview must be at least 1, not {self.overview}")
 
 
 def script_json(value: Any) -> str:
@@ -214,16 +229,6 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
 
 
-def _typed_degree(nxg: nx.MultiDiGraph) -> dict[str, int]:
-    """Typed relations per node (co-occurrence links not counted)."""
-    degree: Counter[str] = Counter()
-    for u, v, key in nxg.edges(keys=True):
-        if key != COOCCURRENCE:
-            degree[u] += 1
-            degree[v] += 1
-    return {str(node): degree[node] for node in nxg.nodes}
-
-
 def top_nodes(nxg: nx.MultiDiGraph, limit: int) -> list[str]:
     """The ``limit`` entities with the most typed relations (ties: mentions, then IRI).
 
@@ -231,10 +236,10 @@ def top_nodes(nxg: nx.MultiDiGraph, limit: int) -> list[str]:
     >>> top_nodes(g, 2)
     ['a', 'd']
     """
-    degree = _typed_degree(nxg)
+    degree = typed_degree(nxg)
     mentions = {n: int(attrs.get("mention_count", 0)) for n, attrs in nxg.nodes(data=True)}
-    ranked = sorted(degree, key=lambda n: (-degree[n], -mentions[n], n))
-    return sorted(ranked[:limit])
+    ranked_nodes = sorted(degree, key=lambda n: (-degree[n], -mentions[n], n))
+    return sorted(ranked_nodes[:limit])
 
 
 class _Tables:
@@ -263,22 +268,28 @@ class _Tables:
         return self._sentence_index[key]
 
 
+def node_size(value: int) -> float:
+    """The radius the page draws a node with for ``value`` relations or mentions.
+
+    >>> node_size(0), node_size(3), node_size(10**6)
+    (8.0, 18.0, 40.0)
+    """
+    return round(min(40.0, 8 + 5 * math.log2(1 + value)), 1)
+
+
 def _node(
-    node_id: str, attrs: dict[str, Any], xy: tuple[float, float], extra: dict[str, Any]
+    node_id: str, attrs: dict[str, Any], tables: _Tables, extra: dict[str, Any]
 ) -> dict[str, Any]:
-    cls = str(attrs.get("cls", "Entity"))
     node: dict[str, Any] = {
         "id": node_id,
         "name": str(attrs.get("label", node_id)),
-        "label": _shorten(str(attrs.get("label", node_id)), MAX_LABEL),
-        "x": xy[0],
-        "y": xy[1],
-        "cls": cls,
-        "shape": FAMILY_SHAPES[_family(cls)],
-        "aliases": list(attrs.get("aliases", ())),
+        "cls": str(attrs.get("cls", "Entity")),
         "mentions": int(attrs.get("mention_count", 0)),
+        "docs": [tables.document(str(doc)) for doc in attrs.get("documents", ())],
         **extra,
     }
+    if attrs.get("aliases"):
+        node["aliases"] = list(attrs["aliases"])
     for key, name in (("start_date", "start"), ("end_date", "end")):
         if attrs.get(key):
             node[name] = str(attrs[key])
@@ -320,6 +331,7 @@ def _cooccurrence_pairs(nxg: nx.MultiDiGraph) -> list[tuple[str, str]]:
 
 
 def _edges(nxg: nx.MultiDiGraph, tables: _Tables) -> list[dict[str, Any]]:
+    """The typed relations, each with its evidence as [sentence, confidence, rule] rows."""
     edges: list[dict[str, Any]] = []
     for u, v, predicate, items, directed in _typed_edges(nxg):
         evidence = [
@@ -336,8 +348,6 @@ def _edges(nxg: nx.MultiDiGraph, tables: _Tables) -> list[dict[str, Any]]:
         if evidence:
             edge["ev"] = evidence
         edges.append(edge)
-    for number, (u, v) in enumerate(_cooccurrence_pairs(nxg)):
-        edges.append({"id": f"c{number}", "from": u, "to": v, "p": COOCCURRENCE})
     return edges
 
 
@@ -366,88 +376,159 @@ def _environment(network: Network, page: dict[str, Any]) -> Environment:
 def _visible_graph(nxg: nx.MultiDiGraph, options: ViewOptions) -> nx.MultiDiGraph:
     if options.max_nodes is None or options.max_nodes >= nxg.number_of_nodes():
         return nxg
-    view = nxg.subgraph(top_nodes(nxg, options.max_nodes))
-    return view
+    return nxg.subgraph(top_nodes(nxg, options.max_nodes))
 
 
-def _page_options(count: int, options: ViewOptions) -> dict[str, Any]:
+def _page_options(options: ViewOptions) -> dict[str, Any]:
     page_options = json.loads(json.dumps(_OPTIONS))
     page_options["physics"]["enabled"] = bool(options.physics)
-    zoomed = options.labels == "zoomed" or (
-        options.labels == "auto" and count >= LABELS_WHEN_ZOOMED
-    )
-    if zoomed:  # labels appear once a 14 px label would be drawn at 11 px or more
-        page_options["nodes"]["scaling"]["label"]["drawThreshold"] = 12
-        page_options["edges"]["scaling"]["label"]["drawThreshold"] = 12
     return page_options
 
 
-def _stats(nxg: nx.MultiDiGraph, shown: nx.MultiDiGraph, edges: list[dict[str, Any]]) -> str:
-    typed = sum(1 for edge in edges if edge["p"] != COOCCURRENCE)
-    parts = [
-        _plural(nxg.number_of_nodes(), "entity", "entities"),
-        _plural(typed, "relation", "relations"),
-        _plural(len(nxg.graph.get("documents", {})), "document", "documents"),
-    ]
-    if shown.number_of_nodes() < nxg.number_of_nodes():
-        parts[0] = (
-            f"{shown.number_of_nodes():,} of {_plural(nxg.number_of_nodes(), 'entity', 'entities')}"
-            " (the best connected)"
-        )
-    return " · ".join(parts)
+def _stats(nxg: nx.MultiDiGraph, typed: int) -> str:
+    return " · ".join(
+        [
+            _plural(nxg.number_of_nodes(), "entity", "entities"),
+            _plural(typed, "relation", "relations"),
+            _plural(len(nxg.graph.get("documents", {})), "document", "documents"),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    """What the layout needs to know of each entity: its radius, relations and importance."""
+
+    radius: dict[str, float]
+    degree: dict[str, int]
+    score: dict[str, float]
+
+
+def _layout_graph(nxg: nx.MultiDiGraph, chosen: list[str]) -> nx.Graph:
+    """The chosen entities, typed relations pulling 1 and co-occurrence ``COOCCURRENCE_PULL``."""
+    keep = set(chosen)
+    pull: dict[tuple[str, str], float] = {}
+    for u, v, key in nxg.edges(keys=True):
+        if u == v or u not in keep or v not in keep:
+            continue
+        pair = (u, v) if u <= v else (v, u)
+        weight = COOCCURRENCE_PULL if key == COOCCURRENCE else 1.0
+        pull[pair] = max(pull.get(pair, 0.0), weight)
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(chosen))
+    graph.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(pull.items()))
+    return graph
+
+
+def _labelled(chosen: list[str], sizes: _Sizes) -> list[str]:
+    """The entities of a view whose labels the first view draws: the best connected."""
+    if len(chosen) <= LABEL_ALL:
+        return list(chosen)
+    rank = {node: number for number, node in enumerate(chosen)}  # most important first
+    best = sorted(chosen, key=lambda n: (-sizes.degree[n], rank[n]))
+    return best[:LABELLED]
+
+
+def _overview(
+    nxg: nx.MultiDiGraph, chosen: list[str], sizes: _Sizes, labels: dict[str, str]
+) -> dict[str, Any]:
+    """Positions for one overview size: no two nodes, and no two drawn labels, overlap."""
+    graph = _layout_graph(nxg, chosen)
+    named = _labelled(chosen, sizes)
+    font, shrink = CROWDED if len(chosen) > LABEL_ALL else (FONT, 1.0)
+    boxes = {n: Box.node(shrink * sizes.radius[n]) for n in chosen}
+    boxes.update({n: Box.labelled(shrink * sizes.radius[n], labels[n], font) for n in named})
+    xy = positions(graph, boxes=boxes)
+    index = {node: number for number, node in enumerate(chosen)}
+    return {
+        "xy": [value for node in chosen for value in xy[node]],
+        "labels": sorted(index[n] for n in named),
+        "font": font,
+        "nodeScale": shrink,
+    }
 
 
 def render_networkx(nxg: nx.MultiDiGraph, options: ViewOptions | None = None) -> str:
-    """The HTML page for a graph made by ``kg.analysis.to_networkx``; ``nxg`` is not changed."""
+    """The HTML page for a graph made by ``kg.analysis.to_networkx``; ``nxg`` is not changed.
+
+    Every entity is in the page (so that search, the entity table and focus reach all of
+    them); the first view draws the ``options.overview`` most important ones, laid out here.
+    """
     options = options or ViewOptions()
-    shown = _visible_graph(nxg, options)
-    count = shown.number_of_nodes()
-    xy = positions(shown)
-    with_communities = options.color_by == "community" or count <= COMMUNITIES_MAX
-    community = communities(shown) if with_communities else {}
-    degree = _typed_degree(shown)
-    tables = _Tables(nxg.graph.get("documents", {}))
+    full = _visible_graph(nxg, options)
+    order = ranked(full)
+    degree = typed_degree(full)
+    score = importance(full)
+    mentions = {str(n): int(a.get("mention_count", 0)) for n, a in full.nodes(data=True)}
+    sizes = _Sizes(
+        radius={
+            n: node_size(degree[n] if options.size_by == "degree" else mentions[n]) for n in order
+        },
+        degree=degree,
+        score=score,
+    )
+    sizes_offered = levels(len(order), options.overview) if order else [0]
+    drawable = order[: max(sizes_offered)]  # communities among what an overview can draw
+    with_communities = options.color_by == "community" or len(drawable) <= COMMUNITIES_MAX
+    community = communities(full.subgraph(drawable)) if with_communities else {}
+    tables = _Tables(full.graph.get("documents", {}))
     nodes = [
         _node(
-            str(n),
-            attrs,
-            xy[str(n)],
+            n,
+            full.nodes[n],
+            tables,
             {
-                "degree": degree[str(n)],
-                "docs": [tables.document(str(doc)) for doc in attrs.get("documents", ())],
-                **({"group": community[n]} if with_communities else {}),
+                "degree": degree[n],
+                **({"group": community[n]} if n in community else {}),
             },
         )
-        for n, attrs in sorted(shown.nodes(data=True), key=lambda p: str(p[0]))
+        for n in order
     ]
-    edges = _edges(shown, tables)
+    labels = {node["id"]: _shorten(node["name"], MAX_LABEL) for node in nodes}
+    edges = _edges(full, tables)
+    index = {n: number for number, n in enumerate(order)}
+    co_pairs = [index[x] for pair in _cooccurrence_pairs(full) for x in pair]
     predicates = Counter(edge["p"] for edge in edges)
+    if co_pairs:
+        predicates[COOCCURRENCE] = len(co_pairs) // 2
+    default = min(options.overview, len(order))
+    views = {
+        str(size): _overview(full, order[:size], sizes, labels) for size in sizes_offered if size
+    }
     meta = {
         "documents": tables.documents,
         "sentences": tables.sentences,
         "classColors": CLASS_COLORS,
+        "classShapes": {
+            cls: FAMILY_SHAPES[_family(cls)] for cls in sorted(set(SUPERCLASS) | set(CLASS_COLORS))
+        },
         "communityColors": COMMUNITY_COLORS,
         "communities": len(set(community.values())),
         "colorBy": options.color_by,
         "sizeBy": options.size_by,
         "physics": options.physics,
-        "physicsToggle": options.physics or count <= PHYSICS_MAX,
-        "edgeLabels": count < LABELS_WHEN_ZOOMED or options.labels == "always",
+        "physicsMax": PHYSICS_MAX,
+        "labels": options.labels,
+        "maxLabel": MAX_LABEL,
         "cooccurrence": COOCCURRENCE,
+        "co": co_pairs,
         "dimMax": DIM_MAX,
+        "levels": sizes_offered,
+        "overview": default,
+        "views": views,
     }
     page = {
         "title": options.title,
-        "stats": _stats(nxg, shown, edges),
+        "stats": _stats(full, len(edges)),
         "legend": _legend(node["cls"] for node in nodes),
         "predicates": sorted(predicates.items(), key=lambda p: (p[0] == COOCCURRENCE, p[0])),
         "cooccurrence": COOCCURRENCE,
         "communities": with_communities,
-        "color_by": options.color_by,
-        "size_by": options.size_by,
-        "physics_toggle": meta["physicsToggle"],
-        "physics": options.physics,
-        "options": _page_options(count, options),
+        "levels": sizes_offered if len(sizes_offered) > 1 else [],
+        "overview": default,
+        "total": len(order),
+        "years": any("start" in node or "end" in node for node in nodes),
+        "options": _page_options(options),
         "meta": meta,
     }
     network = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
@@ -464,13 +545,13 @@ def render_html(
 ) -> str:
     """One self-contained HTML page showing the entities and relations of ``graph``.
 
-    Nodes are coloured and shaped by class (a legend that filters by class) or coloured by
-    community, and sized by degree or mention count; edges are as wide as their evidence is
-    long; co-occurrence (``mentionedWith``) links are hidden until their filter is ticked.
-    A search box finds entities by label or alias; clicking an entity or a relation opens a
-    panel with every fact and its evidence sentences. Every string from the documents is
-    shown as text. ``options`` (when given) sets the title too. The caller writes the
-    returned string (UTF-8).
+    The first view draws the most important entities (``ViewOptions.overview``) laid out
+    so that nodes and the labels of the best connected never overlap; the page holds every
+    entity for search, the entity table, the document list and focus (an entity's
+    neighbourhood, one or two hops, with every fact's evidence). Nodes are coloured and
+    shaped by class (a legend that filters by class) or coloured by community, and sized by
+    relations or mentions. Every string from the documents is shown as text. ``options``
+    (when given) sets the title too. The caller writes the returned string (UTF-8).
     """
     options = options or ViewOptions(title=title)
     return render_networkx(to_networkx(graph, include_cooccurrence=True), options)
