@@ -1028,7 +1028,10 @@ def prepare(graph_path: Path | None, store_dir: Path | None,
         graph = load_graph_from_store(store_dir) if small else Graph()
         name = store_dir.name
     if len(graph) or len(store) == 0:
-        viewer = serialize(graph, "html", title=f"Knowledge graph: {name}")
+        from kg.viz.html import ViewOptions, render_html
+
+        options_page = ViewOptions(title=f"Knowledge graph: {name}", ask="/ask")
+        viewer = render_html(graph, options=options_page).encode("utf-8")
         turtle: bytes | None = serialize(graph, "turtle")
     else:
         viewer = (f"<!doctype html><meta charset=utf-8><title>kg serve</title><p>The graph has "

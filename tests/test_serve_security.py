@@ -372,3 +372,41 @@ def test_query_output_on_a_terminal_cannot_drive_it(tmp_path: Path) -> None:
     finally:
         os.close(main)
     assert done.returncode == 0 and b"\x1b" not in shown and b"\\x1b[2J" in shown
+
+
+def test_the_served_viewer_has_an_ask_box_that_answers(served: int, graph_file: Path) -> None:
+    """The served page asks /ask, shows the answer with its evidence and marks its nodes;
+    the standalone page (no server) has no Ask box."""
+    from kg.viz.chromium import CHROMIUM, FLAGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    question = "Which countries is South Korea allied with?"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"http://127.0.0.1:{served}/")
+            page.wait_for_function("() => document.body.dataset.kgReady === 'true'",
+                                   timeout=30_000)
+            page.fill("#kg-ask-input", question)
+            page.click("#kg-ask-button")
+            page.wait_for_function(
+                "() => document.getElementById('kg-panel').dataset.kind === 'answer'",
+                timeout=30_000)
+            text = page.inner_text("#kg-panel")
+            assert "United States" in text and "Evidence" in text, text
+            marked = page.evaluate(
+                "() => window.kg.nodes.get().filter(n => n.borderWidth === 4).map(n => n.id)")
+            assert marked == ["https://w3id.org/kg/id/entity/united-states"]
+            assert errors == []
+            standalone = browser.new_page()
+            standalone.goto(graph_file.with_suffix(".html").as_uri())
+            standalone.wait_for_function("() => document.body.dataset.kgReady === 'true'",
+                                         timeout=30_000)
+            assert standalone.query_selector("#kg-ask") is None
+        finally:
+            browser.close()

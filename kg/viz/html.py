@@ -181,6 +181,9 @@ class ViewOptions:
     max_nodes: int | None = None
     labels: Literal["auto", "always", "zoomed"] = "auto"
     overview: int = DEFAULT_OVERVIEW
+    #: Where a server answers plain-English questions (``kg serve`` gives ``/ask``): the page
+    #: then has an Ask box. A standalone file has no server, and no box.
+    ask: str | None = None
 
     def __post_init__(self) -> None:
         if self.color_by not in ("class", "community"):
@@ -516,6 +519,7 @@ def render_networkx(nxg: nx.MultiDiGraph, options: ViewOptions | None = None) ->
         "levels": sizes_offered,
         "overview": default,
         "views": views,
+        "ask": options.ask,
     }
     page = {
         "title": options.title,
@@ -530,6 +534,7 @@ def render_networkx(nxg: nx.MultiDiGraph, options: ViewOptions | None = None) ->
         "years": any("start" in node or "end" in node for node in nodes),
         "options": _page_options(options),
         "meta": meta,
+        "ask": options.ask,
     }
     network = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     network.nodes = nodes

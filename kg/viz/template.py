@@ -929,6 +929,69 @@ var network, nodes, edges;
     document.body.removeChild(link);
   });
 
+  // -- Ask (only in a page served by kg serve) ----------------------------------------
+  function markAnswer(ids) {
+    var shown = ids.filter(function (nid) { return drawn[nid]; });
+    unmark();
+    marked = shown;
+    nodes.update(shown.map(function (nid) {
+      return {id: nid, borderWidth: 4, color: {background: baseColor(all[index[nid]]), border: "#1f2933"}};
+    }));
+    if (shown.length) { network.fit({nodes: shown, animation: false}); }
+  }
+  function showAnswer(answer) {
+    clear(panelBody);
+    panelBody.appendChild(el("h2", "kg-panel-title", answer.question || "Answer"));
+    panelBody.appendChild(el("p", "kg-answer", answer.answer || answer.error || ""));
+    var ids = (answer.entities || []).filter(function (nid) { return index[nid] !== undefined; });
+    if (ids.length) {
+      var names = el("p", "kg-cooccurring");
+      ids.forEach(function (nid, k) {
+        if (k) { names.appendChild(document.createTextNode(", ")); }
+        names.appendChild(entityButton(nid));
+      });
+      panelBody.appendChild(names);
+    }
+    if ((answer.evidence || []).length) {
+      panelBody.appendChild(el("h3", null, "Evidence"));
+      var list = el("ul", "kg-evidence");
+      answer.evidence.forEach(function (item) {
+        var li = el("li");
+        li.appendChild(el("div", "kg-fact", item.fact || ""));
+        if (item.sentence) { li.appendChild(el("blockquote", "kg-quote", item.sentence)); }
+        if (item.document) { li.appendChild(el("div", "kg-source", item.document)); }
+        list.appendChild(li);
+      });
+      panelBody.appendChild(list);
+    }
+    if (answer.sparql) {
+      var details = el("details", "kg-sparql");
+      details.appendChild(el("summary", null, "SPARQL"));
+      details.appendChild(el("pre", null, answer.sparql));
+      panelBody.appendChild(details);
+    }
+    openPanel("answer", "");
+    markAnswer(ids);
+  }
+  function ask(question) {
+    return fetch(meta.ask + "?q=" + encodeURIComponent(question), {headers: {Accept: "application/json"}})
+      .then(function (response) {
+        if (!response.ok) {
+          return response.text().then(function (text) { return {question: question, error: text}; });
+        }
+        return response.json();
+      })
+      .then(function (answer) { showAnswer(answer); return answer; },
+            function (error) { var failed = {question: question, error: String(error)}; showAnswer(failed); return failed; });
+  }
+  if (meta.ask && byId("kg-ask")) {
+    byId("kg-ask").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var question = byId("kg-ask-input").value.trim();
+      if (question) { ask(question); }
+    });
+  }
+
   network.once("afterDrawing", function () {
     if (window.performance && performance.mark) { performance.mark("kg-ready"); }
     document.body.dataset.kgReady = "true";
@@ -940,7 +1003,7 @@ var network, nodes, edges;
                showTable: showTable, showDocuments: showDocuments, showDocument: showDocument,
                showOverview: showOverview, closePanel: closePanel, exportPng: exportPng,
                setClassHidden: setClassHidden, setPredicateHidden: setPredicateHidden,
-               setYears: setYears, state: state, entities: all, isolated: isolated};
+               setYears: setYears, state: state, entities: all, isolated: isolated, ask: ask};
 })();
 """  # noqa: E501
 
@@ -951,7 +1014,8 @@ PAGE = (
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
-script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\
+{% if page.ask %}; connect-src 'self'{% endif %}">
 <meta name="generator" content="kg">
 <title>{{ page.title }}</title>
 <style>{% include 'lib/vis-9.1.2/vis-network.css' %}</style>
@@ -1009,6 +1073,9 @@ h3 { font-size: 14px; margin: 14px 0 4px; }
 .kg-facts, .kg-docs { padding-left: 18px; margin: 0; }
 .kg-facts > li, .kg-docs > li { margin-bottom: 10px; }
 .kg-evidence { list-style: none; padding: 0; margin: 2px 0 0; }
+.kg-answer { white-space: pre-wrap; }
+.kg-sparql pre { white-space: pre-wrap; font-size: 12px; background: #f5f7fa; padding: 6px; }
+.kg-ask { display: inline-flex; gap: 4px; }
 .kg-quote { margin: 4px 0 0; padding-left: 8px; border-left: 3px solid #cbd2d9;
             font-style: italic; overflow-wrap: anywhere; }
 .kg-source { color: #52606d; font-size: 12px; overflow-wrap: anywhere; }
@@ -1049,7 +1116,10 @@ div.vis-tooltip { white-space: normal; max-width: 520px; padding: 6px 8px;
 <div class="kg-search-box"><input id="kg-search" type="search" autocomplete="off" \
 placeholder="Find an entity by name or alias" aria-label="Find an entity by name or alias">
 <ul id="kg-results" aria-label="Search results"></ul></div>
-{% if page.levels %}<label><span class="kg-wide">Show </span><select id="kg-overview" \
+{% if page.ask %}<form id="kg-ask" class="kg-ask" role="search"><input id="kg-ask-input" \
+type="search" autocomplete="off" placeholder="Ask a question" aria-label="Ask the graph a \
+question in plain English"> <button type="submit" id="kg-ask-button">Ask</button></form>
+{% endif %}{% if page.levels %}<label><span class="kg-wide">Show </span><select id="kg-overview" \
 aria-label="How many entities the overview shows">{% for size in page.levels %}\
 <option value="{{ size }}"{% if size == page.overview %} selected{% endif %}>\
 {{ "{:,}".format(size) }} of {{ "{:,}".format(page.total) }}</option>{% endfor %}\
