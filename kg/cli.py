@@ -483,11 +483,14 @@ def _parser() -> argparse.ArgumentParser:
     _add_llm_options(b)
     _add_endpoint_options(b, store=True)
 
-    q = add("query", cmd_query, "run a read-only SPARQL query (SELECT, ASK, CONSTRUCT)")
+    q = add("query", cmd_query,
+            "run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)")
     q.add_argument("graph", nargs="?", help="graph file (.ttl .nt .jsonld .rdf)")
     q.add_argument("sparql", nargs="?", help="the query text")
     q.add_argument("-f", "--file", help="read the query from this file")
-    q.add_argument("--format", choices=("table", "csv", "json", "turtle"), default="table")
+    q.add_argument("--format", choices=("table", "csv", "json", "turtle"), default="table",
+                   help="table (default), csv or json for SELECT and ASK (SPARQL results "
+                        "formats); table or turtle for CONSTRUCT and DESCRIBE, json-ld as json")
     q.add_argument(
         "--timeout",
         type=float,
@@ -501,7 +504,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("graph", nargs="?", help=GRAPH_HELP)
     a.add_argument("question", nargs="?", help='e.g. "Which companies invest in Japan?"')
     a.add_argument("--sparql", action="store_true", help="also print the SPARQL it ran")
-    a.add_argument("--format", choices=("table", "json"), default="table")
+    a.add_argument("--format", choices=("table", "json"), default="table",
+                   help="table (default: the answer and its evidence as text) or json (one "
+                        "object: question, understood, sparql, columns, rows, boolean, evidence)")
     _add_store_option(a)
     _add_endpoint_options(a)
 

@@ -870,3 +870,23 @@ def test_a_hostile_missing_path_is_escaped_in_the_error(
     code, _, err = run_main(capsys, "build", str(tmp_path / "gone\x1b[2J\nkg: fine.txt"))
     assert code == 1
     assert err == f"kg build: {tmp_path}/gone\\x1b[2J\\nkg: fine.txt: no such file or folder\n"
+
+
+def test_every_command_and_option_has_help() -> None:
+    """`kg --help` and each command's help say what every option does (sqlite-utils style)."""
+    import argparse
+
+    from kg.cli import _parser
+
+    parser = _parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert {c.dest for c in commands._choices_actions if c.help} == set(commands.choices)
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            if not isinstance(action, argparse._HelpAction):
+                assert action.help, f"kg {name}: {action.dest} has no help text"
+        assert name in README_TEXT, f"kg {name} is not in the README"
+    assert "DESCRIBE" in parser.format_help()
+
+
+README_TEXT = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
