@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from kg.api import KnowledgeGraph
 from kg.build import BuildReport, BuildResult, build, build_texts, sample_path
-from kg.errors import ReadError, UsageError
+from kg.errors import InputError, ReadError
 from kg.export import serialize
 from kg.ingest import InputFile, Outcome
 from kg.store import load_graph
@@ -225,8 +225,8 @@ def test_min_confidence_drops_relations_and_the_report_follows(invented: BuildRe
     assert strict.report.relations_by_property == dict(Counter(local(p) for _, p, _ in kept))
 
 
-def test_missing_path_raises_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="nowhere.txt"):
+def test_missing_path_raises_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="nowhere.txt"):
         build([tmp_path / "nowhere.txt"])
 
 
@@ -323,7 +323,7 @@ def test_facade_why(facade: KnowledgeGraph) -> None:
     assert facts[0].sentence == "Nokia invested in Portugal in 2019."
     assert facts[0].source == "brief/energy.txt"
     assert facts[0].confidence is not None and 0 < facts[0].confidence <= 1
-    with pytest.raises(UsageError, match="did you mean"):
+    with pytest.raises(InputError, match="did you mean"):
         facade.why("Nokai")
 
 
