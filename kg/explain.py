@@ -167,14 +167,29 @@ def find_entities(graph: Graph, name: str) -> frozenset[Node]:
     >>> _ = g.add((URIRef("urn:x:us"), SKOS.altLabel, Literal("the U.S.")))
     >>> sorted(find_entities(g, "U.S.")), sorted(find_entities(g, "the united states"))
     ([rdflib.term.URIRef('urn:x:us')], [rdflib.term.URIRef('urn:x:us')])
+    >>> sorted(find_entities(g, "US"))  # dots count only when nothing matches with them
+    [rdflib.term.URIRef('urn:x:us')]
     """
     wanted = normalize_label(name)
     canonical: set[Node] = set()
     alias: set[Node] = set()
+    undotted: set[Node] = set()
     for node, label, is_canonical in _labelled(graph):
-        if normalize_label(label) == wanted:
+        form = normalize_label(label)
+        if form == wanted:
             (canonical if is_canonical else alias).add(node)
-    return frozenset(canonical or alias)
+        elif without_dots(form) == without_dots(wanted):
+            undotted.add(node)
+    return frozenset(canonical or alias or undotted)
+
+
+def without_dots(form: str) -> str:
+    """A normalised label with its dots left out, as the viewer's search compares it too.
+
+    >>> without_dots("u.s. army")
+    'us army'
+    """
+    return " ".join(form.replace(".", "").split())
 
 
 def _no_entity(graph: Graph, name: str) -> InputError:

@@ -428,6 +428,10 @@ def test_search_agrees_with_the_cli(opened: Any, sample: tuple[Graph, Path]) -> 
         first = page.evaluate("q => (kg.search(q)[0] || {}).id || null", query)
         if expected:
             assert first in expected, (query, first, expected)
+    united_states = "https://w3id.org/kg/id/entity/united-states"
+    for query in ("the U.S.", "U.S.", "US", "us"):  # both find the country, and rank it first
+        assert {str(node) for node in find_entities(sample[0], query)} == {united_states}, query
+        assert page.evaluate("q => kg.search(q)[0].id", query) == united_states, query
 
 
 def test_png_has_title_and_legend(opened: Any, sample: tuple[Graph, Path]) -> None:
