@@ -45,7 +45,7 @@ from kg.nlp.relations import RelationRules, extract_relations, load_rules
 MAX_BLOCK_CHARS = 10_000
 #: Blocks handed to ``nlp.pipe`` together: at most this many, and at most this many characters
 #: (unless one block alone is longer). spaCy's output does not depend on how blocks are batched.
-BATCH_BLOCKS, BATCH_CHARS = 32, 40_000
+BATCH_BLOCKS, BATCH_CHARS = 32, 20_000
 
 
 def blocks_of(document: Document) -> tuple[Block, ...]:
