@@ -45,6 +45,9 @@ _SYMBOL_BULLET = re.compile(r"^[-*+•◦▪‣]\s+")
 _SENTENCE_BREAK = re.compile(r"([^\W_]+)[.!?]\s+\S")
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
+_FIRST_WORD = re.compile(r"\S+")
+_SPACE_RUN = re.compile(r"\s+")
+_UNTIDY_SPACE = re.compile(r"[^\S ]| \s")  # whitespace that is not a lone space
 
 
 def _core(line: str) -> str:
@@ -130,7 +133,8 @@ def _wrapped(line: str, following: str, width: int, *, slack: float = 0.0) -> bo
     That is, the next word would not have fitted, give or take ``slack`` (a fraction of the
     width, for proportional fonts).
     """
-    first_word = following.split(maxsplit=1)[0] if following.strip() else ""
+    found = _FIRST_WORD.search(following)  # not split(): no copy of a long line
+    first_word = found.group() if found else ""
     return len(line) + 1 + len(first_word) > width * (1.0 - slack)
 
 
@@ -149,6 +153,16 @@ def _is_heading_line(
     if width >= _MIN_WRAP_WIDTH and _wrapped(line, nxt, width):
         return False  # a full line of hard-wrapped prose
     return is_title_case(line) or len(line) * 5 <= len(nxt) * 3
+
+
+def _short(lines: Sequence[str]) -> bool:
+    """Whether joined lines could be short enough for a heading (joining never shortens)."""
+    total = 0
+    for line in lines:
+        total += len(line)
+        if total >= _MAX_HEADING_CHARS:
+            return False
+    return True
 
 
 def _starts_block(prev: str, line: str, width: int) -> bool:
@@ -174,16 +188,48 @@ def join_lines(lines: Sequence[str], *, dehyphenate: bool = False) -> str:
     'international law and wellknown'
     >>> join_lines(["well-", "known US-", "South"])
     'well-known US-South'
+
+    The pieces are joined once at the end, and only the last few characters written so far
+    are looked at, so the time is linear in the length of the lines.
     """
-    out = lines[0] if lines else ""
+    if not lines:
+        return ""
+    pieces = [lines[0]]
     for line in lines[1:]:
-        if not (_HYPHENATED.search(out) and line[:1].isalpha()):
-            out = f"{out} {line}"
+        if not (_HYPHENATED.search(_tail(pieces)) and line[:1].isalpha()):
+            pieces += (" ", line)
         elif dehyphenate and line[:1].islower():
-            out = out[:-1] + line
+            _drop_last_char(pieces)
+            pieces.append(line)
         else:
-            out += line
-    return out
+            pieces.append(line)
+    return "".join(pieces)
+
+
+def _tail(pieces: list[str], size: int = 3) -> str:
+    """The last ``size`` characters of ``"".join(pieces)``.
+
+    Three are enough for ``_HYPHENATED``: a letter, the hyphen and ``$``'s optional newline.
+
+    >>> _tail(["ab", "", "c", "d"]), _tail(["well-"]), _tail([""])
+    ('bcd', 'll-', '')
+    """
+    taken: list[str] = []
+    length = 0
+    for piece in reversed(pieces):
+        if length >= size:
+            break
+        taken.append(piece[-size:])
+        length += len(taken[-1])
+    return "".join(reversed(taken))[-size:]
+
+
+def _drop_last_char(pieces: list[str]) -> None:
+    """Remove the last character of ``"".join(pieces)`` from the pieces."""
+    while pieces and not pieces[-1]:
+        pieces.pop()
+    if pieces:
+        pieces[-1] = pieces[-1][:-1]
 
 
 def segment_lines(
@@ -199,9 +245,10 @@ def segment_lines(
     [('Historical Foundations: From War to Partnership', True)]
     """
     kept = [line.strip() for line in lines if any(ch.isalnum() for ch in line)]
-    whole = join_lines(kept)
-    if detect_headings and len(kept) > 1 and looks_like_heading(whole) and is_title_case(whole):
-        return [(whole, True)]  # a heading wrapped over two lines
+    if detect_headings and len(kept) > 1 and _short(kept):
+        whole = join_lines(kept)
+        if looks_like_heading(whole) and is_title_case(whole):
+            return [(whole, True)]  # a heading wrapped over two lines
     width = max((len(line) for line in kept), default=0)
     parts: list[Part] = []
     buffer: list[str] = []
@@ -262,7 +309,7 @@ Block(start=5, end=6, text='C', heading=True)))
     blocks: list[Block] = []
     position = 0
     for raw, heading in parts:
-        text = " ".join(raw.split())
+        text = collapse_spaces(raw)
         if not text:
             continue
         if pieces:
@@ -271,6 +318,17 @@ Block(start=5, end=6, text='C', heading=True)))
         pieces.append(text)
         position += len(text)
     return "\n\n".join(pieces), tuple(blocks)
+
+
+def collapse_spaces(text: str) -> str:
+    """``" ".join(text.split())`` without a list of every word (a long text has millions).
+
+    >>> collapse_spaces(" a \\n\\t b  c "), collapse_spaces("a b"), collapse_spaces(" ")
+    ('a b c', 'a b', '')
+    """
+    if _UNTIDY_SPACE.search(text) is None and not text.startswith(" ") and not text.endswith(" "):
+        return text  # already tidy: no copy
+    return _SPACE_RUN.sub(" ", text).strip()
 
 
 def build_document(

@@ -17,6 +17,7 @@ no alias), so relation rules can use it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -111,15 +112,22 @@ def resolve_references(
     ``history`` holds the named mentions of earlier blocks and is extended with this block's;
     ``first_sentence`` numbers this block's first sentence within the document;
     ``sentence_of`` gives the kg Sentence of a spaCy sentence; ``offset`` is the block's start.
+
+    The work is linear in the block's length: noun chunks are found once for the whole block
+    (spaCy's ``Span.noun_chunks`` walks every chunk of the Doc for each sentence) and a
+    mention's sentence is looked up by bisection (``Span.sent`` walks its sentence).
     """
+    sents = list(doc.sents)
+    starts = [sent.start for sent in sents]
+    chunks = chunks_by_sentence(doc, sents)
     by_start = sorted(named, key=lambda item: item[0].start)
     taken = {i for span, _ in named for i in range(span.start, span.end)}
     found: list[tuple[Span, Mention]] = []
     cursor = 0
-    for number, sent in enumerate(doc.sents):
+    for number, sent in enumerate(sents):
         index = first_sentence + number
         phrases: list[tuple[Span, str, bool]] = []
-        for chunk in sent.noun_chunks:
+        for chunk in chunks[number]:
             cls = _description_class(chunk)
             if cls is not None and not taken & set(range(chunk.start, chunk.end)):
                 phrases.append((chunk, cls, False))
@@ -129,13 +137,8 @@ def resolve_references(
         for phrase, cls, pronoun in sorted(phrases, key=lambda p: p[0].start):
             while cursor < len(by_start) and by_start[cursor][0].start < phrase.start:
                 span, mention = by_start[cursor]
-                history.append(
-                    Antecedent(
-                        mention,
-                        index if span.sent == sent else index - 1,
-                        span.root.dep_ in {"nsubj", "nsubjpass"},
-                    )
-                )
+                same = _index_of(starts, span.start) == number
+                history.append(_antecedent(mention, span, index if same else index - 1))
                 cursor += 1
             target = None
             if pronoun:
@@ -151,18 +154,43 @@ def resolve_references(
                 continue
             found.append((phrase, _coref_mention(target, phrase, sentence_of(sent), offset)))
     for span, mention in by_start[cursor:]:
-        history.append(
-            Antecedent(
-                mention,
-                first_sentence + _sentence_number(doc, span),
-                span.root.dep_ in {"nsubj", "nsubjpass"},
-            )
-        )
+        history.append(_antecedent(mention, span, first_sentence + _index_of(starts, span.start)))
     return found
 
 
-def _sentence_number(doc: Doc, span: Span) -> int:
-    return sum(1 for s in doc.sents if s.start < span.sent.start)
+def chunks_by_sentence(doc: Doc, sents: Sequence[Span]) -> list[list[Span]]:
+    """The noun chunks of each sentence, as ``sent.noun_chunks`` gives them, in one pass.
+
+    A chunk belongs to the sentence it starts in, and only if it also ends there.
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc
+    >>> words = ["Peru", "signed", "the", "pact", ".", "It", "cut", "tariffs", "."]
+    >>> doc = Doc(spacy.blank("en").vocab, words=words, pos=["PROPN", "VERB", "DET", "NOUN",
+    ...     "PUNCT", "PRON", "VERB", "NOUN", "PUNCT"], heads=[1, 1, 3, 1, 1, 6, 6, 6, 6],
+    ...     deps=["nsubj", "ROOT", "det", "dobj", "punct", "nsubj", "ROOT", "dobj", "punct"])
+    >>> sents = list(doc.sents)
+    >>> chunks_by_sentence(doc, sents) == [list(s.noun_chunks) for s in sents]
+    True
+    >>> [[c.text for c in cs] for cs in chunks_by_sentence(doc, sents)]
+    [['Peru', 'the pact'], ['It', 'tariffs']]
+    """
+    starts = [sent.start for sent in sents]
+    out: list[list[Span]] = [[] for _ in sents]
+    for chunk in doc.noun_chunks:
+        number = _index_of(starts, chunk.start)
+        if number >= 0 and chunk.end <= sents[number].end:
+            out[number].append(chunk)
+    return out
+
+
+def _index_of(starts: Sequence[int], token: int) -> int:
+    """The number of the sentence holding ``token``, given the sentences' first tokens."""
+    return bisect_right(starts, token) - 1
+
+
+def _antecedent(mention: Mention, span: Span, sentence_index: int) -> Antecedent:
+    return Antecedent(mention, sentence_index, span.root.dep_ in {"nsubj", "nsubjpass"})
 
 
 def _coref_mention(target: Mention, phrase: Span, sentence: Sentence, offset: int) -> Mention:

@@ -17,6 +17,7 @@ parentheses after it ("the Korean War (1950-1953)"), and a dating verb with its 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 
 from spacy.tokens import Span, Token
@@ -236,7 +237,7 @@ def _dates_for(
     if before >= sent.start and YEAR.fullmatch(doc[before].text):
         yield DateFact(mention.key, "startDate", doc[before].text, mention.sentence)
         return
-    after = doc.text[span.end_char : span.end_char + 20]
+    after = text_after(span, 20)
     rng = RANGE_AFTER.match(after)
     if rng:
         yield DateFact(mention.key, "startDate", rng.group(1), mention.sentence)
@@ -255,21 +256,75 @@ def _dates_for(
             return
 
 
+def text_after(span: Span, size: int) -> str:
+    """``span.doc.text[span.end_char : span.end_char + size]``, read off the next tokens only.
+
+    (``Doc.text`` joins the whole Doc: once per mention, that is quadratic in a long block.)
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("the Korean War (1950-1953) ended")
+    >>> text_after(doc[1:3], 12) == doc.text[doc[1:3].end_char :][:12]
+    True
+    >>> text_after(doc[1:3], 12), text_after(doc[5:], 5)
+    (' (1950-1953)', '')
+    """
+    doc = span.doc
+    first = max(span.end - 1, 0)
+    words = doc[first : span.end + size]  # every token holds at least one character
+    start = span.end_char - (doc[first].idx if len(doc) else 0)
+    return words.text_with_ws[start : start + size]
+
+
+class YearIndex:
+    """The years written in a text, to find the last one before a position in log time.
+
+    ``last_before(i)`` is ``YEAR.findall(text[:i])[-1]`` (None when there is none) without
+    copying or scanning the text before ``i`` again.
+
+    >>> years = YearIndex("Signed in 1953, renewed in 19601; 1999")
+    >>> [years.last_before(i) for i in (5, 14, 30, 31, 38)]
+    [None, '1953', '1953', '1960', '1999']
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._ends: list[int] | None = None
+        self._years: list[str] = []
+
+    def last_before(self, position: int) -> str | None:
+        if position < 0:  # counts from the end, as a slice would
+            found = YEAR.findall(self.text[:position])
+            return found[-1] if found else None
+        if self._ends is None:
+            matches = list(YEAR.finditer(self.text))
+            self._ends = [m.end() for m in matches]
+            self._years = [m.group(1) for m in matches]
+        cut = YEAR.match(self.text, max(position - 4, 0), position)
+        if cut is not None and cut.end() == position:
+            return cut.group(1)  # a year that ends where the text is cut ("1960" of "19601")
+        index = bisect_right(self._ends, position) - 1
+        return self._years[index] if index >= 0 else None
+
+
 def find_dates(
-    sent: Span, mentions: Sequence[tuple[Span, Mention]], *, document_text: str = ""
+    sent: Span,
+    mentions: Sequence[tuple[Span, Mention]],
+    *,
+    document_text: str = "",
+    years: YearIndex | None = None,
 ) -> list[DateFact]:
     """Dates the sentence gives to its datable mentions (events, wars, treaties, policies).
 
     With ``document_text`` (the whole document), relative phrases ("the same year", "that
-    December") resolve to the last year written before them.
+    December") resolve to the last year written before them; ``years`` (a ``YearIndex`` of
+    that text, shared by all its sentences) makes that lookup cheap.
     """
 
     def earlier(token: Token) -> str | None:
         if not document_text or not mentions:
             return None
         anchor = mentions[0][1].sentence.start - sent.start_char + token.idx
-        years = YEAR.findall(document_text[:anchor])
-        return years[-1] if years else None
+        return (years or YearIndex(document_text)).last_before(anchor)
 
     facts: list[DateFact] = []
     for span, mention in mentions:
