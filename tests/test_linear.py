@@ -266,3 +266,19 @@ def test_a_word_is_looked_for_in_the_document_once(monkeypatch: pytest.MonkeyPat
     answers += [ctx.mentions_any(["Georgia"]) for _ in range(500)]
     assert answers == [False] * 500 + [True] * 500
     assert scans == [["Tbilisi"], ["Georgian"], ["Georgia"]]
+
+
+def test_markdown_inline_rules_look_across_bounded_spans_only() -> None:
+    """Every inline rule's spans are bounded (``{0,N}``), so no rule is tried across the rest
+    of a long line from each ``*``, ``_``, ``[`` or ``<``: reading stays linear."""
+    import re
+
+    from kg.ingest.markdown import _INLINE, SPAN, clean_inline
+
+    unbounded = re.compile(r"(?<!\\)(?:\.|\])[*+]")
+    for pattern, _ in _INLINE:
+        assert not unbounded.search(pattern.pattern), pattern.pattern
+    assert clean_inline("**" + "a" * (SPAN - 2) + "**") == "a" * (SPAN - 2)
+    long = "**" + "a " * SPAN + "**"
+    assert clean_inline(long).startswith("**")  # longer than a span: the markers stay as text
+    assert clean_inline("*a " * 5000).strip() == ("*a " * 5000).strip()

@@ -33,15 +33,24 @@ _QUOTE = re.compile(r"^(?: {0,3}>[ \t]?)+")
 _REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S")
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 
+#: The longest span one inline rule looks across (link text, an emphasis, a tag, a code span;
+#: a URL may be ``URL_SPAN`` long). A longer one keeps its markers as text. The bounds keep the
+#: rules linear in the text's size: an unbounded lazy span, tried from every ``*`` or ``[`` of
+#: a long line, made reading quadratic.
+SPAN, URL_SPAN = 300, 2000
+
 _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[[^\]]*\](?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])"), ""),  # images
-    (re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),  # [text](url)
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
-    (re.compile(r"<((?:https?|ftp|mailto):[^>\s]+|[^@\s<>]+@[^>\s]+)>"), r"\1"),  # autolinks
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
-    (re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # *emphasis*
-    (re.compile(r"(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)"), r"\2"),  # _emphasis_
-    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),  # ~~strike~~
+    (re.compile(rf"!\[[^\]]{{0,{SPAN}}}\](?:\((?:[^()]|\([^)]{{0,{SPAN}}}\)){{0,{URL_SPAN}}}\)"
+                rf"|\[[^\]]{{0,{SPAN}}}\])"), ""),  # images
+    (re.compile(rf"\[([^\]]{{0,{SPAN}}})\]\((?:[^()]|\([^)]{{0,{SPAN}}}\)){{0,{URL_SPAN}}}\)"),
+     r"\1"),  # [text](url)
+    (re.compile(rf"\[([^\]]{{1,{SPAN}}})\]\[[^\]]{{0,{SPAN}}}\]"), r"\1"),  # [text][ref]
+    (re.compile(rf"<((?:https?|ftp|mailto):[^>\s]{{1,{URL_SPAN}}}"
+                rf"|[^@\s<>]{{1,{SPAN}}}@[^>\s]{{1,{SPAN}}})>"), r"\1"),  # autolinks
+    (re.compile(rf"</?[A-Za-z][^>]{{0,{SPAN}}}>"), ""),  # inline HTML tags
+    (re.compile(rf"(\*{{1,3}})(?=\S)(.{{1,{SPAN}}}?)(?<=\S)\1"), r"\2"),  # *emphasis*
+    (re.compile(rf"(?<!\w)(_{{1,3}})(?=\S)(.{{1,{SPAN}}}?)(?<=\S)\1(?!\w)"), r"\2"),  # _emphasis_
+    (re.compile(rf"~~(?=\S)(.{{1,{SPAN}}}?)(?<=\S)~~"), r"\1"),  # ~~strike~~
 )
 
 
@@ -63,7 +72,7 @@ def clean_inline(text: str) -> str:
     'snake_case_name and 5 * 3 * 2'
     """
     text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|>~<])", lambda m: m.group(1).translate(_HIDE), text)
-    text = re.sub(r"(`+)(.+?)\1", _hide_code, text)
+    text = re.sub(rf"(`+)(.{{1,{SPAN}}}?)\1", _hide_code, text)
     for _ in range(3):  # nested emphasis, like **bold *and* italic**
         before = text
         for pattern, replacement in _INLINE:
