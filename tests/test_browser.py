@@ -550,8 +550,10 @@ def test_show_in_a_notebook_iframe(opened: Any, sample: tuple[Graph, Path], tmp_
     frame.wait_for_function(READY, timeout=30_000)
     assert frame.evaluate("nodes.length") == 20
     # a 900 x 640 frame: the drawing gets most of it, and every control is still in reach
-    box = "s => { const r = document.querySelector(s).getBoundingClientRect();" \
+    box = (
+        "s => { const r = document.querySelector(s).getBoundingClientRect();"
         " return [r.left, r.top, r.width, r.height]; }"
+    )
     size = frame.evaluate("[innerWidth, innerHeight]")
     assert size[1] == 640 and 880 <= size[0] <= 900, size
     canvas = frame.evaluate(box, "#kg-graph canvas")

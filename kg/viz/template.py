@@ -1096,7 +1096,8 @@ data-predicate="{{ name }}"{% if name != page.cooccurrence %} checked{% endif %}
 </div>
 </header>
 <main>
-<button type="button" id="kg-legend-toggle" aria-controls="kg-legend" aria-expanded="false">Classes</button>
+<button type="button" id="kg-legend-toggle" aria-controls="kg-legend" aria-expanded="false">\
+Classes</button>
 <ul class="kg-legend" id="kg-legend" aria-label="Entity classes (click to hide or show)">
 {% for item in page.legend %}<li><button type="button" class="kg-class" \
 data-cls="{{ item.cls }}" aria-pressed="true"><span class="kg-glyph" \
