@@ -117,6 +117,11 @@ class KnowledgeGraph:
         reach the notebook), so nothing is fetched and no file is written. ``options`` are
         ``kg.viz.html.ViewOptions`` fields: ``color_by``, ``size_by``, ``max_nodes``,
         ``physics``, ``labels``.
+
+        ``height`` is the frame's height in pixels (at least 320). In a frame up to 720 px
+        high or 760 px wide the page folds its controls: the title and counts share a line,
+        the toolbar drops its words and the class legend becomes a "Classes" button over
+        the drawing, so the drawing keeps about 90% of a 640 px frame.
         """
         import html as html_lib
         import warnings
@@ -137,5 +142,6 @@ class KnowledgeGraph:
             return HTML(
                 f'<iframe srcdoc="{page}" title="{html_lib.escape(title)}"'
                 ' sandbox="allow-scripts allow-downloads"'
-                f' style="width:100%;height:{int(height)}px;border:1px solid #d9dee3"></iframe>'
+                f' style="width:100%;height:{max(320, int(height))}px;border:1px solid #d9dee3">'
+                "</iframe>"
             )

@@ -547,11 +547,40 @@ def test_show_in_a_notebook_iframe(opened: Any, sample: tuple[Graph, Path], tmp_
     from kg.api import KnowledgeGraph
 
     host = tmp_path / "notebook.html"
-    host.write_text(KnowledgeGraph(sample[0]).show(max_nodes=20).data, encoding="utf-8")
+    cell = KnowledgeGraph(sample[0]).show(max_nodes=20, height=640).data
+    host.write_text(f'<body style="margin:0"><div style="width:900px">{cell}</div>', "utf-8")
     loaded = opened(host, ready="() => document.querySelector('iframe') !== null")
     frame = loaded.page.frames[1]
     frame.wait_for_function(READY, timeout=30_000)
     assert frame.evaluate("nodes.length") == 20
+    # a 900 x 640 frame: the drawing gets most of it, and every control is still in reach
+    box = (
+        "s => { const r = document.querySelector(s).getBoundingClientRect();"
+        " return [r.left, r.top, r.width, r.height]; }"
+    )
+    size = frame.evaluate("[innerWidth, innerHeight]")
+    assert size[1] == 640 and 880 <= size[0] <= 900, size
+    canvas = frame.evaluate(box, "#kg-graph canvas")
+    assert canvas[3] >= 0.7 * size[1] and canvas[2] >= 0.9 * size[0], canvas
+    for control in ("#kg-search", "#kg-table", "#kg-documents", "#kg-export", "#kg-more summary"):
+        left, top, width, height = frame.evaluate(box, control)
+        assert width > 0 and height > 0 and left + width <= size[0] and top + height <= size[1]
+    assert not frame.is_visible("#kg-legend")
+    frame.click("#kg-legend-toggle")
+    assert frame.get_attribute("#kg-legend-toggle", "aria-expanded") == "true"
+    cls = frame.get_attribute(".kg-class", "data-cls")
+    frame.click(f'.kg-class[data-cls="{cls}"]')
+    assert frame.evaluate("c => kg.state.hiddenClasses[c]", cls) is True
+    frame.click("#kg-legend-toggle")
+    assert not frame.is_visible("#kg-legend")
+
+
+def test_full_size_page_keeps_its_sidebar(opened: Any, sample: tuple[Graph, Path]) -> None:
+    page = opened(sample[1] / "graph.html").page
+    assert page.is_visible("#kg-legend") and not page.is_visible("#kg-legend-toggle")
+    legend = page.evaluate("document.getElementById('kg-legend').getBoundingClientRect().right")
+    graph = page.evaluate("document.getElementById('kg-graph').getBoundingClientRect().left")
+    assert legend <= graph
 
 
 # -- hostile text ---------------------------------------------------------------------------

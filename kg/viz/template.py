@@ -843,6 +843,11 @@ var network, nodes, edges;
     b.dataset.index = String(i);
     b.addEventListener("click", function () { setClassHidden(b.dataset.cls, !state.hiddenClasses[b.dataset.cls]); });
   });
+  var legendToggle = byId("kg-legend-toggle");  // shown only in a small frame
+  legendToggle.addEventListener("click", function () {
+    var open = byId("kg-legend").classList.toggle("kg-open");
+    legendToggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
   function setYears(from, to) {
     state.years = from === null && to === null ? null : [from === null ? -1e9 : from, to === null ? 1e9 : to];
     refilter();
@@ -1097,12 +1102,26 @@ div.vis-tooltip { white-space: normal; max-width: 520px; padding: 6px 8px;
 .kg-tip-key { color: #52606d; }
 .kg-tip-quote { margin-top: 4px; font-style: italic; }
 .kg-tip-source, .kg-tip-note { color: #52606d; font-size: 12px; }
-@media (max-width: 760px) {
-  h1 { font-size: 16px; }
+#kg-legend-toggle { display: none; }
+/* A small frame (a notebook's show(), a narrow or low window): the title and the counts share
+   a line, the toolbar drops its words, and the legend folds into a button over the drawing. */
+@media (max-width: 760px), (max-height: 720px) {
+  header { padding: 3px 8px 2px; display: flex; flex-wrap: wrap; align-items: baseline;
+           column-gap: 10px; }
+  h1 { font-size: 16px; flex: none; max-width: 45%; }
+  .kg-stats { flex: 1; min-width: 0; margin: 0; font-size: 12px; white-space: nowrap;
+              overflow: hidden; text-overflow: ellipsis; }
+  .kg-row { flex-basis: 100%; gap: 2px 8px; font-size: 13px; }
   #kg-search { width: 150px; }
+  .kg-year { width: 4.2em; }
   .kg-wide { display: none; }
-  .kg-legend { position: absolute; left: 0; bottom: 0; z-index: 5; max-height: 35%;
-               background: #ffffffd9; border: 0; }
+  #kg-graph { min-height: 160px; }
+  #kg-legend-toggle { display: block; position: absolute; top: 4px; left: 6px; z-index: 6;
+                      font: 12px/1.4 inherit; cursor: pointer; }
+  .kg-legend { display: none; position: absolute; top: 28px; left: 6px; z-index: 6;
+               max-height: calc(100% - 36px); background: #fffffff2; border: 1px solid #d9dee3;
+               box-shadow: 0 2px 8px #0002; }
+  .kg-legend.kg-open { display: flex; }
 }
 </style>
 <script>{% include 'lib/vis-9.1.2/vis-network.min.js' %}</script>
@@ -1147,6 +1166,8 @@ data-predicate="{{ name }}"{% if name != page.cooccurrence %} checked{% endif %}
 </div>
 </header>
 <main>
+<button type="button" id="kg-legend-toggle" aria-controls="kg-legend" aria-expanded="false">\
+Classes</button>
 <ul class="kg-legend" id="kg-legend" aria-label="Entity classes (click to hide or show)">
 {% for item in page.legend %}<li><button type="button" class="kg-class" \
 data-cls="{{ item.cls }}" aria-pressed="true"><span class="kg-glyph" \
