@@ -215,8 +215,8 @@ class Source:
             if names.classes.get(entity) == "Country":
                 by_label.setdefault(name, []).append(entity)
         for demonym, country in _demonyms().items():
-            for node in by_label.get(country, []):
-                names.add(node, demonym, 2)
+            for entity in by_label.get(country, []):
+                names.add(entity, demonym, 2)
         return names
 
 
