@@ -388,3 +388,26 @@ def test_only_kg_name_queries_take_the_lean_path(graph: Graph) -> None:
     with pytest.raises(ValueError, match="name-reading"):
         graph_source(graph).cells("SELECT ?s WHERE { ?s ?p ?o }")
     assert sorted(graph_source(graph).cells(ALIASES_QUERY)) == sorted(cells)
+
+
+def test_vocabulary_reads_every_class_and_relation_of_the_ontology() -> None:
+    from rdflib.namespace import OWL
+
+    from kg.ask.vocabulary import _ontology_terms
+    from kg.ontology_files import ONTOLOGY_FILE, load_graph
+
+    ontology = load_graph(ONTOLOGY_FILE)  # rdflib's reading, to compare with pyoxigraph's
+    classes, parents, props, symmetric = _ontology_terms()
+    kgo = str(KGO._NS)
+    for cls in ontology.subjects(RDF.type, OWL.Class):
+        name = str(cls).removeprefix(kgo)
+        if str(cls).startswith(kgo) and name not in {"Document", "Sentence"}:
+            assert classes[name] == str(ontology.value(cls, RDFS.label))
+    for prop in ontology.subjects(RDF.type, OWL.ObjectProperty):
+        name = str(prop).removeprefix(kgo)
+        if str(prop).startswith(kgo) and name not in {"mentionedWith", "mentionedIn",
+                                                      "inDocument"}:
+            assert props[name] == str(ontology.value(prop, RDFS.label))
+            if (prop, RDF.type, OWL.SymmetricProperty) in ontology:
+                assert name in symmetric
+    assert parents["Company"] == "Organization" and "tradesWith" in symmetric
