@@ -47,29 +47,20 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from kg.build import (
-    BuildReport,
-    BuildResult,
-    _report,
-    in_order,
-    mark_duplicates,
-    paused_gc,
-    sample_path,
-    unique_documents,
-)
 from kg.cache import ExtractionCache, extractor_version, write_json_atomic
 from kg.errors import InputError, KgError, QueryError, ReadError, StoreError, UsageError, visible
 from kg.ingest import read_inputs
 from kg.model import Document, Extraction
 from kg.nlp.lexicon import load_lexicon
-from kg.nlp.pipeline import DEFAULT_MODEL
-from kg.parallel import CHUNK_DOCUMENTS, extract_stream, start_worker
-from kg.rdf import Emitter, Triple, emitter_version
-from kg.resolve import resolve
 from kg.vocab import DEFAULT_BASE
 
 if TYPE_CHECKING:
+    from kg.build import BuildReport, BuildResult
     from kg.llm import LLMConfig
+    from kg.rdf import Emitter, Triple
+
+# The build side (kg.build, kg.parallel, kg.rdf, kg.resolve) is imported where it is used:
+# they bring spaCy, and reading or querying a store (kg ask, kg query) needs none of it.
 
 STORE_FORMAT = 1
 #: Above this many quads, writes go through Oxigraph's bulk loader (new files, no transaction).
@@ -474,6 +465,9 @@ def _extract_missing(
     started before the inputs were read (``kg.parallel.start_worker``), which has been
     loading the model all along.
     """
+    from kg.build import in_order, paused_gc
+    from kg.parallel import CHUNK_DOCUMENTS, extract_stream
+
     missing = [d for d in docs if not cache.path(d.sha256).is_file()]
     if scout is not None and not 0 < len(missing) <= CHUNK_DOCUMENTS:
         scout.shutdown(wait=False, cancel_futures=True)
@@ -542,6 +536,10 @@ def _commit(
     llm: LLMConfig | None = None,
 ) -> tuple[BuildResult, int]:
     """Extract what is missing, resolve all, write a new generation; (result, parsed count)."""
+    from kg.build import BuildResult, _report, paused_gc
+    from kg.rdf import Emitter, emitter_version
+    from kg.resolve import resolve
+
     entity_rules = Path(options["entity_rules"]) if options.get("entity_rules") else None
     relation_rules = Path(options["relation_rules"]) if options.get("relation_rules") else None
     version = extractor_version(
@@ -582,7 +580,7 @@ def build_store(
     paths: Sequence[Path] | None,
     store: Path,
     *,
-    model: str = DEFAULT_MODEL,
+    model: str | None = None,
     base: str = DEFAULT_BASE,
     min_confidence: float = 0.0,
     entity_rules: Path | None = None,
@@ -596,7 +594,13 @@ def build_store(
 
     A document whose source is in the store with other content replaces it (``changed``).
     Documents in the store but not in ``paths`` stay, unless ``prune`` removes them.
+    ``model`` is the spaCy model (None: ``kg.nlp.pipeline.DEFAULT_MODEL``).
     """
+    from kg.build import sample_path
+    from kg.nlp.pipeline import DEFAULT_MODEL
+    from kg.parallel import start_worker
+
+    model = model or DEFAULT_MODEL
     started = time.perf_counter()
     root = Path(store)
     scout = None
@@ -629,6 +633,8 @@ def _build_into(
     progress: bool,
     llm: LLMConfig | None = None,
 ) -> BuildResult:
+    from kg.build import mark_duplicates, unique_documents
+
     found = read_inputs(chosen)
     documents, errors = found.documents, found.errors
     inputs = unique_documents(documents)
@@ -709,6 +715,8 @@ def remove_documents(
     store: Path, selectors: Sequence[str], *, jobs: int = 1, progress: bool = False
 ) -> RemoveResult:
     """Drop documents (by source, or sha256 prefix) from the store and re-resolve the rest."""
+    from kg.build import unique_documents
+
     started = time.perf_counter()
     root = Path(store)
     if not selectors:

@@ -305,3 +305,109 @@ def test_cli_table_with_sparql(graph: Graph, tmp_path: Path,
     out = capsys.readouterr().out
     assert "Samsung Electronics" in out and "SELECT DISTINCT" in out and "Evidence:" in out
     assert main(["ask", str(path)]) == 2
+
+
+# --- sources: a store answers as a graph does; the lean name path -----------------------------
+
+SAME_QUESTIONS = [
+    "Which companies invest in the United States?", "Who leads South Korea?",
+    "Does South Korea trade with China?", "When was the Mutual Defense Treaty signed?",
+    "Tell me about Samsung", "How is Samsung connected to China?",
+    "How many companies are there?", "Which entities are mentioned most?",
+    "Which Korean companies invest in the US?", "Tell me about Samsnug Electronics",
+    "Who leads Nowhereland?",
+]
+
+
+def _store_folder(graph: Graph, root: Path, generation: str = "gen-000001") -> Path:
+    """A kg store folder (CURRENT, a generation, its manifest) holding ``graph``."""
+    import pyoxigraph as ox
+
+    from kg.oxstore import STORE_FORMAT
+
+    folder = root / generation
+    folder.mkdir(parents=True)
+    database = ox.Store(str(folder / "oxigraph"))
+    database.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    database.flush()
+    del database
+    manifest = {"kg_store": STORE_FORMAT, "documents": [], "options": {}, "graphs": {}}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (root / "CURRENT").write_text(generation + "\n", encoding="utf-8")
+    return root
+
+
+def test_store_and_oxigraph_sources_answer_as_the_graph_does(graph: Graph,
+                                                             tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from kg.ask import ask, graph_source, oxigraph_source, store_source
+    from kg.store import PREFIXES
+
+    memory = ox.Store()
+    memory.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    namespaces = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    sources = [graph_source(graph), store_source(_store_folder(graph, tmp_path / "s")),
+               oxigraph_source(memory, namespaces)]
+    assert sources[1].lean is not None and sources[2].lean is not None
+    assert sources[0].names() == sources[1].names() == sources[2].names()
+    for question in SAME_QUESTIONS:
+        first, *others = [ask(source, question).to_dict() for source in sources]
+        assert all(other == first for other in others), question
+
+
+def test_store_source_sees_a_new_generation(graph: Graph, tmp_path: Path) -> None:
+    from kg.ask import ask, store_source
+
+    root = _store_folder(graph, tmp_path / "s")
+    source = store_source(root)
+    assert ask(source, "Does South Korea trade with China?").boolean is True
+    smaller = Graph()
+    for triple in graph:
+        if triple[1] != KGO.tradesWith:
+            smaller.add(triple)
+    _store_folder(smaller, root, "gen-000002")
+    assert ask(source, "Does South Korea trade with China?").boolean is False
+
+
+def test_only_kg_name_queries_take_the_lean_path(graph: Graph) -> None:
+    import pyoxigraph as ox
+
+    from kg.ask import graph_source, lean_cells
+    from kg.ask.engine import ALIASES_QUERY
+    from kg.errors import QueryError
+    from kg.store import PREFIXES
+
+    memory = ox.Store()
+    memory.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    namespaces = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    cells = lean_cells(memory, ALIASES_QUERY, namespaces)
+    assert (str(_slug("United States")), "America") in cells
+    with pytest.raises(QueryError, match="name-reading"):
+        lean_cells(memory, "SELECT ?s WHERE { ?s ?p ?o }", namespaces)
+    with pytest.raises(ValueError, match="name-reading"):
+        graph_source(graph).cells("SELECT ?s WHERE { ?s ?p ?o }")
+    assert sorted(graph_source(graph).cells(ALIASES_QUERY)) == sorted(cells)
+
+
+def test_vocabulary_reads_every_class_and_relation_of_the_ontology() -> None:
+    from rdflib.namespace import OWL
+
+    from kg.ask.vocabulary import _ontology_terms
+    from kg.ontology_files import ONTOLOGY_FILE, load_graph
+
+    ontology = load_graph(ONTOLOGY_FILE)  # rdflib's reading, to compare with pyoxigraph's
+    classes, parents, props, symmetric = _ontology_terms()
+    kgo = str(KGO._NS)
+    for cls in ontology.subjects(RDF.type, OWL.Class):
+        name = str(cls).removeprefix(kgo)
+        if str(cls).startswith(kgo) and name not in {"Document", "Sentence"}:
+            assert classes[name] == str(ontology.value(cls, RDFS.label))
+    for prop in ontology.subjects(RDF.type, OWL.ObjectProperty):
+        name = str(prop).removeprefix(kgo)
+        if str(prop).startswith(kgo) and name not in {"mentionedWith", "mentionedIn",
+                                                      "inDocument"}:
+            assert props[name] == str(ontology.value(prop, RDFS.label))
+            if (prop, RDF.type, OWL.SymmetricProperty) in ontology:
+                assert name in symmetric
+    assert parents["Company"] == "Organization" and "tradesWith" in symmetric

@@ -17,21 +17,23 @@ False
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
-from kg.ask.engine import Answer, EvidenceItem, Source, ask
+from kg.ask.engine import LEAN_QUERIES, Answer, Cells, EvidenceItem, Source, ask
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from kg.query import QueryResult
     from kg.remote import Endpoint
 
 __all__ = ["Answer", "EvidenceItem", "Source", "ask", "ask_endpoint", "ask_graph",
            "ask_store", "format_answer", "graph_source", "store_source", "endpoint_source",
-           "oxigraph_source"]
+           "oxigraph_source", "lean_cells"]
 
 
 def graph_source(graph: Graph) -> Source:
@@ -42,17 +44,82 @@ def graph_source(graph: Graph) -> Source:
 
 
 def store_source(path: Path) -> Source:
-    """A kg store folder as a source: ``kg.oxstore.query_store`` (Oxigraph)."""
-    from kg.oxstore import query_store
+    """A kg store folder as a source, queried as ``kg.oxstore.query_store`` queries it.
 
-    return Source(lambda sparql: query_store(Path(path), sparql))
+    The store is opened once and kept while its live generation stays the same (a build
+    that replaces it is seen by the next query), and opened again in a forked process.
+    """
+    opened = _OpenStore(Path(path))
+    return Source(lambda sparql: opened.query(sparql), lean=lambda sparql: opened.cells(sparql))
 
 
 def oxigraph_source(store: ox.Store, namespaces: dict[str, str]) -> Source:
     """An open Oxigraph store (what ``kg serve`` holds) as a source."""
     from kg.oxstore import query_oxigraph
 
-    return Source(lambda sparql: query_oxigraph(store, sparql, namespaces))
+    return Source(lambda sparql: query_oxigraph(store, sparql, namespaces),
+                  lean=lambda sparql: lean_cells(store, sparql, namespaces))
+
+
+def lean_cells(store: ox.Store, sparql: str, namespaces: dict[str, str]) -> list[Cells]:
+    """The rows of one of kg's constant name-reading queries (``kg.ask.engine.LEAN_QUERIES``)
+    on an Oxigraph store, each cell its plain string.
+
+    The text is checked by ``kg.sparql.guard.checked_query`` as every query is; rdflib's
+    re-parse (``kg.query.prepare``) is skipped because the text is a constant kg wrote
+    itself, never user text: anything else is refused here.
+    """
+    import pyoxigraph as ox
+
+    from kg.errors import QueryError
+    from kg.query import describe_error
+    from kg.sparql.guard import checked_query
+
+    if sparql not in LEAN_QUERIES:
+        raise QueryError("only kg's own name-reading queries run without kg.query.prepare")
+    sparql = checked_query(sparql)
+    try:
+        outcome = store.query(sparql, prefixes=namespaces, use_default_graph_as_union=True)
+        assert isinstance(outcome, ox.QuerySolutions)
+        return [tuple(None if term is None or isinstance(term, ox.BlankNode) else term.value
+                      for term in solution) for solution in outcome]
+    except Exception as err:  # evaluation errors of any kind: no traceback for the user
+        raise QueryError(f"the query failed: {describe_error(err)}") from None
+
+
+class _OpenStore:
+    """A kg store folder, opened read-only once per live generation and per process."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._key: tuple[int, str] | None = None
+        self._store: ox.Store | None = None
+        self._namespaces: dict[str, str] = {}
+
+    def _open(self) -> tuple[ox.Store, dict[str, str]]:
+        from kg.oxstore import open_store, read_state
+        from kg.query import PREFIXES
+
+        state = read_state(self.root)
+        key = (os.getpid(), state.generation)
+        if self._store is None or key != self._key:
+            self._store = None  # close the old generation's database first
+            self._store = open_store(self.root)
+            self._key = key
+            self._namespaces = ({prefix: str(ns) for prefix, ns in PREFIXES.items()}
+                                | {"kgr": state.base})
+        return self._store, self._namespaces
+
+    def query(self, sparql: str) -> QueryResult:
+        from kg.oxstore import query_oxigraph
+
+        store, namespaces = self._open()
+        result: QueryResult = query_oxigraph(store, sparql, namespaces)
+        return result
+
+    def cells(self, sparql: str) -> list[Cells]:
+        store, namespaces = self._open()
+        return lean_cells(store, sparql, namespaces)
 
 
 def endpoint_source(endpoint: Endpoint) -> Source:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from rdflib import Literal
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.ask.parse import Intent, parse
@@ -151,42 +151,72 @@ class Names:
 
 # --- the source -----------------------------------------------------------------------------------
 
+#: The entities' names, classes and aliases, read once per source. Constant text kg wrote
+#: (no user text and no vocabulary term in it: the classes are filtered here, in Python), so a
+#: source may run these two queries through a lean path that gives plain strings
+#: (:attr:`Source.lean`); every other query goes through ``run`` and kg's full checks.
+NAMES_QUERY = "SELECT ?e ?c ?label WHERE { ?e a ?c ; rdfs:label ?label }"
+ALIASES_QUERY = "SELECT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
+LEAN_QUERIES = frozenset({NAMES_QUERY, ALIASES_QUERY})
+Cells = tuple[str | None, ...]
+LeanRunner = Callable[[str], list[Cells]]
+
 
 @dataclass
 class Source:
-    """A graph to ask, seen through ``run``; its names are read once, on first use."""
+    """A graph to ask, seen through ``run``; its names are read once, on first use.
+
+    ``lean``, when given, runs the constant name-reading queries (``LEAN_QUERIES``) and gives
+    each cell as its plain string (an IRI's text, a literal's lexical form, None for a blank
+    node or an unbound variable), skipping the
+    conversion to rdflib terms that ``run`` makes; without it those queries go through
+    ``run`` too. The answer is the same either way.
+    """
 
     run: Runner
     vocab: Vocabulary = field(default_factory=load_vocabulary)
     _names: Names | None = None
+    lean: LeanRunner | None = None
 
     def names(self) -> Names:
         if self._names is None:
             self._names = self._read_names()
         return self._names
 
+    def cells(self, sparql: str) -> list[Cells]:
+        """The rows of one of ``LEAN_QUERIES`` as plain strings, sorted."""
+        if sparql not in LEAN_QUERIES:
+            raise ValueError("only kg's own name-reading queries take the lean path")
+        if self.lean is not None:
+            rows = self.lean(sparql)
+        else:
+            rows = [tuple(None if t is None or isinstance(t, BNode) else str(t) for t in row)
+                    for row in self.run(sparql).rows]
+        return sorted(rows, key=lambda row: tuple(c or "" for c in row))
+
     def _read_names(self) -> Names:
         names = Names()
-        classes = _values("?c", (kgo_iri(c) for c in self.vocab.subclasses["Entity"]))
-        result = self.run(
-            "SELECT ?e ?c ?label WHERE { ?e a ?c ; rdfs:label ?label . " + classes + " }"
-        )
-        for node, cls, label in result.rows:
-            if node is None or label is None:
+        classes = {str(kgo_iri(c)): c for c in self.vocab.subclasses["Entity"]}
+        nodes: dict[str, URIRef] = {}
+        for iri, cls, label in self.cells(NAMES_QUERY):
+            if iri is None or label is None or cls not in classes:
                 continue
-            names.labels.setdefault(node, str(label))
-            names.classes.setdefault(node, str(cls).rsplit("#", 1)[-1])
-            names.add(node, str(label), 0)
-        for who, alias in self.run("SELECT ?e ?alias WHERE { ?e skos:altLabel ?alias }").rows:
-            if who in names.labels and alias is not None:
-                names.add(who, str(alias), 1)
+            node = nodes.get(iri)
+            if node is None:
+                node = nodes[iri] = URIRef(iri)
+                names.labels[node] = label
+                names.classes[node] = classes[cls]
+            names.add(node, label, 0)
+        for iri, alias in self.cells(ALIASES_QUERY):
+            if iri in nodes and alias is not None:
+                names.add(nodes[iri], alias, 1)
         by_label: dict[str, list[Node]] = {}
         for entity, name in names.labels.items():
             if names.classes.get(entity) == "Country":
                 by_label.setdefault(name, []).append(entity)
         for demonym, country in _demonyms().items():
-            for node in by_label.get(country, []):
-                names.add(node, demonym, 2)
+            for entity in by_label.get(country, []):
+                names.add(entity, demonym, 2)
         return names
 
 
