@@ -631,11 +631,14 @@ class EntityFinder:
         """Later uses of abbreviations that the document introduced earlier."""
         if not ctx.abbreviations:
             return
+        starts: dict[str, list[int]] = {}  # each token text's positions: one pass a block,
+        for i, token in enumerate(doc):    # however many abbreviations the document has
+            starts.setdefault(token.text, []).append(i)
         for abbr, (key, label, cls) in sorted(ctx.abbreviations.items()):
             parts = abbr.split()
             n = len(parts)
-            for i in range(len(doc) - n + 1):
-                if [t.text for t in doc[i : i + n]] == parts:
+            for i in starts.get(parts[0], ()):
+                if i + n <= len(doc) and [t.text for t in doc[i : i + n]] == parts:
                     yield Candidate(
                         i, i + n, label, cls, "abbreviation", STRENGTH["abbreviation"], key
                     )
