@@ -83,9 +83,8 @@ def store_source(folder: Path, triples: int) -> tuple[Source, dict[str, Any]]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from scale import synthetic_graph
 
-    from kg.oxstore import to_rdflib
-    from kg.query import answer, prepare
-    from kg.store import PREFIXES
+    from kg.graphs.oxigraph import to_rdflib
+    from kg.query import PREFIXES, answer, prepare
 
     info = synthetic_graph(folder, triples)
     store = ox.Store(str(folder / "store"))

@@ -480,8 +480,8 @@ def _time_query(
 def child_session(spec: dict[str, Any]) -> dict[str, Any]:
     """A later session: open the graph, answer a label lookup, then time every query.
 
-    Oxigraph opens the existing on-disk store read-only (as ``kg.oxstore.open_store`` does)
-    and queries the union of its graphs (as ``kg.oxstore.query_store`` does); rdflib parses
+    Oxigraph opens the existing on-disk store read-only (as ``kg.graphs.store.open_store`` does)
+    and queries the union of its graphs (as ``kg.graphs.store.StoreSource`` does); rdflib parses
     graph.ttl again, as ``kg query graph.ttl`` must.
     """
     out: dict[str, Any] = {"queries": {}}

@@ -27,39 +27,45 @@ from kg.ask.engine import Answer, EvidenceItem, Source, ask
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from kg.graphs import GraphSource
     from kg.remote import Endpoint
 
 __all__ = ["Answer", "EvidenceItem", "Source", "ask", "ask_endpoint", "ask_graph",
            "ask_store", "format_answer", "graph_source", "store_source", "endpoint_source",
-           "oxigraph_source"]
+           "oxigraph_source", "source_of"]
+
+
+def source_of(graph: GraphSource) -> Source:
+    """Any graph source (``kg.graphs``: a file, a store, an endpoint) to ask."""
+    return Source(graph.query)
 
 
 def graph_source(graph: Graph) -> Source:
-    """An rdflib graph (a loaded graph file) as a source: ``kg.query.run_query``."""
-    from kg.query import run_query
+    """An rdflib graph in memory as a source (``kg.graphs.memory_source``)."""
+    from kg.graphs import memory_source
 
-    return Source(lambda sparql: run_query(graph, sparql))
+    return source_of(memory_source(graph))
 
 
 def store_source(path: Path) -> Source:
-    """A kg store folder as a source: ``kg.oxstore.query_store`` (Oxigraph)."""
-    from kg.oxstore import query_store
+    """A kg store folder as a source (``kg.graphs.store.StoreSource``)."""
+    from kg.graphs.store import StoreSource
 
-    return Source(lambda sparql: query_store(Path(path), sparql))
+    return source_of(StoreSource(Path(path)))
 
 
 def oxigraph_source(store: ox.Store, namespaces: dict[str, str]) -> Source:
     """An open Oxigraph store (what ``kg serve`` holds) as a source."""
-    from kg.oxstore import query_oxigraph
+    from kg.graphs.oxigraph import OxigraphSource
 
-    return Source(lambda sparql: query_oxigraph(store, sparql, namespaces))
+    return source_of(OxigraphSource(store, namespaces))
 
 
 def endpoint_source(endpoint: Endpoint) -> Source:
-    """A remote SPARQL endpoint as a source: ``kg.remote.remote_query``."""
-    from kg.remote import remote_query
+    """A remote SPARQL endpoint as a source (``kg.graphs.endpoint.EndpointSource``)."""
+    from kg.graphs.endpoint import EndpointSource
 
-    return Source(lambda sparql: remote_query(endpoint, sparql))
+    return source_of(EndpointSource(endpoint))
 
 
 def ask_graph(graph: Graph, question: str) -> Answer:
