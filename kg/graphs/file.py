@@ -388,6 +388,7 @@ def read_into_store(data: bytes, fmt: str, path: Path) -> ox.Store:
     """
     if fmt == "xml":
         _check_expansion(data, path)
+        data = _xml_as_utf8(data, path)
     else:
         text = _decode(data, path)
         if fmt == "json-ld":
@@ -402,6 +403,31 @@ def read_into_store(data: bytes, fmt: str, path: Path) -> ox.Store:
     except Exception as err:  # any other parser failure: still no traceback for the user
         raise GraphParseError(f"{path}: cannot parse as {fmt}: {_describe(err)}") from None
     return store
+
+
+_XML_ENCODING = re.compile(rb"""^(<\?xml[^>]*?encoding\s*=\s*["'])([^"']+)(["'])""")
+
+
+def _xml_as_utf8(data: bytes, path: Path) -> bytes:
+    """RDF/XML in the encoding it declares (or UTF-16 by its BOM), re-encoded as UTF-8, the
+    only one Oxigraph reads.
+
+    >>> _xml_as_utf8(b'<?xml version="1.0" encoding="ISO-8859-1"?><a>\\xe9</a>', Path("x.rdf"))
+    b'<?xml version="1.0" encoding="UTF-8"?><a>\\xc3\\xa9</a>'
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = _XML_ENCODING.sub(rb"\1UTF-8\3", data.decode("utf-16").encode("utf-8"))
+    match = _XML_ENCODING.match(data)
+    if match is None or match[2].decode("ascii", "replace").lower().replace("_", "-") in (
+        "utf-8", "utf8"
+    ):
+        return data
+    try:
+        text = data.decode(match[2].decode("ascii", "replace"))
+    except (LookupError, UnicodeDecodeError) as err:
+        raise GraphParseError(f"{path}: cannot read the XML in its declared encoding: {err}"
+                              ) from None
+    return _XML_ENCODING.sub(rb"\1UTF-8\3", text.encode("utf-8"), count=1)
 
 
 def _oxigraph_error(err: SyntaxError, fmt: str, path: Path) -> GraphParseError:
