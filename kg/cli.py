@@ -165,9 +165,12 @@ def _operands(args: argparse.Namespace, *names: str) -> tuple[str | None, list[s
     """A read command's graph file and its other operands (``names``, in order; None when
     left out). With ``--store DIR`` or ``--endpoint URL`` there is no graph file operand."""
     operands: list[str] = list(args.operands)
-    given = getattr(args, "store", None) or getattr(args, "endpoint", None)
-    graph = None if given or not operands else operands.pop(0)
+    store, url = getattr(args, "store", None), getattr(args, "endpoint", None)
+    graph = None if store or url or not operands else operands.pop(0)
     if len(operands) > len(names):
+        if store or url:
+            flag = "--store DIR" if store else "--endpoint URL"
+            raise UsageError(f"give either a graph file or {flag}, not both")
         raise UsageError(f"unexpected argument {operands[len(names)]!r}")
     return graph, [*operands, *[None] * (len(names) - len(operands))]
 

@@ -109,6 +109,7 @@ def why(
         raise _no_entity(names, obj)
     iris = frozenset(str(node) for node in subjects)
     evidence = source.construct(evidence_query(iris, iris))
+    known = names + evidence
     facts = []
     for statement in read_statements(evidence):
         s, p, o = statement.subject, statement.predicate, statement.object
@@ -121,7 +122,7 @@ def why(
                 _is_symmetric(p) and _matches(o, s, subjects, objects, obj)
             )
         if hit:
-            facts.extend(_explain(names + evidence, statement))
+            facts.extend(_explain(known, statement))
     return sorted(facts, key=_order)
 
 
