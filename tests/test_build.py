@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from kg.api import KnowledgeGraph
 from kg.build import BuildReport, BuildResult, build, build_texts, sample_path
-from kg.errors import ReadError, UsageError
+from kg.errors import InputError, ReadError, UsageError
 from kg.export import serialize
 from kg.graphs.file import load_graph
 from kg.ingest import InputFile, Outcome
@@ -225,8 +225,8 @@ def test_min_confidence_drops_relations_and_the_report_follows(invented: BuildRe
     assert strict.report.relations_by_property == dict(Counter(local(p) for _, p, _ in kept))
 
 
-def test_missing_path_raises_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="nowhere.txt"):
+def test_missing_path_raises_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="nowhere.txt"):
         build([tmp_path / "nowhere.txt"])
 
 
