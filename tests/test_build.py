@@ -323,7 +323,7 @@ def test_facade_why(facade: KnowledgeGraph) -> None:
     assert facts[0].sentence == "Nokia invested in Portugal in 2019."
     assert facts[0].source == "brief/energy.txt"
     assert facts[0].confidence is not None and 0 < facts[0].confidence <= 1
-    with pytest.raises(UsageError, match="did you mean"):
+    with pytest.raises(InputError, match="did you mean"):
         facade.why("Nokai")
 
 
