@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from kg.api import KnowledgeGraph
 from kg.build import BuildReport, BuildResult, build, build_texts, sample_path
-from kg.errors import InputError, ReadError, UsageError
+from kg.errors import InputError, ReadError
 from kg.export import serialize
 from kg.graphs.file import load_graph
 from kg.ingest import InputFile, Outcome
