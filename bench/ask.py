@@ -104,7 +104,7 @@ QUESTIONS = [
 _COLD = """
 import json, sys, time
 started = time.perf_counter()
-import kg.ask, kg.oxstore
+import kg.ask, kg.graphs.store
 imported = time.perf_counter()
 from pathlib import Path
 source = kg.ask.store_source(Path(sys.argv[1]))
@@ -123,7 +123,7 @@ def kg_store(folder: Path, triples: int) -> tuple[Path, dict[str, Any]]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from scale import synthetic_graph
 
-    from kg.oxstore import STORE_FORMAT
+    from kg.graphs.store import STORE_FORMAT
 
     info = synthetic_graph(folder, triples)
     root = folder / "store"

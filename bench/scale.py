@@ -46,6 +46,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parents[1]
 KGO = "https://w3id.org/kg/ontology#"
 KGR = "https://w3id.org/kg/id/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -480,8 +481,8 @@ def _time_query(
 def child_session(spec: dict[str, Any]) -> dict[str, Any]:
     """A later session: open the graph, answer a label lookup, then time every query.
 
-    Oxigraph opens the existing on-disk store read-only (as ``kg.oxstore.open_store`` does)
-    and queries the union of its graphs (as ``kg.oxstore.query_store`` does); rdflib parses
+    Oxigraph opens the existing on-disk store read-only (as ``kg.graphs.store.open_store`` does)
+    and queries the union of its graphs (as ``kg.graphs.store.StoreSource`` does); rdflib parses
     graph.ttl again, as ``kg query graph.ttl`` must.
     """
     out: dict[str, Any] = {"queries": {}}
@@ -848,6 +849,103 @@ def bench_memory(args: argparse.Namespace) -> list[str]:
     ]
 
 
+# --- (e) read commands on a graph file ------------------------------------------------------
+
+FILE_QUERY = QUERIES["2-hop (typed join, count)"]
+
+
+def _run(command: list[str], cwd: Path, timeout: float) -> dict[str, Any]:
+    """Run ``command``; its wall time, and its peak memory (of that process alone)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    timer = threading.Timer(timeout, process.kill)
+    timer.start()
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    finally:
+        timer.cancel()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    return {"seconds": seconds if process.returncode == 0 else None,
+            "peak_mb": usage.ru_maxrss / 1024, "error": stderr[-300:]}
+
+
+def _baseline(engine: str, path: Path, timeout: float) -> dict[str, Any]:
+    """pyoxigraph (or rdflib) loading ``path`` and running ``FILE_QUERY``, in a fresh process."""
+    code = f"""
+import time, json
+t0 = time.perf_counter()
+if {engine!r} == "oxigraph":
+    import pyoxigraph as ox
+    store = ox.Store(); store.bulk_load(path={str(path)!r}, format=ox.RdfFormat.TURTLE)
+    t1 = time.perf_counter()
+    list(store.query({(PREFIXES + FILE_QUERY)!r}))
+else:
+    import rdflib
+    graph = rdflib.Graph(); graph.parse({str(path)!r}, format="turtle")
+    t1 = time.perf_counter()
+    list(graph.query({(PREFIXES + FILE_QUERY)!r}))
+print(json.dumps([t1 - t0, time.perf_counter() - t1]))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=timeout, check=False)
+    if out.returncode != 0:
+        return {"load": None, "query": None}
+    load, query = json.loads(out.stdout)
+    return {"load": load, "query": query}
+
+
+def bench_files(args: argparse.Namespace) -> list[str]:
+    """Every read command on a Turtle file, end to end, against pyoxigraph (and rdflib)."""
+    kg = [sys.executable, "-m", "kg"]
+    lines = ["| triples | pyoxigraph load + query | rdflib load + query | `kg query` | "
+             "peak MB | `kg stats` | `kg why` | `kg export .nt` | `kg view` |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for size in args.file_sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            shape = synthetic_graph(folder, size)
+            ttl = folder / "graph.ttl"
+            ox_base = _baseline("oxigraph", ttl, args.timeout * 10)
+            rdflib_base = (_baseline("rdflib", ttl, args.timeout * 10)
+                           if size <= args.rdflib_max else {"load": None, "query": None})
+            limit = args.timeout * 10
+            query = _run([*kg, "query", str(ttl), FILE_QUERY], folder, limit)
+            stats = _run([*kg, "stats", str(ttl)], folder, limit)
+            why = _run([*kg, "why", str(ttl), "Entity 4242"], folder, limit)
+            export = _run([*kg, "export", str(ttl), str(folder / "out.nt")], folder, limit)
+            view = (_run([*kg, "view", str(ttl), "-o", str(folder / "v.html")], folder, limit)
+                    if shape["entities"] <= args.view_max else {"seconds": None})
+        load = ox_base["load"]
+        both = (ox_base["load"] or 0) + (ox_base["query"] or 0)
+        rdf = (None if rdflib_base["load"] is None
+               else rdflib_base["load"] + (rdflib_base["query"] or 0))
+
+        def cell(res: dict[str, Any], against: float | None) -> str:
+            if res.get("seconds") is None:
+                return "–"
+            ratio = f" ({res['seconds'] / against:.1f}×)" if against else ""
+            return f"{res['seconds']:.2f} s{ratio}"
+
+        lines.append(
+            f"| {shape['triples']:,} ({shape['entities']:,} entities) | {load:.2f} + "
+            f"{ox_base['query']:.3f} s | "
+            + (f"{rdflib_base['load']:.1f} + {rdflib_base['query']:.1f} s" if rdf else "–")
+            + f" | {cell(query, both)}"
+            + (f", {rdf / query['seconds']:.0f}× faster than rdflib" if rdf and query["seconds"]
+               else "")
+            + f" | {query['peak_mb']:.0f} | {cell(stats, load)} | {cell(why, load)} | "
+            f"{cell(export, load)} | {cell(view, None)} |"
+        )
+    lines.append("")
+    lines.append("Ratios: `kg query` against pyoxigraph's load + query; `kg stats`, `kg why` "
+                 "and `kg export` against pyoxigraph's load alone. Each command is one fresh "
+                 "process (imports included).")
+    return lines
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_graph":
         print(json.dumps(child_graph(json.loads(sys.argv[2]))), flush=True)
@@ -867,13 +965,20 @@ def main() -> None:
                         help="seconds of repeated runs per graph query, after the warm-up")
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--memory-docs", type=int, default=10_000)
-    parser.add_argument("--parts", default="throughput,graphs,incremental,memory")
+    parser.add_argument("--parts", default="throughput,graphs,incremental,memory,files")
+    parser.add_argument("--file-sizes", type=int, nargs="+", default=[180_000, 1_000_000],
+                        help="graph sizes for the read commands on a file (part files)")
+    parser.add_argument("--rdflib-max", type=int, default=200_000,
+                        help="largest file rdflib's baseline is run on (it takes minutes above)")
+    parser.add_argument("--view-max", type=int, default=20_000,
+                        help="largest number of entities kg view is timed on")
     args = parser.parse_args()
     benches = {
         "throughput": ("Throughput (words per second)", bench_throughput),
         "graphs": ("Oxigraph store against rdflib", bench_graphs),
         "incremental": ("Incremental re-build", bench_incremental),
         "memory": ("Peak memory of a large build", bench_memory),
+        "files": ("Read commands on a graph file (Oxigraph)", bench_files),
     }
     for part in args.parts.split(","):
         title, func = benches[part]

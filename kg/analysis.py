@@ -31,9 +31,10 @@ from typing import Any
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from kg.graphs.evidence import read_statements
 from kg.vocab import (
     ENTITY_CLASSES,
     KGO,
@@ -117,26 +118,20 @@ def _documents(graph: Graph) -> dict[str, dict[str, str]]:
 
 def _evidence(graph: Graph) -> dict[tuple[Node, str, Node], list[EvidenceItem]]:
     """Evidence per (subject, predicate local name, object), from the statement nodes."""
-    subjects = _values(graph, RDF.subject)
-    objects = _values(graph, RDF.object)
-    sources = _values(graph, PROV.wasDerivedFrom)
-    confidences = _values(graph, KGO.confidence)
-    rules = _values(graph, KGO.extractor)
-    texts = _values(graph, KGO.text)
-    in_document = _values(graph, KGO.inDocument)
     found: dict[tuple[Node, str, Node], set[tuple[float, str, str, str]]] = defaultdict(set)
-    for statement, predicate in graph.subject_objects(RDF.predicate):
-        name = _RELATION_BY_IRI.get(predicate)
-        if name is None or not subjects.get(statement) or not objects.get(statement):
+    for statement in read_statements(graph):
+        name = _RELATION_BY_IRI.get(statement.predicate)
+        if name is None:
             continue
-        scores = [s for s in map(_number, confidences.get(statement, [])) if s is not None]
-        confidence = max(scores, default=0.0)
-        rule = _first_text(rules, statement) or ""
-        key = (subjects[statement][0], name, objects[statement][0])
-        for sentence in sources.get(statement) or [URIRef("")]:
-            text = _first_text(texts, sentence) or ""
-            document = _first_text(in_document, sentence) or ""
-            found[key].add((confidence, document, text, rule))
+        confidence = statement.confidence if statement.confidence is not None else 0.0
+        key = (statement.subject, name, statement.object)
+        for support in statement.sentences or (None,):
+            if support is None:
+                found[key].add((confidence, "", "", statement.extractor))
+                continue
+            found[key].add(
+                (confidence, _text(support.document), support.text, statement.extractor)
+            )
     return {
         key: [
             {"text": text, "document": document, "rule": rule, "confidence": confidence}
@@ -146,6 +141,10 @@ def _evidence(graph: Graph) -> dict[tuple[Node, str, Node], list[EvidenceItem]]:
         ]
         for key, items in found.items()
     }
+
+
+def _text(node: Node | None) -> str:
+    return str(node) if node is not None else ""
 
 
 def _node_attributes(graph: Graph, classes: dict[Node, list[str]]) -> dict[str, dict[str, Any]]:

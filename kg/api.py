@@ -12,7 +12,7 @@ rdflib.term.Literal('Toyota')
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kg.ask import Answer
     from kg.build import BuildReport
     from kg.explain import Explanation
+    from kg.graphs import GraphSource
     from kg.query import QueryResult
     from kg.stats import GraphStats
     from kg.validate import ValidationReport
@@ -31,10 +32,25 @@ if TYPE_CHECKING:
 
 @dataclass
 class KnowledgeGraph:
-    """An RDF knowledge graph with its build report (when it was built here)."""
+    """An RDF knowledge graph with its build report (when it was built here).
+
+    Queries, questions, evidence and counts go through a graph source (``kg.graphs``):
+    ``source`` is the file, store or endpoint it was opened from, or else ``graph`` copied
+    once into an in-memory Oxigraph store.
+    """
 
     graph: Graph
     report: BuildReport | None = None
+    _source: GraphSource | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def source(self) -> GraphSource:
+        """The graph source every query goes through."""
+        if self._source is None:
+            from kg.graphs import memory_source
+
+            self._source = memory_source(self.graph)
+        return self._source
 
     @classmethod
     def build(cls, paths: Sequence[Path | str] | None = None, **options: Any) -> KnowledgeGraph:
@@ -54,23 +70,27 @@ class KnowledgeGraph:
 
     @classmethod
     def load(cls, path: Path | str) -> KnowledgeGraph:
-        """Load a graph file written by kg (or any RDF file)."""
-        from kg.store import load_graph
+        """Load a graph file written by kg (or any RDF file), parsed by Oxigraph."""
+        from kg.graphs import open_source
 
-        return cls(load_graph(Path(path)))
+        return cls.open(open_source(Path(path)))
+
+    @classmethod
+    def open(cls, source: GraphSource) -> KnowledgeGraph:
+        """A graph source (``kg.graphs.open_source``: a file, a store, an endpoint); ``graph``
+        is its rdflib copy."""
+        return cls(source.to_rdflib(), _source=source)
 
     def query(self, sparql: str) -> QueryResult:
         """Run a read-only SPARQL query; the contract's prefixes are predeclared."""
-        from kg.query import run_query
-
-        return run_query(self.graph, sparql)
+        return self.source.query(sparql)
 
     def ask(self, question: str) -> Answer:
         """Answer a plain-English question with SPARQL and evidence (see ``kg.ask``);
         ``ask(q).to_dict()`` is the JSON that ``kg ask --format json`` prints."""
-        from kg.ask import ask_graph
+        from kg.ask import ask, source_of
 
-        return ask_graph(self.graph, question)
+        return ask(source_of(self.source), question)
 
     def why(
         self, subject: str, predicate: str | None = None, obj: str | None = None
@@ -78,13 +98,13 @@ class KnowledgeGraph:
         """The evidence for facts about ``subject`` (a label or alias)."""
         from kg.explain import why
 
-        return why(self.graph, subject, predicate, obj)
+        return why(self.source, subject, predicate, obj)
 
     def stats(self) -> GraphStats:
         """Counts of entities by class and relations by property."""
         from kg.stats import stats
 
-        return stats(self.graph)
+        return stats(self.source)
 
     def validate(self) -> ValidationReport:
         """SHACL validation against the ontology's shapes."""

@@ -13,9 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph
-
 if TYPE_CHECKING:
+    from kg.graphs import GraphSource
     from kg.remote import Endpoint
 
 from kg.errors import InputError, KgError, UsageError, visible
@@ -162,37 +161,27 @@ def _add_endpoint_options(parser: argparse.ArgumentParser, *, store: bool = Fals
     group.add_argument("--endpoint-token", metavar="TOKEN", help="HTTP bearer token")
 
 
-def _load(path: str) -> Graph:
-    from kg.store import load_graph
-
-    return load_graph(Path(path))
-
-
-def _shift_for_store(args: argparse.Namespace, names: Sequence[str]) -> None:
-    """With ``--store DIR`` the graph file is left out: move the positionals one place on.
-
-    ``names`` are the command's positionals, the graph file first.
-    """
-    if getattr(args, "store", None) is None:
-        return
-    if getattr(args, "endpoint", None):
-        raise UsageError("give either --store DIR or --endpoint URL, not both")
-    values = [getattr(args, name) for name in names]
-    if values[-1] is not None:
-        raise UsageError("give either a graph file or --store DIR, not both")
-    for name, value in zip(names, [None, *values[:-1]], strict=True):
-        setattr(args, name, value)
+def _operands(args: argparse.Namespace, *names: str) -> tuple[str | None, list[str | None]]:
+    """A read command's graph file and its other operands (``names``, in order; None when
+    left out). With ``--store DIR`` or ``--endpoint URL`` there is no graph file operand."""
+    operands: list[str] = list(args.operands)
+    store, url = getattr(args, "store", None), getattr(args, "endpoint", None)
+    graph = None if store or url or not operands else operands.pop(0)
+    if len(operands) > len(names):
+        if store or url:
+            flag = "--store DIR" if store else "--endpoint URL"
+            raise UsageError(f"give either a graph file or {flag}, not both")
+        raise UsageError(f"unexpected argument {operands[len(names)]!r}")
+    return graph, [*operands, *[None] * (len(names) - len(operands))]
 
 
-def _graph(args: argparse.Namespace) -> Graph:
-    """The graph a command reads: the graph file, or the union of a store's graphs."""
-    if getattr(args, "store", None) is not None:
-        from kg.store import load_store_graph
+def _source(args: argparse.Namespace, graph: str | None) -> GraphSource:
+    """The one place where ``GRAPH``, ``--store DIR`` and ``--endpoint URL`` become a source."""
+    from kg.graphs import open_source
 
-        return load_store_graph(Path(args.store))
-    if not args.graph:
-        raise UsageError("no graph given: pass a graph file or --store DIR")
-    return _load(args.graph)
+    url = getattr(args, "endpoint", None)
+    return open_source(graph, store=getattr(args, "store", None),
+                       endpoint=_endpoint(args) if url else None)
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -215,45 +204,25 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run a read-only SPARQL query and print its results."""
-    from kg.query import format_result, run_query, with_timeout
+    from kg.query import format_result, with_timeout
 
-    _shift_for_store(args, ("graph", "sparql"))
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
-    if args.file and args.sparql:
+    graph, (text,) = _operands(args, "sparql")
+    if args.file and text:
         raise UsageError("give the query either as an argument or with -f FILE, not both")
     if args.file:
         try:
             sparql = Path(args.file).read_text(encoding="utf-8")
         except OSError as err:
             raise InputError(f"{args.file}: cannot read the query file: {err.strerror}") from err
-    elif args.sparql:
-        sparql = args.sparql
-    elif args.endpoint and args.graph:  # kg query --endpoint URL "SELECT …": no graph file
-        sparql, args.graph = args.graph, None
+    elif text:
+        sparql = text
     else:
         raise UsageError("no query given: pass it as an argument or with -f FILE")
-    if args.endpoint:
-        from kg.remote import remote_query
-
-        if args.graph:
-            raise UsageError("give either a graph file or --endpoint, not both")
-        _out(format_result(remote_query(_endpoint(args), sparql), args.format))
-        return EXIT_OK
-    if args.store is not None:
-        from kg.oxstore import query_store
-
-        store = Path(args.store)
-        _out(
-            with_timeout(
-                lambda: format_result(query_store(store, sparql), args.format), args.timeout
-            )
-        )
-        return EXIT_OK
-    if not args.graph:
-        raise UsageError("no graph given: pass a graph file, --store DIR or --endpoint URL")
-    graph = _load(args.graph)
-    _out(with_timeout(lambda: format_result(run_query(graph, sparql), args.format), args.timeout))
+    source = _source(args, graph)
+    seconds = None if args.endpoint else args.timeout  # an endpoint has its own limits
+    _out(with_timeout(lambda: format_result(source.query(sparql), args.format), seconds))
     return EXIT_OK
 
 
@@ -265,22 +234,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """
     import json
 
-    from kg.ask import ask, endpoint_source, format_answer, graph_source, store_source
+    from kg.ask import ask, format_answer, source_of
 
-    _shift_for_store(args, ("graph", "question"))
-    if args.endpoint and args.graph and not args.question:  # kg ask --endpoint URL "Q"
-        args.question, args.graph = args.graph, None
-    if not args.question:
+    graph, (question,) = _operands(args, "question")
+    if not question:
         raise UsageError('no question given: kg ask GRAPH "QUESTION"')
-    if args.endpoint:
-        if args.graph:
-            raise UsageError("give either a graph file or --endpoint, not both")
-        source = endpoint_source(_endpoint(args))
-    elif args.store is not None:
-        source = store_source(Path(args.store))
-    else:
-        source = graph_source(_graph(args))
-    answer = ask(source, args.question)
+    answer = ask(source_of(_source(args, graph)), question)
     if args.format == "json":
         _out(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -290,34 +249,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Convert a graph to Turtle, N-Triples, JSON-LD, GraphML or HTML."""
-    from kg.export import DATASET_FORMATS, export, export_dataset, format_for, format_mismatch
+    from kg.export import format_for, format_mismatch
 
-    if args.endpoint:  # kg export --endpoint URL OUTPUT: the union of the kg graphs there
-        from kg.remote import remote_graph
-
-        if args.graph and args.output:
-            raise UsageError("give either a graph file or --endpoint, not both")
-        output = args.output or args.graph
-        if not output:
-            raise UsageError("no output file given")
-        fmt = export(remote_graph(_endpoint(args)), Path(output), args.format)
-        _err(f"wrote {output} ({fmt})")
-        return EXIT_OK
-    _shift_for_store(args, ("graph", "output"))
-    if not args.output or not (args.graph or args.store):
+    graph, (output,) = _operands(args, "output")
+    if not output:
         raise UsageError("give a graph file (or --store DIR or --endpoint URL) and an output file")
-    output = Path(args.output)
-    chosen = format_for(output, args.format)
-    warning = format_mismatch(output, args.format)
+    chosen = format_for(Path(output), args.format)
+    warning = format_mismatch(Path(output), args.format)
     if warning:
         _err(f"kg export: warning: {warning}")
-    if args.store is not None and chosen in DATASET_FORMATS:
-        from kg.oxstore import open_store
-
-        fmt = export_dataset(open_store(Path(args.store)), output, chosen)
-    else:
-        fmt = export(_graph(args), output, chosen)
-    _err(f"wrote {args.output} ({fmt})")
+    fmt = _source(args, graph).export(Path(output), chosen)
+    _err(f"wrote {output} ({fmt})")
     return EXIT_OK
 
 
@@ -325,8 +267,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Check a graph against the SHACL shapes of the ontology."""
     from kg.validate import validate
 
-    _shift_for_store(args, ("graph",))
-    report = validate(_graph(args))
+    graph, _ = _operands(args)
+    report = validate(_source(args, graph).to_rdflib())
     _out(report.text)
     return EXIT_OK if report.conforms else EXIT_PROBLEM
 
@@ -335,10 +277,10 @@ def cmd_why(args: argparse.Namespace) -> int:
     """Show the evidence sentences for facts about an entity."""
     from kg.explain import format_explanations, why
 
-    _shift_for_store(args, ("graph", "subject", "predicate", "object"))
-    if not args.subject:
+    graph, (subject, predicate, obj) = _operands(args, "subject", "predicate", "object")
+    if not subject:
         raise UsageError("name the entity: kg why GRAPH SUBJECT [PREDICATE] [OBJECT]")
-    facts = why(_graph(args), args.subject, args.predicate, args.object)
+    facts = why(_source(args, graph), subject, predicate, obj)
     _out(format_explanations(facts))
     return EXIT_OK
 
@@ -347,8 +289,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """Count entities by class and relations by property."""
     from kg.stats import format_stats, stats
 
-    _shift_for_store(args, ("graph",))
-    _out(format_stats(stats(_graph(args))))
+    graph, _ = _operands(args)
+    _out(format_stats(stats(_source(args, graph))))
     return EXIT_OK
 
 
@@ -360,7 +302,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """
     from kg.serve import ServeOptions, is_loopback, parse_size, prepare, serve
 
-    _shift_for_store(args, ("graph",))
+    graph, _ = _operands(args)
     if (args.timeout <= 0 or args.max_results < 1 or args.workers < 1
             or not 0 <= args.port <= 65535):
         raise UsageError("--timeout, --max-results and --workers must be positive, "
@@ -373,7 +315,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         _err(f"kg serve: warning: {args.host} is reachable from the network and the endpoint "
              "has no authentication; anyone who can reach it can read the whole graph")
-    service = prepare(Path(args.graph) if args.graph else None,
+    service = prepare(Path(graph) if graph else None,
                       Path(args.store) if args.store else None, options)
 
     def announce(url: str) -> None:
@@ -390,7 +332,8 @@ def cmd_view(args: argparse.Namespace) -> int:
     from kg.export import write_atomic
     from kg.viz.html import ViewOptions, render_html
 
-    _shift_for_store(args, ("graph",))
+    graph, _ = _operands(args)
+    source = _source(args, graph)
     options = ViewOptions(
         title=args.title,
         color_by=args.color_by,
@@ -400,15 +343,15 @@ def cmd_view(args: argparse.Namespace) -> int:
         labels=args.labels,
         overview=args.overview,
     )
-    output = Path(args.output) if args.output else _beside(args)
-    write_atomic(output, render_html(_graph(args), options=options).encode("utf-8"))
+    output = Path(args.output) if args.output else _beside(args, graph)
+    write_atomic(output, render_html(source.view_graph(), options=options).encode("utf-8"))
     _err(f"wrote {output}")
     return EXIT_OK
 
 
-def _beside(args: argparse.Namespace) -> Path:
+def _beside(args: argparse.Namespace, graph: str | None) -> Path:
     """Where ``kg view`` writes without ``-o``: beside its graph file, or beside the store."""
-    source = Path(args.store) if getattr(args, "store", None) else Path(args.graph or "graph")
+    source = Path(args.store) if getattr(args, "store", None) else Path(graph or "graph")
     return source.with_name(source.stem + ".html") if source.suffix else source.with_suffix(".html")
 
 
@@ -485,8 +428,7 @@ def _parser() -> argparse.ArgumentParser:
 
     q = add("query", cmd_query,
             "run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)")
-    q.add_argument("graph", nargs="?", help="graph file (.ttl .nt .jsonld .rdf)")
-    q.add_argument("sparql", nargs="?", help="the query text")
+    _add_source_options(q, "SPARQL", "the query text")
     q.add_argument("-f", "--file", help="read the query from this file")
     q.add_argument("--format", choices=("table", "csv", "json", "turtle"), default="table",
                    help="table (default), csv or json for SELECT and ASK (SPARQL results "
@@ -497,48 +439,35 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop a query on a graph file or store after this many seconds (default: none)",
     )
-    _add_store_option(q)
-    _add_endpoint_options(q)
 
     a = add("ask", cmd_ask, "answer a plain-English question, with evidence sentences")
-    a.add_argument("graph", nargs="?", help=GRAPH_HELP)
-    a.add_argument("question", nargs="?", help='e.g. "Which companies invest in Japan?"')
+    _add_source_options(a, "QUESTION", 'the question, e.g. "Which companies invest in Japan?"')
     a.add_argument("--sparql", action="store_true", help="also print the SPARQL it ran")
     a.add_argument("--format", choices=("table", "json"), default="table",
                    help="table (default: the answer and its evidence as text) or json (one "
                         "object: question, understood, sparql, columns, rows, boolean, evidence)")
-    _add_store_option(a)
-    _add_endpoint_options(a)
 
     e = add("export", cmd_export, "convert a graph to another format")
-    e.add_argument("graph", nargs="?", help="graph file (omit it with --endpoint)")
-    e.add_argument("output", nargs="?", help="output file; the suffix picks the format "
-                   "(.ttl .nt .jsonld .rdf .owl .graphml .html; .trig .nq from a store)")
+    _add_source_options(e, "OUTPUT", "the output file; the suffix picks the format "
+                        "(.ttl .nt .jsonld .rdf .owl .graphml .html; .trig .nq from a store)")
     e.add_argument("--format", choices=("turtle", "nt", "json-ld", "xml", "graphml", "html",
                                         "trig", "nquads"),
                    help="the output format, whatever the suffix (xml is RDF/XML; trig and "
                         "nquads keep a store's named graphs)")
-    _add_store_option(e)
-    _add_endpoint_options(e)
 
     v = add("validate", cmd_validate, "validate a graph against the SHACL shapes")
-    v.add_argument("graph", nargs="?", help=GRAPH_HELP)
-    _add_store_option(v)
+    _add_source_options(v)
 
     w = add("why", cmd_why, "show the sentences behind facts, looked up by label")
-    w.add_argument("graph", nargs="?", help=GRAPH_HELP)
-    w.add_argument("subject", nargs="?", help="label or alias of an entity")
-    w.add_argument("predicate", nargs="?", help="property, e.g. investsIn")
-    w.add_argument("object", nargs="?", help="label or alias of the other entity")
-    _add_store_option(w)
+    _add_source_options(w, "SUBJECT [PREDICATE] [OBJECT]",
+                        "the label or alias of an entity; a property, e.g. investsIn; the "
+                        "label or alias of the other entity")
 
     s = add("stats", cmd_stats, "count entities by class and relations by property")
-    s.add_argument("graph", nargs="?", help=GRAPH_HELP)
-    _add_store_option(s)
+    _add_source_options(s)
 
     view = add("view", cmd_view, "write an offline interactive HTML view")
-    view.add_argument("graph", nargs="?", help=GRAPH_HELP)
-    _add_store_option(view)
+    _add_source_options(view)
     view.add_argument(
         "-o", "--output", help="the HTML file (default: beside the graph, e.g. graph.html)"
     )
@@ -577,8 +506,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_jobs_option(r)
 
     sv = add("serve", cmd_serve, "serve a read-only SPARQL endpoint and the viewer over HTTP")
-    sv.add_argument("graph", nargs="?", help=GRAPH_HELP)
-    _add_store_option(sv)
+    _add_source_options(sv, endpoint=False)
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     sv.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks one)")
     sv.add_argument("--timeout", type=float, default=10.0, help="seconds per query (default: 10)")
@@ -596,13 +524,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-GRAPH_HELP = "graph file (.ttl .nt .jsonld .rdf); leave it out with --store DIR"
+GRAPH_HELP = ("the graph file (.ttl .nt .nq .trig .jsonld .rdf); "
+              "leave it out with --store DIR or --endpoint URL")
 
 
-def _add_store_option(parser: argparse.ArgumentParser) -> None:
+def _add_source_options(
+    parser: argparse.ArgumentParser, metavar: str = "", helptext: str = "", *,
+    endpoint: bool = True,
+) -> None:
+    """The options every read command shares: ``GRAPH`` (then the command's own operands,
+    ``metavar``), ``--store DIR`` and, unless ``endpoint`` is false, ``--endpoint URL``.
+    ``_operands`` and ``_source`` read them."""
+    parser.add_argument(
+        "operands", nargs="*", metavar=f"GRAPH {metavar}".strip(),
+        help=f"{GRAPH_HELP}; then {helptext}" if helptext else GRAPH_HELP,
+    )
     parser.add_argument(
         "--store", metavar="DIR", help="read the graph from this kg store instead of a file"
     )
+    if endpoint:
+        _add_endpoint_options(parser)
 
 
 def _add_jobs_option(parser: argparse.ArgumentParser) -> None:

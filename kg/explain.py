@@ -41,14 +41,15 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.errors import InputError, UsageError
-from kg.store import PREFIXES
+from kg.graphs import GraphSource, memory_source
+from kg.graphs.evidence import Statement, evidence_query, read_statements
+from kg.query import PREFIXES
 from kg.vocab import KGO, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
 
 _KGO = str(KGO._NS)
@@ -86,20 +87,32 @@ def normalize_label(text: str) -> str:
 
 
 def why(
-    graph: Graph, subject: str, predicate: str | None = None, obj: str | None = None
+    graph: GraphSource | Graph, subject: str, predicate: str | None = None, obj: str | None = None
 ) -> list[Explanation]:
-    """The evidence for facts about the entity labelled ``subject`` (see the module doc).
+    """The evidence for facts about the entity labelled ``subject`` (see the module doc), read
+    from a graph source (or an rdflib Graph).
 
     Ordered by confidence (highest first), then sentence text, then the remaining fields.
     Raises ``UsageError`` for an unknown label or property, suggesting close names.
     """
-    subjects = find_entities(graph, subject)
+    source = memory_source(graph) if isinstance(graph, Graph) else graph
+    names = source.construct(_NAMES_QUERY)
+    subjects = find_entities(names, subject)
     if not subjects:
-        raise _no_entity(graph, subject)
-    prop = resolve_property(graph, predicate) if predicate is not None else None
-    objects = find_entities(graph, obj) if obj is not None else frozenset()
+        raise _no_entity(names, subject)
+    prop = None
+    if predicate is not None:
+        predicates = source.query("SELECT DISTINCT ?p { ?st rdf:predicate ?p }").rows
+        prop = resolve_property(names, predicate, [row[0] for row in predicates])
+    objects = find_entities(names, obj) if obj is not None else frozenset()
+    if obj is not None and not objects and not _is_value(source, obj):
+        raise _no_entity(names, obj)
+    iris = frozenset(str(node) for node in subjects)
+    evidence = source.construct(evidence_query(iris, iris))
+    known = names + evidence
     facts = []
-    for statement, s, p, o in _statements(graph):
+    for statement in read_statements(evidence):
+        s, p, o = statement.subject, statement.predicate, statement.object
         if prop is not None and p != prop:
             continue
         if obj is None and prop is None:
@@ -109,10 +122,14 @@ def why(
                 _is_symmetric(p) and _matches(o, s, subjects, objects, obj)
             )
         if hit:
-            facts.extend(_explain(graph, statement, s, p, o))
-    if obj is not None and not objects and not _is_value(graph, obj):
-        raise _no_entity(graph, obj)
+            facts.extend(_explain(known, statement))
     return sorted(facts, key=_order)
+
+
+#: Every entity's names (what ``find_entities`` compares with).
+_NAMES_QUERY = (
+    "CONSTRUCT { ?e ?p ?l } WHERE { ?e ?p ?l VALUES ?p { rdfs:label skos:altLabel } }"
+)
 
 
 def _matches(
@@ -127,13 +144,11 @@ def _matches(
     return isinstance(o, Literal) and normalize_label(str(o)) == normalize_label(obj)
 
 
-def _is_value(graph: Graph, text: str) -> bool:
+def _is_value(source: GraphSource, text: str) -> bool:
     """True when some statement has ``text`` as its literal object (a year, say)."""
     wanted = normalize_label(text)
-    return any(
-        isinstance(o, Literal) and normalize_label(str(o)) == wanted
-        for _, _, _, o in _statements(graph)
-    )
+    rows = source.query("SELECT DISTINCT ?o { ?st rdf:object ?o FILTER(isLiteral(?o)) }").rows
+    return any(normalize_label(str(o)) == wanted for (o,) in rows)
 
 
 def _is_symmetric(prop: Node) -> bool:
@@ -216,17 +231,21 @@ def _alternatives(names: Iterable[str]) -> str:
 # --- properties ----------------------------------------------------------------------------
 
 
-def _known_properties(graph: Graph) -> dict[str, URIRef]:
+def _known_properties(predicates: Iterable[Node | None]) -> dict[str, URIRef]:
     """Local name -> IRI: the contract's evidenced properties and any predicate of a statement."""
     known = {name: URIRef(_KGO + name) for name in EVIDENCED_PROPERTIES}
-    for prop in sorted(set(graph.objects(None, RDF.predicate)), key=str):
+    for prop in sorted(set(predicates), key=str):
         if isinstance(prop, URIRef):
             known.setdefault(re.split(r"[#/]", str(prop))[-1], prop)
     return known
 
 
-def resolve_property(graph: Graph, name: str) -> URIRef:
-    """The IRI of a property given as ``investsIn``, ``kgo:investsIn`` or a full IRI.
+def resolve_property(
+    graph: Graph, name: str, predicates: Iterable[Node | None] | None = None
+) -> URIRef:
+    """The IRI of a property given as ``investsIn``, ``kgo:investsIn`` or a full IRI, among
+    the contract's and ``predicates`` (by default, the statements' predicates in ``graph``);
+    ``graph`` also lends its prefixes.
 
     >>> str(resolve_property(Graph(), "kgo:alliedWith"))
     'https://w3id.org/kg/ontology#alliedWith'
@@ -235,7 +254,9 @@ def resolve_property(graph: Graph, name: str) -> URIRef:
     ...
     kg.errors.UsageError: unknown property 'investIn'; did you mean 'investsIn'?
     """
-    known = _known_properties(graph)
+    known = _known_properties(
+        graph.objects(None, RDF.predicate) if predicates is None else predicates
+    )
     text = name.strip().strip("<>")
     iri = _expand(graph, text)
     if iri is not None and iri in known.values():
@@ -271,43 +292,29 @@ def _expand(graph: Graph, text: str) -> URIRef | None:
 # --- statements ----------------------------------------------------------------------------
 
 
-def _statements(graph: Graph) -> Iterator[tuple[Node, Node, Node, Node]]:
-    """(statement, subject, predicate, object) for every complete statement node."""
-    for statement, s in graph.subject_objects(RDF.subject):
-        p = graph.value(statement, RDF.predicate)
-        o = graph.value(statement, RDF.object)
-        if p is not None and o is not None:
-            yield statement, s, p, o
-
-
-def _explain(graph: Graph, statement: Node, s: Node, p: Node, o: Node) -> list[Explanation]:
+def _explain(graph: Graph, statement: Statement) -> list[Explanation]:
     """One Explanation per sentence a statement was derived from (or one without a sentence)."""
-    confidence = _number(graph.value(statement, KGO.confidence))
     template = Explanation(
-        subject=_name(graph, s), predicate=_local(p), object=_name(graph, o),
-        confidence=float(confidence) if confidence is not None else None,
-        extractor=_text(graph.value(statement, KGO.extractor)),
-        trigger=_text(graph.value(statement, KGO.trigger)),
+        subject=_name(graph, statement.subject), predicate=_local(statement.predicate),
+        object=_name(graph, statement.object), confidence=statement.confidence,
+        extractor=_text(statement.extractor), trigger=_text(statement.trigger),
         sentence="", document="", source="", char_start=None, char_end=None,
-        statement=str(statement),
+        statement=str(statement.node),
     )
-    sentences = sorted(graph.objects(statement, PROV.wasDerivedFrom), key=str)
-    if not sentences:
+    if not statement.sentences:
         return [template]
-    facts = []
-    for sentence in sentences:
-        document = graph.value(sentence, KGO.inDocument)
-        start = _number(graph.value(sentence, KGO.charStart))
-        end = _number(graph.value(sentence, KGO.charEnd))
-        facts.append(replace(
+    return [
+        replace(
             template,
-            sentence=_text(graph.value(sentence, KGO.text)),
-            document=_document_title(graph, document),
-            source=_text(graph.value(document, DCTERMS.source)) if document is not None else "",
-            char_start=int(start) if start is not None else None,
-            char_end=int(end) if end is not None else None,
-        ))
-    return facts
+            sentence=_text(support.text),
+            document=_document_title(graph, support.document),
+            source=_text(graph.value(support.document, DCTERMS.source))
+            if support.document is not None else "",
+            char_start=support.char_start,
+            char_end=support.char_end,
+        )
+        for support in statement.sentences
+    ]
 
 
 def _name(graph: Graph, node: Node) -> str:
@@ -322,17 +329,8 @@ def _local(node: Node) -> str:
     return re.split(r"[#/]", str(node))[-1] or str(node)
 
 
-def _text(node: Node | None) -> str:
+def _text(node: Node | str | None) -> str:
     return " ".join(str(node).split()) if node is not None else ""
-
-
-def _number(node: Node | None) -> Decimal | None:
-    if not isinstance(node, Literal):
-        return None
-    try:
-        return Decimal(str(node))
-    except InvalidOperation:
-        return None
 
 
 def _document_title(graph: Graph, document: Node | None) -> str:

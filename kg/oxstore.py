@@ -22,8 +22,8 @@ complete does ``CURRENT`` move to it (an atomic rename), so a build killed at an
 the previous store as it was; parsed documents already cached are reused by the next build.
 Generations that an interrupted build left behind are deleted by the next build or removal.
 
-Queries run on Oxigraph directly over the union of all named graphs (``query_store``);
-``load_graph_from_store`` gives the same union as an in-memory rdflib Graph.
+This module writes stores; ``kg.graphs.store`` reads them (``StoreSource``: queries run on
+Oxigraph over the union of all named graphs).
 """
 
 from __future__ import annotations
@@ -37,18 +37,27 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
-from rdflib.term import Node
+from rdflib import URIRef
 
 from kg.cache import ExtractionCache, extractor_version, write_json_atomic
-from kg.errors import InputError, KgError, QueryError, ReadError, StoreError, UsageError, visible
+from kg.errors import ReadError, StoreError, UsageError
+from kg.graphs.oxigraph import from_rdflib
+from kg.graphs.store import (
+    CURRENT,
+    GENERATION,
+    STORE_FORMAT,
+    StoredDocument,
+    StoreState,
+    is_store,
+    open_store,
+    read_state,
+)
 from kg.ingest import read_inputs
 from kg.model import Document, Extraction
 from kg.nlp.lexicon import load_lexicon
@@ -62,43 +71,9 @@ if TYPE_CHECKING:
 # The build side (kg.build, kg.parallel, kg.rdf, kg.resolve) is imported where it is used:
 # they bring spaCy, and reading or querying a store (kg ask, kg query) needs none of it.
 
-STORE_FORMAT = 1
 #: Above this many quads, writes go through Oxigraph's bulk loader (new files, no transaction).
 BULK_QUADS = 10_000
-CURRENT = "CURRENT"
-_GENERATION = re.compile(r"gen-(\d{6})")
-_XSD_STRING = str(XSD.string)
-_LANG_STRING = str(RDF.langString)
-
-
-@dataclass(frozen=True)
-class StoredDocument:
-    """A document as the store's manifest lists it."""
-
-    sha256: str
-    source: str
-    title: str
-    format: str
-
-
-@dataclass
-class StoreState:
-    """The live generation of a store and what its manifest says."""
-
-    root: Path
-    generation: str
-    documents: list[StoredDocument]
-    options: dict[str, Any] = field(default_factory=dict)
-    #: Each document's part fingerprint (``kg.rdf.Emitter.fingerprint``), by content hash.
-    graphs: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def database(self) -> Path:
-        return self.root / self.generation / "oxigraph"
-
-    @property
-    def base(self) -> str:
-        return str(self.options.get("base", DEFAULT_BASE))
+_GENERATION = GENERATION
 
 
 @dataclass
@@ -109,188 +84,12 @@ class RemoveResult:
     result: BuildResult
 
 
-# --- reading -----------------------------------------------------------------------------------
-
-
-def read_state(root: Path) -> StoreState:
-    """The live state of the store at ``root``; UsageError when it is no kg store.
-
-    >>> read_state(Path("/nonexistent/store"))
-    Traceback (most recent call last):
-    ...
-    kg.errors.InputError: /nonexistent/store: no such store (create one with kg build DOCS --store /nonexistent/store)
-    """  # noqa: E501
-    root = Path(root)
-    if not root.exists():
-        raise InputError(f"{root}: no such store (create one with kg build DOCS --store {root})")
-    if not root.is_dir():
-        raise InputError(f"{root}: a store is a folder, and this is a file")
-    pointer = root / CURRENT
-    if not pointer.is_file():
-        raise InputError(
-            f"{root}: not a kg store (no {CURRENT} file); create one with kg build DOCS --store DIR"
-        )
-    generation = pointer.read_text(encoding="utf-8").strip()
-    manifest_path = root / generation / "manifest.json"
-    if not _GENERATION.fullmatch(generation) or not manifest_path.is_file():
-        raise StoreError(f"{root}: damaged store: {CURRENT} names a missing generation")
-    import json
-
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise StoreError(f"{manifest_path}: damaged store manifest ({err})") from None
-    if manifest.get("kg_store") != STORE_FORMAT:
-        raise StoreError(f"{root}: store format {manifest.get('kg_store')!r} is not supported")
-    documents = [StoredDocument(**d) for d in manifest["documents"]]
-    options, graphs = dict(manifest.get("options", {})), dict(manifest.get("graphs", {}))
-    return StoreState(root, generation, documents, options, graphs)
-
-
-def is_store(root: Path) -> bool:
-    """True when ``root`` is a kg store folder."""
-    return (Path(root) / CURRENT).is_file()
-
-
-def open_store(root: Path) -> ox.Store:
-    """The live Oxigraph database of a store, opened read-only.
-
-    A database RocksDB finds damaged (pyoxigraph raises ``RuntimeError: Corruption``) gives a
-    ``StoreError`` that names the store and says how to make it again.
-    """
-    state = read_state(root)
-    try:
-        return ox.Store.read_only(str(state.database))
-    except OSError as err:
-        raise StoreError(f"{visible(str(root))}: cannot open the store database: {err}") from None
-    except RuntimeError as err:  # RocksDB's "Corruption: ...", "Invalid argument: ..."
-        detail = visible(" ".join(str(err).split()))
-        name = visible(str(root))
-        raise StoreError(
-            f"{name}: the store database is damaged and cannot be opened ({detail}); delete "
-            f"the folder and rebuild it: kg build DOCS --store {name}"
-        ) from None
-
-
-def store_base(root: Path) -> str:
-    """The base IRI the store was built with."""
-    return read_state(root).base
-
-
-# --- terms ---------------------------------------------------------------------------------------
-
-
-def to_rdflib(term: Any) -> Node:
-    """A pyoxigraph term as the rdflib term kg's own graphs use (plain strings stay plain).
-
-    >>> to_rdflib(ox.Literal("Seoul")), to_rdflib(ox.NamedNode("urn:x"))
-    (rdflib.term.Literal('Seoul'), rdflib.term.URIRef('urn:x'))
-    """
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise StoreError(f"unsupported term in the store: {term!r}")
-
-
-def from_rdflib(term: Node) -> Any:
-    """An rdflib term as a pyoxigraph term.
-
-    >>> from_rdflib(Literal("1953", datatype=XSD.gYear)).datatype.value
-    'http://www.w3.org/2001/XMLSchema#gYear'
-    """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None and str(term.datatype) != _LANG_STRING:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise StoreError(f"cannot store the term {term!r}")
-
-
 def _quads(parts: dict[URIRef, list[Triple]]) -> Iterator[ox.Quad]:
     conv = cache(from_rdflib)  # a graph repeats the same terms over and over
     for name in sorted(parts):
         graph_name = ox.NamedNode(str(name))
         for s, p, o in parts[name]:
             yield ox.Quad(conv(s), conv(p), conv(o), graph_name)
-
-
-def load_graph_from_store(root: Path) -> Graph:
-    """The union of all the store's named graphs as an in-memory rdflib Graph."""
-    from kg.store import bind_prefixes
-
-    state = read_state(root)
-    store = open_store(root)
-    graph = Graph(bind_namespaces="core")
-    graph.bind("kgr", state.base, override=True, replace=True)
-    conv = cache(to_rdflib)
-    triples = ((conv(q.subject), conv(q.predicate), conv(q.object), graph) for q in store)
-    graph.addN(triples)
-    del store
-    return bind_prefixes(graph)
-
-
-# --- querying ------------------------------------------------------------------------------------
-
-
-def query_store(root: Path, sparql: str) -> Any:
-    """Run a read-only SPARQL query on the store (the union of its graphs) with Oxigraph.
-
-    The query is checked exactly as ``kg.query.run_query`` checks it (updates, ``FROM`` and
-    ``SERVICE`` are refused, syntax errors show line and column), and the result is a
-    ``kg.query.QueryResult`` for kg's formatters.
-    """
-    from kg.query import PREFIXES
-
-    state = read_state(root)
-    namespaces = {prefix: str(ns) for prefix, ns in PREFIXES.items()} | {"kgr": state.base}
-    store = open_store(root)
-    try:
-        return query_oxigraph(store, sparql, namespaces)
-    finally:
-        del store
-
-
-def query_oxigraph(store: ox.Store, sparql: str, namespaces: dict[str, str]) -> Any:
-    """Run a read-only query on an open Oxigraph store (the union of its graphs), checked as
-    ``kg.query.prepare`` checks it; a ``kg.query.QueryResult``."""
-    from kg.query import answer, describe_error, prepare
-    from kg.sparql.guard import checked_query
-
-    sparql = checked_query(sparql)  # Oxigraph runs the very text that was checked
-    prepared = prepare(sparql, namespaces)
-    try:
-        outcome = store.query(sparql, prefixes=namespaces, use_default_graph_as_union=True)
-        if isinstance(outcome, ox.QueryBoolean):
-            return answer(prepared, namespaces, boolean=bool(outcome))
-        if isinstance(outcome, ox.QuerySolutions):
-            names = tuple(v.value for v in outcome.variables)
-            rows = [
-                tuple(None if term is None else to_rdflib(term) for term in solution)
-                for solution in outcome
-            ]
-            return answer(prepared, namespaces, names=names, rows=rows)
-        result = Graph()
-        for triple in outcome:
-            result.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
-                        to_rdflib(triple.object)))
-        return answer(prepared, namespaces, graph=result)
-    except KgError:
-        raise
-    except Exception as err:  # evaluation errors of any kind: no traceback for the user
-        raise QueryError(f"the query failed: {describe_error(err)}") from None
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar, cast
 
 from pyparsing import ParseBaseException
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -47,9 +47,12 @@ from rdflib.term import Node
 
 from kg.errors import KgError, QueryError, UsageError, visible
 from kg.sparql.guard import checked_query
-from kg.store import PREFIXES
+from kg.vocab import prefixes
 
 T = TypeVar("T")
+
+#: The prefixes every kg graph and query knows; ``kgr`` is the default base (overridable).
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(ns) for prefix, ns in prefixes().items()}
 
 UPDATE_REFUSED = "SPARQL updates are not allowed: kg query is read-only"
 TOO_DEEP = ("the query is nested too deeply or is too long for kg's SPARQL parser; "

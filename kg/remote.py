@@ -43,7 +43,6 @@ from rdflib.term import Node
 
 from kg.errors import EndpointError, GraphParseError, UsageError
 from kg.rdf import ENTITIES_GRAPH, Triple, bind_prefixes, document_graph_iri
-from kg.store import PREFIXES
 from kg.vocab import DEFAULT_BASE, KGO
 
 if TYPE_CHECKING:
@@ -413,7 +412,7 @@ def remote_query(endpoint: Endpoint, sparql: str) -> QueryResult:
     Updates, ``SERVICE`` and ``FROM`` are refused locally with the same messages; the
     standard prefixes are predeclared; rows without ORDER BY are sorted.
     """
-    from kg.query import answer, prepare
+    from kg.query import PREFIXES, answer, prepare
     from kg.sparql.guard import checked_query
 
     sparql = checked_query(sparql)  # the endpoint gets the very text that was checked

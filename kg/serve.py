@@ -79,8 +79,8 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.ask.engine import Source
 from kg.errors import QueryError, ServeError, UsageError, visible
+from kg.query import PREFIXES
 from kg.sparql.guard import checked_query
-from kg.store import PREFIXES
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7878
 #: Above this many triples the viewer and /graph.ttl are not made (query /sparql instead).
@@ -186,22 +186,21 @@ def _text(status: int, message: str) -> Reply:
 
 
 def open_file(path: Path) -> tuple[ox.Store, Graph]:
-    """Load a graph file (read and checked as every kg command does) into an in-memory store."""
-    from kg.store import load_graph
+    """Load a graph file (read and checked as every kg command does) into an in-memory store,
+    and the same graph as rdflib's (for the viewer page and /graph.ttl)."""
+    from kg.graphs.file import FileSource
 
-    graph = load_graph(Path(path))
-    store = ox.Store()
-    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-    return store, graph
+    source = FileSource(Path(path))
+    return source.store, source.to_rdflib()
 
 
 def open_store(directory: Path) -> ox.Store:
-    """Open a kg store (``kg build --store DIR``) read-only, through ``kg.oxstore``.
+    """Open a kg store (``kg build --store DIR``) read-only, through ``kg.graphs.store``.
 
     Each query process opens the store's live generation again, so queries see a build
     that finished after ``kg serve`` started (the viewer and /graph.ttl stay as at start).
     """
-    from kg.oxstore import open_store as open_kg_store
+    from kg.graphs.store import open_store as open_kg_store
 
     return open_kg_store(Path(directory))
 
@@ -1021,11 +1020,12 @@ def prepare(graph_path: Path | None, store_dir: Path | None,
         name = graph_path.name
     else:
         assert store_dir is not None
-        from kg.oxstore import load_graph_from_store
+        from kg.graphs.store import StoreSource
 
-        store = open_store(store_dir)
+        source = StoreSource(store_dir)
+        store = source.store
         small = len(store) <= VIEWER_MAX_TRIPLES
-        graph = load_graph_from_store(store_dir) if small else Graph()
+        graph = source.to_rdflib() if small else Graph()
         name = store_dir.name
     if len(graph) or len(store) == 0:
         from kg.viz.html import ViewOptions, render_html

@@ -30,10 +30,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from kg.graphs import GraphSource, memory_source
 from kg.vocab import ENTITY_CLASSES, KGO, RELATION_PROPERTIES, most_specific
 
 _KGO = str(KGO._NS)
@@ -55,53 +56,77 @@ class GraphStats:
     mentioned_with_pairs: int
 
 
-def stats(graph: Graph) -> GraphStats:
-    """Count ``graph``'s contents (it is not modified).
+def stats(graph: GraphSource | Graph) -> GraphStats:
+    """Count the contents of a graph source (or of an rdflib Graph); nothing is modified.
 
     An entity is a node typed with a contract entity class and is counted once, under its
     most specific class. Typed relations are the asserted ``S kgo:P O`` triples of the
     contract's relation properties (``mentionedWith`` is counted apart, as unordered pairs);
     statements are ``rdf:Statement`` nodes; dates are ``kgo:startDate``/``kgo:endDate`` values.
     """
-    by_class = Counter(_most_specific(graph, node) for node in _entities(graph))
-    by_property = Counter(
-        {
-            name: count
-            for name in RELATION_PROPERTIES
-            if (count := _count(graph, URIRef(_KGO + name)))
-        }
+    source = memory_source(graph) if isinstance(graph, Graph) else graph
+    by_class = Counter(
+        most_specific(classes) for classes in _entity_classes(source).values()
     )
-    pairs = {frozenset((a, b)) for a, b in graph.subject_objects(KGO.mentionedWith) if a != b}
+    per_property = _per_property(source)
+    by_property = Counter({name: per_property[name] for name in RELATION_PROPERTIES
+                           if per_property.get(name)})
+    typed = _typed_nodes(source)
     return GraphStats(
-        triples=len(graph),
-        documents=len(set(graph.subjects(RDF.type, KGO.Document))),
-        sentences=len(set(graph.subjects(RDF.type, KGO.Sentence))),
+        triples=_number(source, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o "
+                                "{ ?s ?p ?o } }"),
+        documents=typed.get(str(KGO.Document), 0),
+        sentences=typed.get(str(KGO.Sentence), 0),
         entities=sum(by_class.values()),
         entities_by_class=_ranked(by_class),
         relations=sum(by_property.values()),
         relations_by_property=_ranked(by_property),
-        statements=len(set(graph.subjects(RDF.type, RDF.Statement))),
-        dates=_count(graph, KGO.startDate) + _count(graph, KGO.endDate),
-        mentioned_with_pairs=len(pairs),
+        statements=typed.get(str(RDF.Statement), 0),
+        dates=per_property.get("startDate", 0) + per_property.get("endDate", 0),
+        mentioned_with_pairs=_pairs(source),
     )
 
 
-def _entities(graph: Graph) -> set[Node]:
-    classes = {URIRef(_KGO + name) for name in ENTITY_CLASSES}
-    return {node for node, cls in graph.subject_objects(RDF.type) if cls in classes}
+def _number(source: GraphSource, sparql: str) -> int:
+    rows = source.query(sparql).rows
+    value = rows[0][0] if rows else None
+    return int(str(value)) if value is not None else 0
 
 
-def _most_specific(graph: Graph, node: Node) -> str:
-    """The deepest contract class of ``node`` (alphabetically first among equals)."""
-    return most_specific(
-        str(cls)[len(_KGO) :]
-        for cls in graph.objects(node, RDF.type)
-        if str(cls).startswith(_KGO) and str(cls)[len(_KGO) :] in ENTITY_CLASSES
+def _entity_classes(source: GraphSource) -> dict[Node, list[str]]:
+    """Each entity with its contract entity classes."""
+    values = " ".join(f"kgo:{name}" for name in sorted(ENTITY_CLASSES))
+    classes: dict[Node, list[str]] = {}
+    for node, cls in source.query(f"SELECT DISTINCT ?e ?c {{ ?e a ?c VALUES ?c {{ {values} }} }}"
+                                  ).rows:
+        if node is not None and cls is not None:
+            classes.setdefault(node, []).append(str(cls)[len(_KGO):])
+    return classes
+
+
+def _per_property(source: GraphSource) -> dict[str, int]:
+    """Distinct triples per kgo property, by local name."""
+    result = source.query(
+        "SELECT ?p (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o "
+        "FILTER(STRSTARTS(STR(?p), STR(kgo:))) } } GROUP BY ?p"
     )
+    return {str(p)[len(_KGO):]: int(str(n)) for p, n in result.rows if p is not None}
 
 
-def _count(graph: Graph, prop: URIRef) -> int:
-    return sum(1 for _ in graph.triples((None, prop, None)))
+def _typed_nodes(source: GraphSource) -> dict[str, int]:
+    """Distinct nodes per class, for the classes counted apart (documents, sentences,
+    statements)."""
+    result = source.query(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c "
+        "VALUES ?c { kgo:Document kgo:Sentence rdf:Statement } } GROUP BY ?c"
+    )
+    return {str(c): int(str(n)) for c, n in result.rows if c is not None}
+
+
+def _pairs(source: GraphSource) -> int:
+    """Unordered pairs of distinct nodes linked by ``kgo:mentionedWith``."""
+    rows = source.query("SELECT DISTINCT ?a ?b { ?a kgo:mentionedWith ?b FILTER(?a != ?b) }").rows
+    return len({frozenset(row) for row in rows})
 
 
 def _ranked(counts: Counter[str]) -> tuple[tuple[str, int], ...]:

@@ -18,8 +18,8 @@ from kg.api import KnowledgeGraph
 from kg.build import BuildReport, BuildResult, build, build_texts, sample_path
 from kg.errors import InputError, ReadError
 from kg.export import serialize
+from kg.graphs.file import load_graph
 from kg.ingest import InputFile, Outcome
-from kg.store import load_graph
 from kg.vocab import DEFAULT_BASE, ENTITY_CLASSES, KGO, RELATION_PROPERTIES
 
 KGO_NS = str(KGO._NS)

@@ -27,9 +27,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from kg import cli
 from kg.build import sample_path
+from kg.graphs.file import load_graph
 from kg.ingest import read_document
 from kg.model import Document
-from kg.store import load_graph
 from kg.vocab import DEFAULT_BASE, ENTITY_CLASSES, KGO, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
 
 REPO = Path(__file__).resolve().parent.parent

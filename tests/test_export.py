@@ -37,7 +37,7 @@ def test_ntriples_are_sorted_and_json_ld_is_canonical(tiny_graph: Graph) -> None
 
 def test_turtle_is_identical_across_processes_with_different_hash_seeds(tmp_path: Path) -> None:
     script = (
-        "import sys; from kg.store import load_graph; from kg.export import serialize;"
+        "import sys; from kg.graphs.file import load_graph; from kg.export import serialize;"
         "sys.stdout.buffer.write(serialize(load_graph(__import__('pathlib').Path(sys.argv[1])),"
         " sys.argv[2]))"
     )

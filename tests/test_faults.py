@@ -27,7 +27,7 @@ import pytest
 
 from kg import cli
 from kg.export import serialize
-from kg.oxstore import open_store
+from kg.graphs.store import open_store
 
 KG = [sys.executable, "-m", "kg.cli"]
 

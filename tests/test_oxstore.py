@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS
 
 from kg import cli
@@ -25,18 +25,18 @@ from kg.build import build, build_documents, build_texts
 from kg.cache import extraction_from_json, extraction_to_json
 from kg.errors import StoreError, UsageError
 from kg.export import serialize
+from kg.graphs.store import StoreSource
 from kg.ingest.text import read_plain
 from kg.model import Document
 from kg.oxstore import (
     CURRENT,
     build_store,
     open_store,
-    query_store,
     read_state,
     remove_documents,
 )
+from kg.query import QueryResult
 from kg.rdf import ENTITIES_GRAPH, Triple, document_graph_iri
-from kg.store import load_store_graph
 from kg.vocab import DEFAULT_BASE, KGO
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,6 +49,14 @@ DOCS = {
 }
 
 
+def _query_store(root: Path, sparql: str) -> QueryResult:
+    return StoreSource(root).query(sparql)
+
+
+def _store_graph(root: Path) -> Graph:
+    return StoreSource(root).to_rdflib()
+
+
 def write_corpus(folder: Path, docs: dict[str, str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in docs.items():
@@ -57,7 +65,7 @@ def write_corpus(folder: Path, docs: dict[str, str]) -> Path:
 
 
 def labels(store: Path, cls: str) -> list[str]:
-    result = query_store(store, f"SELECT ?l WHERE {{ ?e a kgo:{cls} ; rdfs:label ?l }}")
+    result = _query_store(store, f"SELECT ?l WHERE {{ ?e a kgo:{cls} ; rdfs:label ?l }}")
     return sorted(str(row[0]) for row in result.rows)
 
 
@@ -94,7 +102,7 @@ def test_build_into_a_store_and_query_it(corpus: Path, tmp_path: Path) -> None:
     del database
     expected = {str(document_graph_iri(DEFAULT_BASE, d.sha256)) for d in state.documents}
     assert graphs == expected | {DEFAULT_BASE + ENTITIES_GRAPH}
-    assert report.triples == len(load_store_graph(store)) == len(result.graph)
+    assert report.triples == len(_store_graph(store)) == len(result.graph)
 
 
 def test_rebuild_of_unchanged_documents_parses_nothing(corpus: Path, tmp_path: Path) -> None:
@@ -105,7 +113,7 @@ def test_rebuild_of_unchanged_documents_parses_nothing(corpus: Path, tmp_path: P
     assert (again.new, again.changed, again.unchanged, again.removed) == (0, 0, 3, 0)
     assert again.extracted == 0
     assert dataset(store) == before
-    assert serialize(load_store_graph(store), "turtle") == serialize(first.graph, "turtle")
+    assert serialize(_store_graph(store), "turtle") == serialize(first.graph, "turtle")
 
 
 def test_a_changed_document_replaces_its_old_facts(corpus: Path, tmp_path: Path) -> None:
@@ -122,7 +130,7 @@ def test_a_changed_document_replaces_its_old_facts(corpus: Path, tmp_path: Path)
     assert "Volvo" not in companies and "Siemens" in companies
     assert "Mexico" not in labels(store, "Country")
     assert len(read_state(store).documents) == 2 + 1
-    graph = load_store_graph(store)
+    graph = _store_graph(store)
     # Nokia is still one entity, mentioned in both documents that name it
     (nokia,) = list(graph.subjects(RDFS.label, Literal("Nokia")))
     assert len(list(graph.objects(nokia, KGO.mentionedIn))) == 2
@@ -195,11 +203,11 @@ def test_a_relation_two_documents_state_is_one_row_as_in_the_file(tmp_path: Path
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
         "SELECT ?e ?d WHERE { ?e kgo:mentionedIn ?d }",
     ):
-        stored, local = query_store(store, sparql), run_query(graph, sparql)
+        stored, local = _query_store(store, sparql), run_query(graph, sparql)
         assert sorted(stored.rows) == sorted(local.rows), sparql
-    rows = query_store(store, "SELECT ?s WHERE { ?s kgo:investsIn ?o }").rows
+    rows = _query_store(store, "SELECT ?s WHERE { ?s kgo:investsIn ?o }").rows
     assert len(rows) == 1  # stated twice, asserted once
-    evidence = query_store(store, "SELECT ?st WHERE { ?st rdf:predicate kgo:investsIn }").rows
+    evidence = _query_store(store, "SELECT ?st WHERE { ?st rdf:predicate kgo:investsIn }").rows
     assert len(evidence) == 2  # one statement per document, each with its sentence
 
 
@@ -249,7 +257,7 @@ def test_remove_by_source_and_by_hash_prefix(corpus: Path, tmp_path: Path) -> No
     energy = next(d for d in read_state(store).documents if d.source == "corpus/energy.txt")
     remove_documents(store, [energy.sha256[:10]])
     assert [d.source for d in read_state(store).documents] == ["corpus/treaty.txt"]
-    graph = load_store_graph(store)
+    graph = _store_graph(store)
     assert sorted(str(s) for s in graph.objects(None, DCTERMS.source)) == ["corpus/treaty.txt"]
     alone = write_corpus(tmp_path / "alone" / "corpus", {"treaty.txt": DOCS["treaty.txt"]})
     assert serialize(graph, "turtle") == serialize(build([alone]).graph, "turtle")
@@ -426,7 +434,7 @@ def test_other_commands_with_store(
     out_nt = tmp_path / "g.nt"
     assert run(capsys, "export", "--store", store, str(out_nt))[0] == 0
     triples = [line for line in out_nt.read_text(encoding="utf-8").splitlines() if line]
-    assert len(triples) == len(load_store_graph(built_store))
+    assert len(triples) == len(_store_graph(built_store))
 
 
 def test_remove_command(built_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -473,12 +481,12 @@ def test_store_build_writes_files_only_with_out(
     assert not (tmp_path / "exports").exists()
     assert run(capsys, "build", str(corpus), "--store", "st", "--out", "o", "-q")[0] == 0
     assert (tmp_path / "o" / "graph.ttl").read_bytes() == serialize(
-        load_store_graph(tmp_path / "st"), "turtle"
+        _store_graph(tmp_path / "st"), "turtle"
     )
 
 
 def test_store_terms_round_trip(built_store: Path) -> None:
-    graph = load_store_graph(built_store)
+    graph = _store_graph(built_store)
     years = {o for o in graph.objects(None, KGO.startDate)}
     assert years and all(isinstance(y, Literal) and y.datatype for y in years)
     assert all(isinstance(o, Literal) and o.datatype is None

@@ -23,9 +23,9 @@ from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQ
 
 from kg.build import build
 from kg.export import export
+from kg.graphs.file import load_graph
 from kg.query import run_query
 from kg.serve import Reply, classify, execute, negotiate, parse_size
-from kg.store import load_graph
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 COUNTRIES = "SELECT ?label WHERE { ?e a kgo:Country ; rdfs:label ?label } ORDER BY ?label"

@@ -24,7 +24,8 @@ import pytest
 from rdflib import Graph
 
 from kg.errors import QueryError
-from kg.oxstore import build_store, query_store
+from kg.graphs.store import StoreSource
+from kg.oxstore import build_store
 from kg.query import run_query
 from kg.sparql.guard import checked_query
 
@@ -113,7 +114,7 @@ def test_no_payload_reaches_the_listener_through_the_library(
         with pytest.raises(QueryError):
             checked_query(payload)
         with pytest.raises(QueryError):
-            query_store(store, payload)
+            StoreSource(store).query(payload)
         with pytest.raises(QueryError):
             run_query(Graph(), payload)
     assert listener.connections == before

@@ -28,19 +28,25 @@ from kg.ask.engine import LEAN_QUERIES, Answer, Cells, EvidenceItem, Source, ask
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from kg.graphs import GraphSource
     from kg.query import QueryResult
     from kg.remote import Endpoint
 
 __all__ = ["Answer", "EvidenceItem", "Source", "ask", "ask_endpoint", "ask_graph",
            "ask_store", "format_answer", "graph_source", "store_source", "endpoint_source",
-           "oxigraph_source", "lean_cells"]
+           "oxigraph_source", "lean_cells", "source_of"]
+
+
+def source_of(graph: GraphSource) -> Source:
+    """Any graph source (``kg.graphs``: a file, a store, an endpoint) to ask."""
+    return Source(graph.query)
 
 
 def graph_source(graph: Graph) -> Source:
-    """An rdflib graph (a loaded graph file) as a source: ``kg.query.run_query``."""
-    from kg.query import run_query
+    """An rdflib graph in memory as a source (``kg.graphs.memory_source``)."""
+    from kg.graphs import memory_source
 
-    return Source(lambda sparql: run_query(graph, sparql))
+    return source_of(memory_source(graph))
 
 
 def store_source(path: Path) -> Source:
@@ -55,7 +61,7 @@ def store_source(path: Path) -> Source:
 
 def oxigraph_source(store: ox.Store, namespaces: dict[str, str]) -> Source:
     """An open Oxigraph store (what ``kg serve`` holds) as a source."""
-    from kg.oxstore import query_oxigraph
+    from kg.graphs.oxigraph import query_oxigraph
 
     return Source(lambda sparql: query_oxigraph(store, sparql, namespaces),
                   lean=lambda sparql: lean_cells(store, sparql, namespaces))
@@ -97,7 +103,7 @@ class _OpenStore:
         self._namespaces: dict[str, str] = {}
 
     def _open(self) -> tuple[ox.Store, dict[str, str]]:
-        from kg.oxstore import open_store, read_state
+        from kg.graphs.store import open_store, read_state
         from kg.query import PREFIXES
 
         state = read_state(self.root)
@@ -111,7 +117,7 @@ class _OpenStore:
         return self._store, self._namespaces
 
     def query(self, sparql: str) -> QueryResult:
-        from kg.oxstore import query_oxigraph
+        from kg.graphs.oxigraph import query_oxigraph
 
         store, namespaces = self._open()
         result: QueryResult = query_oxigraph(store, sparql, namespaces)
@@ -123,10 +129,10 @@ class _OpenStore:
 
 
 def endpoint_source(endpoint: Endpoint) -> Source:
-    """A remote SPARQL endpoint as a source: ``kg.remote.remote_query``."""
-    from kg.remote import remote_query
+    """A remote SPARQL endpoint as a source (``kg.graphs.endpoint.EndpointSource``)."""
+    from kg.graphs.endpoint import EndpointSource
 
-    return Source(lambda sparql: remote_query(endpoint, sparql))
+    return source_of(EndpointSource(endpoint))
 
 
 def ask_graph(graph: Graph, question: str) -> Answer:

@@ -1,9 +1,12 @@
-"""Where graphs live: read a graph file into an in-memory rdflib Graph.
+"""A graph file as a graph source: parsed by Oxigraph into an in-memory store.
 
-``load_graph`` reads Turtle, N-Triples, N3, TriG, N-Quads, JSON-LD and RDF/XML, guessing the
-format from the file suffix. A malformed file raises ``GraphParseError`` whose message names
-the file, line and column; nothing is fetched from the network (a JSON-LD file that points at
-a remote ``@context`` is refused).
+:class:`FileSource` reads Turtle, N-Triples, N3, TriG, N-Quads, JSON-LD and RDF/XML, guessing
+the format from the file suffix, with pyoxigraph; every read command then runs on Oxigraph.
+``load_graph`` reads the same files into an rdflib Graph instead, for those who ask for one.
+Either way a malformed file raises ``GraphParseError`` whose message names the file, line and
+column; nothing is fetched from the network (a JSON-LD file that points at a remote
+``@context`` is refused) and RDF/XML whose entities expand far beyond its size is refused
+before any parser builds the text.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -11,6 +14,15 @@ a remote ``@context`` is refused).
 >>> good = folder / "good.ttl"
 >>> _ = good.write_text('@prefix kgo: <https://w3id.org/kg/ontology#> .\\n'
 ...                     '<https://w3id.org/kg/id/entity/seoul> a kgo:City .\\n')
+>>> FileSource(good).query("SELECT ?c { ?c a kgo:City }").rows[0][0]
+rdflib.term.URIRef('https://w3id.org/kg/id/entity/seoul')
+>>> bad = folder / "bad.ttl"
+>>> _ = bad.write_text('<https://w3id.org/kg/id/entity/seoul> a <urn:City>\\n'
+...                    '<https://w3id.org/kg/id/entity/busan> a <urn:City> .\\n')
+>>> FileSource(bad)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+kg.errors.GraphParseError: .../bad.ttl, line 2, column 1: A dot is expected at the end of statements
 >>> graph = load_graph(good)
 >>> len(graph), str(dict(graph.namespaces())["kgr"])
 (1, 'https://w3id.org/kg/id/')
@@ -37,7 +49,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax import SAXParseException
 
-from rdflib import Dataset, Graph, Namespace
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.parsers.nquads import NQuadsParser
@@ -45,10 +58,8 @@ from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
 from rdflib.util import guess_format
 
 from kg.errors import GraphParseError, InputError, ReadError, UsageError
-from kg.vocab import prefixes
-
-#: The prefixes every kg graph and query knows; ``kgr`` is the default base (overridable).
-PREFIXES: dict[str, Namespace] = {prefix: Namespace(ns) for prefix, ns in prefixes().items()}
+from kg.graphs.oxigraph import OxigraphSource
+from kg.query import PREFIXES, query_namespaces
 
 #: rdflib format names that ``load_graph`` reads (others rdflib guesses, like RDFa, it cannot).
 READABLE_FORMATS: frozenset[str] = frozenset(
@@ -97,12 +108,10 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
-def load_graph(path: Path) -> Graph:
-    """Read the graph file at ``path`` into a new in-memory Graph with kg's prefixes bound.
+def read_file(path: Path) -> tuple[str, bytes]:
+    """The rdflib format name and the bytes of the graph file at ``path``.
 
-    Named graphs of TriG and N-Quads files are merged into the one returned graph.
-    Raises ``UsageError`` (missing file, unknown suffix), ``ReadError`` (unreadable file) or
-    ``GraphParseError`` (malformed content, with line and column where the parser gives one).
+    Raises ``UsageError`` (unknown suffix), ``InputError`` (missing file) or ``ReadError``.
     """
     path = Path(path)
     fmt = graph_format(path)
@@ -111,9 +120,20 @@ def load_graph(path: Path) -> Graph:
     if not path.is_file():
         raise InputError(f"{path}: not a file")
     try:
-        data = path.read_bytes()
+        return fmt, path.read_bytes()
     except OSError as err:
         raise ReadError(str(path), err.strerror or str(err)) from None
+
+
+def load_graph(path: Path) -> Graph:
+    """Read the graph file at ``path`` into a new in-memory Graph with kg's prefixes bound.
+
+    Named graphs of TriG and N-Quads files are merged into the one returned graph.
+    Raises ``UsageError`` (missing file, unknown suffix), ``ReadError`` (unreadable file) or
+    ``GraphParseError`` (malformed content, with line and column where the parser gives one).
+    """
+    path = Path(path)
+    fmt, data = read_file(path)
     graph = Graph(bind_namespaces="core")
     _parse_into(graph, data, fmt, path)
     return bind_prefixes(graph)
@@ -335,11 +355,106 @@ def _describe(err: Exception) -> str:
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
-def load_store_graph(path: Path) -> Graph:
-    """The union of all named graphs of the kg store folder at ``path``, as an rdflib Graph.
+# --- Oxigraph ----------------------------------------------------------------------------------
 
-    Raises ``UsageError`` when ``path`` is no kg store (see ``kg.oxstore``).
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "n3": ox.RdfFormat.N3,
+    "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
+    "json-ld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML,
+}
+_TURTLE_PREFIX = re.compile(
+    rb"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>\s]*)>", re.MULTILINE
+)
+_XML_PREFIX = re.compile(rb"xmlns:([A-Za-z][\w.-]*)=[\"']([^\"']*)[\"']")
+_OX_POSITION = re.compile(r"^Parser error (?:at|between) line[^:]*: ", re.DOTALL)
+
+
+class FileSource(OxigraphSource):
+    """A graph file, parsed by Oxigraph into an in-memory store (see the module doc)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        fmt, data = read_file(self.path)
+        store = read_into_store(data, fmt, self.path)
+        super().__init__(store, file_namespaces(data, fmt), name=self.path.name)
+
+
+def read_into_store(data: bytes, fmt: str, path: Path) -> ox.Store:
+    """Check and parse a graph file's ``data`` into a new in-memory Oxigraph store.
+
+    The checks are those of ``load_graph``: UTF-8 text (BOM allowed), JSON that refers to no
+    remote context, XML whose entities stay within a budget; a syntax error becomes a
+    ``GraphParseError`` with the file, line and column.
     """
-    from kg.oxstore import load_graph_from_store
+    if fmt == "xml":
+        _check_expansion(data, path)
+        data = _xml_as_utf8(data, path)
+    else:
+        text = _decode(data, path)
+        if fmt == "json-ld":
+            _check_json(text, path)
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+    store = ox.Store()
+    try:
+        store.bulk_load(data, _OX_FORMATS[fmt], base_iri=path.resolve().as_uri())
+    except SyntaxError as err:
+        raise _oxigraph_error(err, fmt, path) from None
+    except Exception as err:  # any other parser failure: still no traceback for the user
+        raise GraphParseError(f"{path}: cannot parse as {fmt}: {_describe(err)}") from None
+    return store
 
-    return load_graph_from_store(Path(path))
+
+_XML_ENCODING = re.compile(rb"""^(<\?xml[^>]*?encoding\s*=\s*["'])([^"']+)(["'])""")
+
+
+def _xml_as_utf8(data: bytes, path: Path) -> bytes:
+    """RDF/XML in the encoding it declares (or UTF-16 by its BOM), re-encoded as UTF-8, the
+    only one Oxigraph reads.
+
+    >>> _xml_as_utf8(b'<?xml version="1.0" encoding="ISO-8859-1"?><a>\\xe9</a>', Path("x.rdf"))
+    b'<?xml version="1.0" encoding="UTF-8"?><a>\\xc3\\xa9</a>'
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = _XML_ENCODING.sub(rb"\1UTF-8\3", data.decode("utf-16").encode("utf-8"))
+    match = _XML_ENCODING.match(data)
+    if match is None or match[2].decode("ascii", "replace").lower().replace("_", "-") in (
+        "utf-8", "utf8"
+    ):
+        return data
+    try:
+        text = data.decode(match[2].decode("ascii", "replace"))
+    except (LookupError, UnicodeDecodeError) as err:
+        raise GraphParseError(f"{path}: cannot read the XML in its declared encoding: {err}"
+                              ) from None
+    return _XML_ENCODING.sub(rb"\1UTF-8\3", text.encode("utf-8"), count=1)
+
+
+def _oxigraph_error(err: SyntaxError, fmt: str, path: Path) -> GraphParseError:
+    """A pyoxigraph SyntaxError as "FILE, line L, column C: reason" where it has a position.
+
+    >>> error = SyntaxError("Parser error at line 3 between columns 1 and 5: A dot is expected",
+    ...                     (None, 3, 1, None, 3, 5))
+    >>> str(_oxigraph_error(error, "turtle", Path("g.ttl")))
+    'g.ttl, line 3, column 1: A dot is expected'
+    """
+    reason = _OX_POSITION.sub("", str(err.msg or err)).strip() or "bad syntax"
+    if err.lineno:
+        return _located(path, err.lineno, err.offset or 1, reason)
+    return GraphParseError(f"{path}: cannot parse as {fmt}: {reason}")
+
+
+def file_namespaces(data: bytes, fmt: str) -> dict[str, str]:
+    """The prefixes a query on a graph file may use: the file's own and kg's (as
+    ``kg.query.query_namespaces`` merges them for an rdflib Graph read from the file).
+
+    >>> file_namespaces(b"@prefix kgr: <https://example.org/> .", "turtle")["kgr"]
+    'https://example.org/'
+    """
+    declared = _TURTLE_PREFIX if fmt in _N3_FAMILY else _XML_PREFIX if fmt == "xml" else None
+    graph = Graph(bind_namespaces="core")
+    if declared is not None:
+        for match in declared.finditer(data):
+            prefix = (match[1] or b"").decode("utf-8", errors="replace")
+            graph.bind(prefix, match[2].decode("utf-8", errors="replace"))
+    return query_namespaces(bind_prefixes(graph))

@@ -9,7 +9,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from kg.errors import GraphParseError, InputError, KgError, UsageError
-from kg.store import PREFIXES, graph_format, load_graph
+from kg.graphs.file import graph_format, load_graph
+from kg.query import PREFIXES
 
 KGR = "https://w3id.org/kg/id/"
 HEAD = "@prefix ex: <http://example.org/> .\n"
