@@ -323,7 +323,7 @@ def _store_folder(graph: Graph, root: Path, generation: str = "gen-000001") -> P
     """A kg store folder (CURRENT, a generation, its manifest) holding ``graph``."""
     import pyoxigraph as ox
 
-    from kg.oxstore import STORE_FORMAT
+    from kg.graphs.store import STORE_FORMAT
 
     folder = root / generation
     folder.mkdir(parents=True)
@@ -342,7 +342,7 @@ def test_store_and_oxigraph_sources_answer_as_the_graph_does(graph: Graph,
     import pyoxigraph as ox
 
     from kg.ask import ask, graph_source, oxigraph_source, store_source
-    from kg.store import PREFIXES
+    from kg.query import PREFIXES
 
     memory = ox.Store()
     memory.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
@@ -376,7 +376,7 @@ def test_only_kg_name_queries_take_the_lean_path(graph: Graph) -> None:
     from kg.ask import graph_source, lean_cells
     from kg.ask.engine import ALIASES_QUERY
     from kg.errors import QueryError
-    from kg.store import PREFIXES
+    from kg.query import PREFIXES
 
     memory = ox.Store()
     memory.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
