@@ -269,7 +269,9 @@ def test_answers_are_bounded_in_bytes(served: int) -> None:
     assert status == 200 and len(body) <= 4096
     assert headers["KG-Result-Truncated"] == "true" and headers["KG-Result-Limit-Bytes"] == "4096"
     json.loads(body)  # still a whole document
-    huge = ("SELECT (GROUP_CONCAT(STR(?o)) AS ?all) WHERE { ?a ?b ?o . ?c ?d ?e }")
+    huge = ("SELECT (GROUP_CONCAT(STR(?o)) AS ?all) WHERE { "
+            "{ SELECT ?o WHERE { ?a ?b ?o } LIMIT 300 } "
+            "{ SELECT ?e WHERE { ?c ?d ?e } LIMIT 100 } }")
     status, _, body = _ask(served, huge)
     assert status == 503 and b"larger than the 4096-byte limit" in body
 
