@@ -411,3 +411,109 @@ def test_vocabulary_reads_every_class_and_relation_of_the_ontology() -> None:
             if (prop, RDF.type, OWL.SymmetricProperty) in ontology:
                 assert name in symmetric
     assert parents["Company"] == "Organization" and "tradesWith" in symmetric
+
+
+# --- more ways of wording a question -----------------------------------------------------
+
+WORDING_ENTITIES = {
+    "Nordwind Energy": "Company", "Baltic Grid": "Company", "Kestrel Motors": "Company",
+    "Freedonia": "Country", "Sylvania": "Country", "Marlow": "City",
+    "Harbour League": "InternationalOrganization", "Clean Power Act": "Policy",
+    "Anna Berg": "Person",
+}
+WORDING_FACTS = [
+    ("Nordwind Energy", "investsIn", "Baltic Grid", "Nordwind bought 20% of Baltic Grid."),
+    ("Kestrel Motors", "operatesIn", "Sylvania", "Kestrel runs a plant in Sylvania."),
+    ("Marlow", "locatedIn", "Freedonia", "Marlow lies in Freedonia."),
+    ("Freedonia", "memberOf", "Harbour League", "Freedonia joined the Harbour League."),
+    ("Sylvania", "memberOf", "Harbour League", "Sylvania is a League member."),
+    ("Clean Power Act", "issuedBy", "Anna Berg", "Berg signed the act into law."),
+    ("Freedonia", "alliedWith", "Sylvania", "The two states are allies."),
+    ("Sylvania", "tradesWith", "Freedonia", "Sylvania trades with Freedonia."),
+    ("Freedonia", "restricts", "Kestrel Motors", "Freedonia sanctioned Kestrel."),
+]
+
+
+@pytest.fixture(scope="module")
+def wording() -> Graph:
+    g = Graph()
+    for label, cls in WORDING_ENTITIES.items():
+        g.add((_slug(label), RDF.type, KGO[cls]))
+        g.add((_slug(label), RDFS.label, Literal(label)))
+        g.add((_slug(label), KGO.mentionedIn, DOC))
+    for s, p, o, text in WORDING_FACTS:
+        g.add((_slug(s), KGO[p], _slug(o)))
+        _statement(g, _slug(s), KGO[p], _slug(o), text)
+    return g
+
+
+@pytest.mark.parametrize("question", [
+    "List the members of the Harbour League",
+    "Show me the members of the Harbour League.",
+    "Give me all members of the Harbour League",
+    "Tell me which countries belong to the Harbour League",
+])
+def test_imperative_lead_ins(wording: Graph, question: str) -> None:
+    assert _rows(ask_graph(wording, question)) == ["Freedonia", "Sylvania"]
+
+
+@pytest.mark.parametrize("question", [
+    "Which companies own shares in Baltic Grid?",
+    "Who holds a stake in Baltic Grid?",
+    "Who is a shareholder in Baltic Grid?",
+    "Which firms have holdings in Baltic Grid?",
+])
+def test_more_investment_phrases(wording: Graph, question: str) -> None:
+    assert _rows(ask_graph(wording, question)) == ["Nordwind Energy"]
+
+
+def test_light_verb_name_boundary(wording: Graph) -> None:
+    """A lower-case verb or auxiliary after a name is not part of the name."""
+    assert ask_graph(wording, "Does Nordwind Energy hold a stake in Baltic Grid?").boolean
+    assert ask_graph(wording, "Did Nordwind Energy have holdings in Baltic Grid?").boolean
+    assert ask_graph(wording, "Does Baltic Grid hold shares in Nordwind Energy?").boolean \
+        is False
+    assert _rows(ask_graph(wording, "Which companies does Freedonia impose sanctions on?")) \
+        == ["Kestrel Motors"]
+    assert _rows(ask_graph(wording, "Who does Freedonia put restrictions on?")) == [
+        "Kestrel Motors"]
+    unknown_verb = ask_graph(wording, "Who does Freedonia lift restrictions on?")
+    assert not unknown_verb.understood and unknown_verb.rows == ()
+
+
+def test_where_and_fronted_prepositions(wording: Graph) -> None:
+    assert _rows(ask_graph(wording, "Where does Kestrel Motors operate?")) == ["Sylvania"]
+    assert _rows(ask_graph(wording, "Where is Marlow located?")) == ["Freedonia"]
+    assert _rows(ask_graph(wording, "In what country is Marlow?")) == ["Freedonia"]
+    assert _rows(ask_graph(wording, "What country is Marlow in?")) == ["Freedonia"]
+    assert _rows(ask_graph(wording, "Kestrel Motors has operations in which countries?")) == [
+        "Sylvania"]
+
+
+def test_verb_wrapping_its_object(wording: Graph) -> None:
+    assert _rows(ask_graph(wording, "Who signed the Clean Power Act into law?")) == [
+        "Anna Berg"]
+    assert _rows(ask_graph(wording, "The Clean Power Act was signed into law by whom?")) == [
+        "Anna Berg"]
+
+
+def test_two_subjects_of_a_symmetric_property(wording: Graph) -> None:
+    for question in ("Are Freedonia and Sylvania allies?", "Are Sylvania and Freedonia allied?",
+                     "Do Freedonia and Sylvania trade?",
+                     "Do Freedonia and Sylvania trade with each other?",
+                     "Are Freedonia and Sylvania trading partners?"):
+        answer = ask_graph(wording, question)
+        assert answer.form == "yesno" and answer.boolean is True, question
+    assert ask_graph(wording, "Are Freedonia and Sylvania rivals?").boolean is False
+    # not symmetric: two subjects of memberOf are not read as one fact
+    assert not ask_graph(wording, "Are Freedonia and Sylvania members?").understood
+
+
+def test_new_phrases_parse_roles() -> None:
+    vocab = load_vocabulary()
+    intent = parse("Name the investors in Baltic Grid", vocab, set())[0]
+    assert (intent.names, intent.props, intent.answer_role) == (
+        ("Baltic Grid",), ("investsIn",), "subject")
+    intent = parse("Are Alpha and Beta and Gamma partners?", vocab, set())[0]
+    assert intent.form == "yesno" and intent.props == ("cooperatesWith",)
+    assert intent.names == ("Alpha", "Beta and Gamma")

@@ -32,6 +32,13 @@ _NEGATIONS = frozenset("not n't never no nobody nothing nowhere neither nor with
 _FILLER = frozenset("the a an any".split())
 _TRAILING = (("at", "all"), ("in", "the", "graph"), ("according", "to", "the", "graph"),
              ("please",))
+_AUX = frozenset("do does did is are was were has have had been be will would can could".split())
+_PREPOSITIONS = frozenset("in to with from of for on at by into against".split())
+_LEAD_INS = (("name",), ("list",), ("show",), ("show", "me"), ("give", "me"), ("tell", "me"),
+             ("find",), ("identify",), ("please", "name"), ("please", "list"))
+_WH_WORDS = frozenset("who whom which what where".split())
+_EACH_OTHER = (("with", "each", "other"), ("with", "one", "another"), ("each", "other"),
+               ("one", "another"), ("together"))
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "twenty": 20}
 
@@ -91,7 +98,10 @@ def parse(question: str, vocab: Vocabulary, demonyms: Iterable[str]) -> list[Int
     found: list[Intent] = []
     for reader in (_connect, _about, _when, _listing, _top):
         found += reader(tokens, vocab, known_demonyms)
-    found += _relations(tokens, vocab, known_demonyms)
+    for variant in _variants(tokens):
+        found += _relations(variant, vocab, known_demonyms)
+    found += _where(tokens, vocab)
+    found += _mutual(tokens, vocab)
     found += _class_check(tokens, vocab)
     found += _weak_about(tokens)
     return list(dict.fromkeys(found))
@@ -135,8 +145,9 @@ def _name(tokens: _Tokens, start: int, end: int) -> str:
     start, end = _strip(low, start, end)
     while start < end and low[start] in {"a", "an"}:
         start += 1
-    while end > start and low[end - 1] in _FILLER:
-        end -= 1
+    while end > start and (low[end - 1] in _FILLER
+                           or (low[end - 1] in _AUX and tokens.raw[end - 1].islower())):
+        end -= 1  # "Does Acme have | a stake in": the name stops before a lower-case "have"
     return tokens.text(start, end)
 
 
@@ -364,6 +375,70 @@ def _top(tokens: _Tokens, vocab: Vocabulary, demonyms: set[Words]) -> list[Inten
 # --- relations -------------------------------------------------------------------------------
 
 
+def _variants(tokens: _Tokens) -> list[_Tokens]:
+    """The question, and the question a lead-in or a fronted preposition stands for.
+
+    "Name the members of X" is read as "what are the members of X"; "Tell me who leads X"
+    as "who leads X"; "In which country is X" as "which country is X in".
+    """
+    low, raw = tokens.low, tokens.raw
+    found = [tokens]
+    for lead in sorted(_LEAD_INS, key=len, reverse=True):
+        if low[:len(lead)] == lead and len(low) > len(lead):
+            at = len(lead)
+            if low[at] in _WH_WORDS:
+                found.append(_Tokens(low[at:], raw[at:]))
+            elif low[at] in {"the", "all", "every", "each"} or "'s" in low[at:at + 4]:
+                at += low[at] in {"all", "every", "each"}
+                found.append(_Tokens(("what", "are", *low[at:]), ("what", "are", *raw[at:])))
+            break
+    for variant in list(found):
+        first, rest = variant.low[:1], variant.low[1:2]
+        if first and first[0] in _PREPOSITIONS and rest and rest[0] in _WH_WORDS:
+            found.append(_Tokens((*variant.low[1:], first[0]), (*variant.raw[1:], first[0])))
+    return found
+
+
+def _where(tokens: _Tokens, vocab: Vocabulary) -> list[Intent]:
+    """"Where does X operate?": a verb or state whose "in" is the asked-for place."""
+    low = tokens.low
+    if low[:1] != ("where",) or len(low) < 3:
+        return []
+    end = _strip(low, 1, len(low))[1]
+    found = []
+    for cut in range(end - 1, 1, -1):
+        phrases = vocab.phrases.get((*low[cut:end], "in"), ())
+        props = tuple(sorted({p.prop for p in phrases if p.left == "subject" and not p.tail}))
+        name = _name(tokens, _aux_end(low, 1, cut, vocab.aux), cut)
+        if props and name:
+            found.append(Intent("which", (name,), props, answer_role="object", wh="where"))
+    return found
+
+
+def _mutual(tokens: _Tokens, vocab: Vocabulary) -> list[Intent]:
+    """"Are A and B allies?", "Do A and B trade?": two subjects of a symmetric property."""
+    low = tokens.low
+    if low[:1] == () or low[0] not in vocab.aux:
+        return []
+    end = _strip(low, 0, len(low))[1]
+    for tail in _EACH_OTHER:
+        if end - len(tail) > 0 and low[end - len(tail):end] == tail:
+            end -= len(tail)
+            break
+    begin = _aux_end(low, 0, end, vocab.aux)
+    found = []
+    for cut in range(begin + 1, end):
+        props = vocab.mutual.get(low[cut:end])
+        if not props:
+            continue
+        for at in range(begin + 1, cut - 1):
+            if low[at] == "and":
+                first, second = _name(tokens, begin, at), _name(tokens, at + 1, cut)
+                if first and second:
+                    found.append(Intent("yesno", (first, second), props))
+    return found
+
+
 def _occurrences(low: Words, vocab: Vocabulary) -> Iterator[tuple[int, int]]:
     """(start, end) of every phrase of the vocabulary in ``low``, longest first."""
     spans = [
@@ -379,12 +454,14 @@ def _relations(tokens: _Tokens, vocab: Vocabulary, demonyms: set[Words]) -> list
     found: list[Intent] = []
     low = tokens.low
     for start, end in _occurrences(low, vocab):
-        by_shape: dict[str, list[str]] = {}
+        by_shape: dict[tuple[Words, str], list[str]] = {}
         for phrase in vocab.phrases[low[start:end]]:
-            by_shape.setdefault(phrase.left, []).append(phrase.prop)
-        for left, props in sorted(by_shape.items()):
+            by_shape.setdefault((phrase.tail, phrase.left), []).append(phrase.prop)
+        # a phrase whose tail ends the question ("sign … into law") is read first
+        for (tail, left), props in sorted(by_shape.items(), key=lambda kv: (-len(kv[0][0]),
+                                                                            kv[0])):
             intent = _relation(tokens, start, end, left, tuple(sorted(set(props))), vocab,
-                               demonyms)
+                               demonyms, tail)
             if intent is not None:
                 found.append(intent)
     return found
@@ -392,13 +469,18 @@ def _relations(tokens: _Tokens, vocab: Vocabulary, demonyms: set[Words]) -> list
 
 def _relation(
     tokens: _Tokens, start: int, end: int, left: str, props: tuple[str, ...],
-    vocab: Vocabulary, demonyms: set[Words],
+    vocab: Vocabulary, demonyms: set[Words], tail: Words = (),
 ) -> Intent | None:
-    """The intent when the phrase at ``start:end`` splits the question (see the module)."""
+    """The intent when the phrase at ``start:end`` splits the question (see the module);
+    ``tail``, when given, must end the question and is not part of the name before it."""
     low = tokens.low
     right = other(left)
     wh = _wh(tokens, 0, vocab, demonyms)
     r_start, r_end = _strip(low, end, len(low))
+    if tail:
+        if r_end - len(tail) <= r_start or low[r_end - len(tail):r_end] != tail:
+            return None
+        r_end -= len(tail)
     tail_wh = _wh(tokens, r_start, vocab, demonyms) if r_start < r_end else None
     if wh is not None:
         before = _aux_end(low, wh.end, start, vocab.aux)

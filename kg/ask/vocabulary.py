@@ -10,7 +10,11 @@ The file is ``ontology/ask-vocabulary.json`` (installed as ``kg.ontology``), a J
   ("investor in"), ``object`` nouns the object ("founder of" for ``foundedBy``),
   ``relation`` nouns the relation itself ("investment in"). Verbs are inflected here (and
   made passive: "restricted by"); a noun with a preposition also gives its possessive form
-  ("Samsung's investors"), one without is used only after a possessive.
+  ("Samsung's investors"), one without is used only after a possessive. A verb may wrap its
+  object: "sign … into law" (the words after "…" end the question). ``light_verbs`` ("have",
+  "hold", "place") combine with every ``relation`` noun: "hold a stake in", "place
+  restrictions on". A symmetric property is also said of two subjects ("Are A and B allies?",
+  "Do A and B trade?"): its verbs, states and nouns without their last preposition.
 - ``irregular_verbs``: base -> other forms; ``dates``: the verbs and nouns of
   ``startDate`` and ``endDate``; ``demonym_paths``: how "Korean companies" reach the country.
 
@@ -23,6 +27,10 @@ of the same shape to :func:`load_vocabulary` to extend this one.
 ('Company', ('TradeAgreement', 'Treaty'))
 >>> sorted((p.prop, p.left) for p in vocab.phrases[("sanctioned", "by")])
 [('restricts', 'object')]
+>>> [(p.prop, p.left) for p in vocab.phrases[words("holds a stake in")]]
+[('investsIn', 'subject')]
+>>> vocab.mutual[("allies",)], vocab.mutual[("trade",)]
+(('alliedWith',), ('tradesWith',))
 """
 
 from __future__ import annotations
@@ -58,6 +66,7 @@ class Phrase:
     prop: str
     left: str
     kind: str  # verb, passive, state, noun, possessive
+    tail: Words = ()  # the words that end the question after the object ("into law")
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,7 @@ class Vocabulary:
     date_nouns: dict[Words, str]
     demonym_first: tuple[str, ...]
     demonym_then: tuple[str, ...]
+    mutual: dict[Words, tuple[str, ...]] = field(default_factory=dict)
     aux: frozenset[str] = field(default=frozenset(
         "do does did is are was were has have had been be will would can could".split()
     ))
@@ -156,16 +166,68 @@ def _add(index: dict[Words, list[Phrase]], text: str, phrase: Phrase) -> None:
         index[key].append(phrase)
 
 
+def _split_verb(verb: str) -> tuple[str, Words]:
+    """A verb and the words that follow its object: "sign … into law" -> ("sign", ("into", "law")).
+
+    >>> _split_verb("sign ... into law"), _split_verb("invest in")
+    (('sign', ('into', 'law')), ('invest in', ()))
+    """
+    head, _dots, tail = verb.replace("...", "…").partition("…")
+    return head.strip(), words(tail)
+
+
+def _light_phrases(
+    index: dict[Words, list[Phrase]], prop: str, nouns: Iterable[str], light: Iterable[str],
+    irregular: Mapping[str, Iterable[str]],
+) -> None:
+    """"hold a stake in", "places restrictions on": a light verb before a relation noun."""
+    forms = [form for verb in light for form in verb_forms(verb, irregular)[0]]
+    for noun in nouns:
+        for at, text in enumerate(_noun_forms(noun)):
+            article = ("an " if text[0] in "aeiou" else "a ") if at == 0 and \
+                not noun.endswith(":plural") else ""
+            for form in forms:
+                for said in dict.fromkeys([text, article + text]):
+                    _add(index, form + " " + said, Phrase(prop, "subject", "verb"))
+
+
+def _without_preposition(text: str) -> str:
+    """A phrase without its last word when that is a preposition: "trade with" -> "trade"."""
+    parts = text.split()
+    return " ".join(parts[:-1]) if len(parts) > 1 and parts[-1] in _PREPOSITIONS else text
+
+
+def _mutual_phrases(
+    index: dict[Words, list[str]], prop: str, entry: Mapping[str, Any],
+    irregular: Mapping[str, Iterable[str]],
+) -> None:
+    """What two subjects of a symmetric property are said to do or be: "trade", "allies"."""
+    said: list[str] = []
+    for verb in entry.get("verbs", []):
+        if not _split_verb(verb)[1]:
+            said += verb_forms(verb, irregular)[0]
+    said += [state.removesuffix(":plural") for state in entry.get("states", [])]
+    nouns = entry.get("nouns", {})
+    for noun in nouns.get("subject", []) + entry.get("mutual", []):
+        said += _noun_forms(noun)
+    for text in said:
+        key = words(_without_preposition(text))
+        if key and key[-1] not in _PREPOSITIONS and prop not in index.setdefault(key, []):
+            index[key].append(prop)
+
+
 def _property_phrases(
     index: dict[Words, list[Phrase]], prop: str, entry: Mapping[str, Any],
     irregular: Mapping[str, Iterable[str]],
 ) -> None:
     for key, left in (("verbs", "subject"), ("inverse_verbs", "object")):
         for verb in entry.get(key, []):
-            forms, participle = verb_forms(verb, irregular)
+            head, tail = _split_verb(verb)
+            forms, participle = verb_forms(head, irregular)
             for form in forms:
-                _add(index, form, Phrase(prop, left, "verb"))
-            _add(index, participle + " by", Phrase(prop, other(left), "passive"))
+                _add(index, form, Phrase(prop, left, "verb", tail))
+            passive = " ".join([participle, *tail, "by"])
+            _add(index, passive, Phrase(prop, other(left), "passive"))
     for state in entry.get("states", []):
         for form in _noun_forms(state) if state.endswith(":plural") else [state]:
             _add(index, form, Phrase(prop, "subject", "state"))
@@ -265,11 +327,14 @@ def read_vocabulary_file(path: Path | None = None) -> dict[str, Any]:
 
 
 def _shipped() -> Any:
-    """The shipped file: in the installed ``kg.ontology``, else beside this checkout's ``kg``."""
+    """The shipped file: beside this checkout's ``kg`` (a source tree, which an editable
+    install's ``kg.ontology`` may not point at), else in the installed ``kg.ontology``."""
+    root = Path(__file__).resolve().parents[2]
+    beside = root / "ontology" / VOCABULARY_FILE
+    if (root / "pyproject.toml").is_file() and beside.is_file():
+        return beside
     packaged = files("kg.ontology") / VOCABULARY_FILE
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "ontology" / VOCABULARY_FILE
+    return packaged if packaged.is_file() else beside
 
 
 def load_vocabulary(extra: Path | None = None) -> Vocabulary:
@@ -286,7 +351,9 @@ def _load(extra: str) -> Vocabulary:
     for source in sources:
         irregular.update(source.get("irregular_verbs", {}))
     phrases: dict[Words, list[Phrase]] = {}
+    mutual: dict[Words, list[str]] = {}
     classes: dict[Words, str] = {}
+    light = [verb for source in sources for verb in source.get("light_verbs", [])]
     for name, label in sorted(property_labels.items()):
         label = label.casefold()
         _add(phrases, label, Phrase(name, "subject", "state"))
@@ -301,6 +368,10 @@ def _load(extra: str) -> Vocabulary:
         for name, entry in source.get("properties", {}).items():
             property_labels.setdefault(name, name)
             _property_phrases(phrases, name, entry, irregular)
+            _light_phrases(phrases, name, entry.get("nouns", {}).get("relation", []), light,
+                           irregular)
+            if name in symmetric:
+                _mutual_phrases(mutual, name, entry, irregular)
         for name, nouns in source.get("classes", {}).items():
             class_labels.setdefault(name, name)
             for noun in nouns:
@@ -333,6 +404,7 @@ def _load(extra: str) -> Vocabulary:
         date_nouns=date_nouns,
         demonym_first=tuple(dict.fromkeys(demonym["first"])),
         demonym_then=tuple(dict.fromkeys(demonym["then"])),
+        mutual={key: tuple(sorted(value)) for key, value in mutual.items()},
     )
 
 
