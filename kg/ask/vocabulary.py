@@ -327,14 +327,9 @@ def read_vocabulary_file(path: Path | None = None) -> dict[str, Any]:
 
 
 def _shipped() -> Any:
-    """The shipped file: beside this checkout's ``kg`` (a source tree, which an editable
-    install's ``kg.ontology`` may not point at), else in the installed ``kg.ontology``."""
-    root = Path(__file__).resolve().parents[2]
-    beside = root / "ontology" / VOCABULARY_FILE
-    if (root / "pyproject.toml").is_file() and beside.is_file():
-        return beside
-    packaged = files("kg.ontology") / VOCABULARY_FILE
-    return packaged if packaged.is_file() else beside
+    """The shipped file, in the ``kg.ontology`` package beside ``kg.ttl`` (found the same way
+    in a checkout, an editable install and a wheel; see ``kg.ontology_files``)."""
+    return files("kg.ontology") / VOCABULARY_FILE
 
 
 def load_vocabulary(extra: Path | None = None) -> Vocabulary:
