@@ -34,7 +34,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.graphs.evidence import read_statements
+from kg.graphs.evidence import read_statements, values_by_subject
 from kg.vocab import (
     ENTITY_CLASSES,
     KGO,
@@ -67,16 +67,6 @@ def local_name(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1]
 
 
-def _values(graph: Graph, predicate: URIRef) -> dict[Node, list[Node]]:
-    """Every subject of ``predicate`` with its objects, sorted (one index scan)."""
-    found: dict[Node, list[Node]] = defaultdict(list)
-    for subject, obj in graph.subject_objects(predicate):
-        found[subject].append(obj)
-    for objects in found.values():
-        objects.sort(key=_node_key)
-    return found
-
-
 def _node_key(node: Node) -> tuple[str, str]:
     return str(node), repr(node)
 
@@ -105,8 +95,8 @@ def _entity_classes(graph: Graph) -> dict[Node, list[str]]:
 
 
 def _documents(graph: Graph) -> dict[str, dict[str, str]]:
-    titles = _values(graph, DCTERMS.title)
-    sources = _values(graph, DCTERMS.source)
+    titles = values_by_subject(graph, DCTERMS.title)
+    sources = values_by_subject(graph, DCTERMS.source)
     documents = {}
     for doc in sorted(set(graph.subjects(RDF.type, KGO.Document)), key=_node_key):
         documents[str(doc)] = {
@@ -148,12 +138,12 @@ def _text(node: Node | None) -> str:
 
 
 def _node_attributes(graph: Graph, classes: dict[Node, list[str]]) -> dict[str, dict[str, Any]]:
-    labels = _values(graph, RDFS.label)
-    aliases = _values(graph, SKOS.altLabel)
-    counts = _values(graph, KGO.mentionCount)
-    mentioned_in = _values(graph, KGO.mentionedIn)
-    starts = _values(graph, KGO.startDate)
-    ends = _values(graph, KGO.endDate)
+    labels = values_by_subject(graph, RDFS.label)
+    aliases = values_by_subject(graph, SKOS.altLabel)
+    counts = values_by_subject(graph, KGO.mentionCount)
+    mentioned_in = values_by_subject(graph, KGO.mentionedIn)
+    starts = values_by_subject(graph, KGO.startDate)
+    ends = values_by_subject(graph, KGO.endDate)
     nodes: dict[str, dict[str, Any]] = {}
     for entity in sorted(classes, key=_node_key):
         names = tuple(sorted({str(alias) for alias in aliases.get(entity, [])}))

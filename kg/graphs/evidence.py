@@ -105,7 +105,7 @@ CONSTRUCT {{
 }}"""
 
 
-def _values(graph: Graph, predicate: URIRef) -> dict[Node, list[Node]]:
+def values_by_subject(graph: Graph, predicate: URIRef) -> dict[Node, list[Node]]:
     """Every subject of ``predicate`` with its objects, sorted (one index scan)."""
     found: dict[Node, list[Node]] = defaultdict(list)
     for subject, obj in graph.subject_objects(predicate):
@@ -143,18 +143,18 @@ def read_statements(graph: Graph) -> list[Statement]:
     """Every complete statement node of ``graph`` (subject, predicate and object known), in
     a stable order; a value given twice counts once (the first in sort order, the highest
     confidence)."""
-    subjects = _values(graph, RDF.subject)
-    objects = _values(graph, RDF.object)
-    sources = _values(graph, PROV.wasDerivedFrom)
-    confidences = _values(graph, KGO.confidence)
-    rules = _values(graph, KGO.extractor)
-    triggers = _values(graph, KGO.trigger)
-    texts = _values(graph, KGO.text)
-    documents = _values(graph, KGO.inDocument)
-    starts = _values(graph, KGO.charStart)
-    ends = _values(graph, KGO.charEnd)
+    subjects = values_by_subject(graph, RDF.subject)
+    objects = values_by_subject(graph, RDF.object)
+    sources = values_by_subject(graph, PROV.wasDerivedFrom)
+    confidences = values_by_subject(graph, KGO.confidence)
+    rules = values_by_subject(graph, KGO.extractor)
+    triggers = values_by_subject(graph, KGO.trigger)
+    texts = values_by_subject(graph, KGO.text)
+    documents = values_by_subject(graph, KGO.inDocument)
+    starts = values_by_subject(graph, KGO.charStart)
+    ends = values_by_subject(graph, KGO.charEnd)
     found = []
-    for node, predicates in sorted(_values(graph, RDF.predicate).items(), key=_by_node):
+    for node, predicates in sorted(values_by_subject(graph, RDF.predicate).items(), key=_by_node):
         s, o = _first(subjects, node), _first(objects, node)
         if s is None or o is None:
             continue
