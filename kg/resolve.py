@@ -4,7 +4,10 @@ Merging happens on the mention key (a normalised canonical name), then on names 
 ties together: an abbreviation used anywhere joins the long form it was introduced with,
 and a short form joins the one longer name in the same document that it abbreviates
 ("Biden" -> "Joe Biden", "Hyundai" -> "Hyundai Motor"; "LG" stays apart from
-"LG Energy Solution", which is another company). Each entity gets one class by weighted vote.
+"LG Energy Solution", which is another company). Short forms are read per document: "Smith"
+is John Smith where the text named John Smith, and someone else in another document. A name
+that one document uses for a person and another for a place ("Mr Houston", "Houston, Texas")
+gives two entities. Each entity gets one class by weighted vote.
 
 >>> from kg.model import Document, Sentence, Mention, Extraction
 >>> doc = Document.from_text("Joe Biden met Biden.", source="a.txt")
@@ -52,10 +55,13 @@ class Resolution:
     cooccurrences: dict[tuple[str, str], int] = field(default_factory=dict)
     #: Mention key -> the key it merged into (keys that merge into nothing are absent).
     merged: dict[str, str] = field(default_factory=dict)
+    #: (document sha256, mention key) -> the key it stands for in that document only.
+    local: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def final_key(self, key: str) -> str:
-        """The key of the entity that a mention key ended up in (itself when unmerged)."""
-        return _final(key, self.merged)
+    def final_key(self, key: str, doc_sha256: str = "") -> str:
+        """The key of the entity that a mention key ended up in (itself when unmerged);
+        with ``doc_sha256``, as read in that document (short forms, split names)."""
+        return _final(self.local.get((doc_sha256, key), key), self.merged)
 
 
 def vote_class(mentions: Iterable[Mention]) -> str:
@@ -90,8 +96,12 @@ def _short_form_target(
     return hits[0] if len(set(hits)) == 1 else None
 
 
+#: Classes that never share an entity with a person's name.
+PLACE_CLASSES = frozenset({"Country", "City", "Region", "Place", "Facility"})
+
+
 def _merge_map(extractions: Sequence[Extraction], lex: Lexicon) -> dict[str, str]:
-    """Key -> key it merges into (abbreviations across documents, short forms within one)."""
+    """Key -> key it merges into, in every document: an abbreviation joins its long form."""
     merge: dict[str, str] = {}
     by_alias: dict[str, str] = {}
     for ex in extractions:
@@ -105,16 +115,64 @@ def _merge_map(extractions: Sequence[Extraction], lex: Lexicon) -> dict[str, str
     for key in sorted(keys):
         if key in by_alias and by_alias[key] != key:
             merge[key] = by_alias[key]
+    return merge
+
+
+def _local_map(
+    extractions: Sequence[Extraction], merge: dict[str, str], lex: Lexicon
+) -> dict[tuple[str, str], str]:
+    """(document, key) -> key: short forms within their document, then names split by kind."""
+    local: dict[tuple[str, str], str] = {}
     for ex in extractions:
+        sha = ex.document.sha256
         names = {(m.key, m.label, m.cls) for m in ex.mentions if not m.heading}
         ordered = sorted(names)
         for key, label, cls in ordered:
             if " " in label or cls not in SHORT_FORM_CLASSES or key in merge:
                 continue
+            if (sha, key) in local:
+                continue
             target = _short_form_target(label, cls, [n for n in ordered if n[0] != key], lex)
             if target is not None:
-                merge[key] = target
-    return merge
+                local[(sha, key)] = target
+    local.update(_kind_splits(extractions, merge, local))
+    return local
+
+
+def _kind(cls: str) -> str:
+    return "person" if cls == "Person" else "place" if cls in PLACE_CLASSES else "other"
+
+
+def _kind_splits(
+    extractions: Sequence[Extraction],
+    merge: dict[str, str],
+    local: dict[tuple[str, str], str],
+) -> dict[tuple[str, str], str]:
+    """Documents that read a name as a person where others read it as a place (or the other
+    way round) keep their own entity, keyed ``name-person`` / ``name-place``."""
+    votes: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
+    for ex in extractions:
+        sha = ex.document.sha256
+        for m in ex.mentions:
+            key = _final(local.get((sha, m.key), m.key), merge)
+            votes[key][sha].append(m)
+    out: dict[tuple[str, str], str] = {}
+    for key in sorted(votes):
+        docs = votes[key]
+        if len(docs) < 2:
+            continue
+        kinds = {sha: _kind(vote_class(ms)) for sha, ms in docs.items()}
+        if not {"person", "place"} <= set(kinds.values()):
+            continue
+        weight: dict[str, float] = defaultdict(float)
+        for sha, ms in docs.items():
+            weight[kinds[sha]] += sum(m.strength for m in ms)
+        main = max(sorted(weight), key=lambda k: (round(weight[k], 6), k == "place"))
+        for sha in sorted(docs):
+            if kinds[sha] != main and kinds[sha] in {"person", "place"}:
+                for m in docs[sha]:
+                    out[(sha, m.key)] = f"{key}-{kinds[sha]}"
+    return out
 
 
 def _final(key: str, merge: dict[str, str]) -> str:
@@ -125,6 +183,18 @@ def _final(key: str, merge: dict[str, str]) -> str:
         seen.add(key)
         key = merge[key]
     return key
+
+
+@dataclass(frozen=True)
+class KeyMap:
+    """Where mention keys end up: merges valid everywhere, and per-document readings."""
+
+    merge: dict[str, str]
+    local: dict[tuple[str, str], str]
+
+    def of(self, key: str, sha: str) -> str:
+        """The entity key that ``key`` stands for in document ``sha``."""
+        return _final(self.local.get((sha, key), key), self.merge)
 
 
 def _choose_label(mentions: list[Mention]) -> str:
@@ -183,7 +253,7 @@ PLACE_COUNTRY_RULE, PLACE_COUNTRY_CONFIDENCE = "gazetteer-place-country", 0.6
 
 
 def place_countries(
-    ex: Extraction, merge: dict[str, str], entities: dict[str, Entity], lex: Lexicon
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon
 ) -> list[Relation]:
     """A city or region named together with its own country in one sentence lies in it
     ("born in Bergen, Norway", "offices in Leeds and across the United Kingdom"); the
@@ -199,22 +269,23 @@ def place_countries(
     [('sacramento', 'locatedIn', 'united states')]
     """
     by_sentence: dict[Sentence, list[str]] = defaultdict(list)
+    sha = ex.document.sha256
     for m in ex.mentions:
-        key = _final(m.key, merge)
+        key = keys.of(m.key, sha)
         if not m.heading and m.source != "coref" and key in entities:
             by_sentence[m.sentence].append(key)
     out: list[Relation] = []
     for sentence in sorted(by_sentence, key=lambda s: s.start):
-        keys = sorted(set(by_sentence[sentence]))
-        countries = {k for k in keys if entities[k].cls == "Country"}
-        for key in keys:
+        named = sorted(set(by_sentence[sentence]))
+        countries = {k for k in named if entities[k].cls == "Country"}
+        for key in named:
             entity = entities[key]
             if entity.cls not in {"City", "Region"} or not countries:
                 continue
             if entity.label in lex.capitals:
                 continue  # a capital is its country's capital (capitalOf), said elsewhere
             country = lex.country_of_place(entity.label)
-            target = _final(normalise_key(country), merge) if country else ""
+            target = keys.of(normalise_key(country), sha) if country else ""
             if target in countries and target != key:
                 evidence = Evidence(sentence, PLACE_COUNTRY_RULE, PLACE_COUNTRY_CONFIDENCE)
                 out.append(Relation(key, "locatedIn", target, evidence))
@@ -222,13 +293,14 @@ def place_countries(
 
 
 def _relations(
-    extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity],
+    extractions: Sequence[Extraction], keys: KeyMap, entities: dict[str, Entity],
     lex: Lexicon,
 ) -> list[Relation]:
     best: dict[tuple[str, str, str, Sentence, str], Relation] = {}
     for ex in extractions:
-        for rel in [*ex.relations, *place_countries(ex, merge, entities, lex)]:
-            s, o = _final(rel.subject, merge), _final(rel.object, merge)
+        sha = ex.document.sha256
+        for rel in [*ex.relations, *place_countries(ex, keys, entities, lex)]:
+            s, o = keys.of(rel.subject, sha), keys.of(rel.object, sha)
             if s == o or s not in entities or o not in entities:
                 continue
             if rel.predicate in SYMMETRIC_PROPERTIES and o < s:
@@ -253,12 +325,12 @@ def _family(rule: str) -> str:
 
 
 def _dates(
-    extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity]
+    extractions: Sequence[Extraction], keys: KeyMap, entities: dict[str, Entity]
 ) -> list[DateFact]:
     chosen: dict[tuple[str, str], DateFact] = {}
     for ex in extractions:
         for fact in ex.dates:
-            key = _final(fact.key, merge)
+            key = keys.of(fact.key, ex.document.sha256)
             if key in entities and (key, fact.which) not in chosen:
                 chosen[(key, fact.which)] = DateFact(key, fact.which, fact.value, fact.sentence)
     for (key, which), fact in chosen.items():
@@ -270,25 +342,25 @@ def _dates(
 
 
 def _sentence_pairs(
-    ex: Extraction, merge: dict[str, str], entities: dict[str, Entity]
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity]
 ) -> Iterator[tuple[str, str]]:
     """Each pair ``(a, b)``, ``a < b``, of entities named together in a sentence of ``ex``."""
     by_sentence: dict[Sentence, set[str]] = defaultdict(set)
     for m in ex.mentions:
         if m.heading:
             continue
-        key = _final(m.key, merge)
+        key = keys.of(m.key, ex.document.sha256)
         if key in entities:
             by_sentence[m.sentence].add(key)
-    for keys in by_sentence.values():
-        yield from combinations(sorted(keys), 2)
+    for named in by_sentence.values():
+        yield from combinations(sorted(named), 2)
 
 
 def _cooccurrences(
-    extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity]
+    extractions: Sequence[Extraction], keys: KeyMap, entities: dict[str, Entity]
 ) -> dict[tuple[str, str], int]:
     pairs = Counter(
-        chain.from_iterable(_sentence_pairs(ex, merge, entities) for ex in extractions)
+        chain.from_iterable(_sentence_pairs(ex, keys, entities) for ex in extractions)
     )
     return dict(sorted(pairs.items()))
 
@@ -297,15 +369,17 @@ def resolve(extractions: Sequence[Extraction], *, lexicon: Lexicon | None = None
     """Merge the mentions of every document into entities, and re-key relations and dates."""
     lex = lexicon or load_lexicon()
     merge = _merge_map(extractions, lex)
+    keys = KeyMap(merge, _local_map(extractions, merge, lex))
     groups: dict[str, list[Mention]] = defaultdict(list)
     for ex in extractions:
         for m in ex.mentions:
-            groups[_final(m.key, merge)].append(m)
+            groups[keys.of(m.key, ex.document.sha256)].append(m)
     entities = _build_entities(groups, lex)
     return Resolution(
         entities=entities,
-        relations=_relations(extractions, merge, entities, lex),
-        dates=_dates(extractions, merge, entities),
-        cooccurrences=_cooccurrences(extractions, merge, entities),
+        relations=_relations(extractions, keys, entities, lex),
+        dates=_dates(extractions, keys, entities),
+        cooccurrences=_cooccurrences(extractions, keys, entities),
         merged=merge,
+        local=keys.local,
     )
