@@ -69,7 +69,8 @@ def test_a_file_full_of_controls_is_binary() -> None:
 def test_plain_text_html_entities_are_decoded_before_reading() -> None:
     from kg.ingest.text import read_plain
 
-    doc = read_plain(b"Ren&#xE9;e Dupont joined Smith &amp; Wesson&#8217;s board.\n", "a.txt", "a.txt")
+    data = b"Ren&#xE9;e Dupont joined Smith &amp; Wesson&#8217;s board.\n"
+    doc = read_plain(data, "a.txt", "a.txt")
     assert doc.text.startswith("Renée Dupont joined Smith & Wesson\u2019s board.")
 
 

@@ -184,3 +184,70 @@ def test_service_with_a_unit_during_a_war() -> None:
 def test_a_city_named_with_its_country_lies_in_it() -> None:
     found = facts("The firm opened offices in Bielefeld and elsewhere in Germany.")
     assert ("Bielefeld", "locatedIn", "Germany") in found
+
+
+# -- round 2: names, abbreviations, coreference, roles -----------------------------------------
+
+
+def test_an_abbreviation_widens_its_long_form_and_never_joins_a_city() -> None:
+    text = "Shares in Ashford and Preston (A&P) rose after A&P closed a depot in Preston."
+    res = resolve([extract(text)])
+    by_label = {e.label: e for e in res.entities.values()}
+    assert "A&P" in by_label["Ashford and Preston"].aliases
+    assert by_label["Ashford and Preston"].cls in {"Company", "Organization"}
+    assert by_label["Preston"].cls == "City" and "A&P" not in by_label["Preston"].aliases
+
+
+def test_an_abbreviation_whose_letters_spell_the_name_joins_it() -> None:
+    text = "The Office of Rail Standards (ORS) fined Carrow Lines. Later the ORS dropped it."
+    res = resolve([extract(text)])
+    office = next(e for e in res.entities.values() if e.label == "Office of Rail Standards")
+    assert office.mention_count >= 3 and "ORS" in office.aliases
+    assert not [e for e in res.entities.values() if e.label == "ORS"]
+
+
+def test_a_past_tense_misread_by_the_lemmatiser_still_triggers() -> None:
+    assert ("Office of Rail Standards", "restricts", "Carrow Lines") in facts(
+        "The Office of Rail Standards fined Carrow Lines."
+    )
+
+
+def test_a_based_modifier_of_a_noun_before_a_name_locates_the_name() -> None:
+    found = facts("Vantor Corp completed its acquisition of Lisbon-based insurer Delamere.")
+    assert ("Delamere", "headquarteredIn", "Lisbon") in found
+    assert ("Delamere", "subsidiaryOf", "Vantor Corp") in found
+
+
+def test_a_country_possessor_of_a_company_description_is_its_home() -> None:
+    assert ("Tembo", "headquarteredIn", "Kenya") in facts(
+        "Kenya's largest mobile operator, Tembo, rose 3%."
+    )
+
+
+def test_a_union_general_secretary_leads_the_union() -> None:
+    found = facts("Amalgamated Dockers Union general secretary Tom Pryce spoke.")
+    assert ("Tom Pryce", "leaderOf", "Amalgamated Dockers Union") in found
+    assert ("Tom Pryce", "memberOf", "Amalgamated Dockers Union") not in found
+    assert labelled("The Amalgamated Dockers Union met.") == {
+        "Amalgamated Dockers Union": "Organization"
+    }
+
+
+def test_a_description_with_a_place_in_it_points_back_to_the_company() -> None:
+    found = facts(
+        "Despite the failure of the Fjordline bid, Helga Brandt, chief executive of the "
+        "Oslo-based exchange, may return."
+    )
+    assert ("Helga Brandt", "leaderOf", "Fjordline") in found
+    assert ("Fjordline", "headquarteredIn", "Oslo") in found
+
+
+def test_a_description_prefers_a_name_of_its_own_sentence() -> None:
+    text = (
+        "Marlowe Holdings said profits rose. Later the Fjordline board met, and analysts said "
+        "the company would cut jobs."
+    )
+    res = resolve([extract(text)])
+    coref = [m for m in extract(text).mentions if m.source == "coref"]
+    assert [m.label for m in coref] == ["Fjordline"]
+    assert res.entities

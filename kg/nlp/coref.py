@@ -40,6 +40,13 @@ DESCRIPTIONS = {
     "manufacturer": "Company",
     "group": "Company",
     "conglomerate": "Company",
+    "bank": "Company",
+    "lender": "Company",
+    "insurer": "Company",
+    "exchange": "Company",
+    "airline": "Company",
+    "retailer": "Company",
+    "brewer": "Company",
     "country": "Country",
     "nation": "Country",
     "programme": "Policy",
@@ -57,6 +64,8 @@ DESCRIPTIONS = {
     "agency": "GovernmentAgency",
     "bloc": "InternationalOrganization",
 }
+#: Participles that make a place name into a modifier of the description ("Oslo-based").
+BASED = frozenset({"based", "headquartered"})
 PRONOUN_CLASSES = ("Company", "Country", "Organization")
 #: How many sentences back an antecedent may be.
 WINDOW = 3
@@ -76,9 +85,27 @@ def _description_class(chunk: Span) -> str | None:
     if chunk[0].lower_ not in {"the", "this", "that"}:
         return None
     head = chunk.root
-    if any(t.pos_ == "PROPN" for t in chunk) or head.tag_ in {"NNS", "NNPS"}:
+    if head.pos_ == "PROPN" or head.tag_ in {"NNS", "NNPS"}:
+        return None
+    if any(t.pos_ == "PROPN" for t in chunk) and not _place_modified(chunk):
         return None
     return DESCRIPTIONS.get(head.lower_)
+
+
+def _place_modified(chunk: Span) -> bool:
+    """Whether every name in the description sits in an "X-based" modifier ("the
+    Lisbon-based lender"): such a description still points back to a company named before."""
+    based = [t for t in chunk if t.lower_ in BASED and t.i < chunk.root.i]
+    names = [t for t in chunk if t.pos_ == "PROPN"]
+    return bool(based) and all(t.i < based[0].i for t in names)
+
+
+def _phrase(chunk: Span) -> Span:
+    """The words a resolved description stands on: its head noun when names modify it, so that
+    "the Lisbon-based lender" keeps "Lisbon" as a place of its own."""
+    if any(t.pos_ == "PROPN" for t in chunk):
+        return chunk.doc[chunk.root.i : chunk.root.i + 1]
+    return chunk
 
 
 def _pick(
@@ -89,6 +116,19 @@ def _pick(
             return None
         if subject and not ante.subject:
             continue
+        if is_subclass(ante.mention.cls, cls):
+            return ante.mention
+    return None
+
+
+def _pick_in_sentence(
+    history: Sequence[Antecedent], cls: str, sentence_index: int
+) -> Mention | None:
+    """The nearest fitting name before the phrase in its own sentence ("the X bid ... chief
+    executive of the exchange")."""
+    for ante in reversed(history):
+        if ante.sentence_index != sentence_index:
+            return None
         if is_subclass(ante.mention.cls, cls):
             return ante.mention
     return None
@@ -121,8 +161,9 @@ def resolve_references(
         phrases: list[tuple[Span, str, bool]] = []
         for chunk in sent.noun_chunks:
             cls = _description_class(chunk)
-            if cls is not None and not taken & set(range(chunk.start, chunk.end)):
-                phrases.append((chunk, cls, False))
+            phrase = _phrase(chunk)
+            if cls is not None and not taken & set(range(phrase.start, phrase.end)):
+                phrases.append((phrase, cls, False))
         for tok in sent:
             if _pronoun_target(tok) and tok.i not in taken:
                 phrases.append((doc[tok.i : tok.i + 1], "", True))
@@ -143,9 +184,11 @@ def resolve_references(
                     target = _pick(history, klass, index, subject=True)
                     if target is not None:
                         break
-            else:  # the last fitting subject, else the last fitting name
-                target = _pick(history, cls, index, subject=True) or _pick(
-                    history, cls, index, subject=False
+            else:  # a fitting name earlier in the sentence, the last fitting subject, any name
+                target = (
+                    _pick_in_sentence(history, cls, index)
+                    or _pick(history, cls, index, subject=True)
+                    or _pick(history, cls, index, subject=False)
                 )
             if target is None:
                 continue

@@ -470,7 +470,10 @@ def _lemma(tok: Token) -> str:
 
 
 def _words_of(tok: Token) -> set[str]:
-    return {tok.lower_, _lemma(tok)}
+    words = {tok.lower_, _lemma(tok)}
+    if tok.tag_ in {"VBD", "VBN"} and tok.lower_.endswith("ed") and len(tok.lower_) > 4:
+        words.add(tok.lower_[:-1])  # "fined" read as "fin": the past of a verb in -e
+    return words
 
 
 def _pobjs(prep: Token) -> list[Token]:
@@ -577,6 +580,9 @@ class _Reader:
             if subjects:  # "X is a contractor based in Y": the contractor is X
                 return self.resolve(subjects, depth + 1)
         direct: list[_Arg] = []
+        if tok.dep_ == "compound" and tok.pos_ == "NOUN" and self.mention_at(tok.head) is not None:
+            # "the Oslo-based insurer Fjordline": the noun before a name is that name
+            return self.resolve([tok.head], depth + 1, conjuncts=False)
         host = self.apposition_of(tok)
         if host is not None and self.mention_at(host) is not None:
             direct.extend(self.resolve([host], depth + 1, conjuncts=False))
