@@ -38,7 +38,7 @@ from kg.model import (
 )
 from kg.nlp.entities import normalise_key
 from kg.nlp.lexicon import Lexicon, load_lexicon
-from kg.vocab import SYMMETRIC_PROPERTIES, class_depth
+from kg.vocab import SYMMETRIC_PROPERTIES, class_depth, is_subclass
 
 #: A heading-only entity survives only when its typing was this sure (a country, say).
 HEADING_ONLY_MIN_STRENGTH = 0.9
@@ -292,6 +292,126 @@ def place_countries(
     return out
 
 
+#: The rule name and confidence of "an organisation named after its country" (the
+#: "Norwegian Coastal Administration", the "Bank of Ghana") when the text names that country.
+NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE = "name-country", 0.55
+#: A company named after a country may be anywhere ("Air Tanzania" aside); blocs span many.
+NAME_COUNTRY_SKIP = frozenset({"InternationalOrganization", "Company", "MediaOrganization"})
+#: Words that may come before the country in such a name.
+_NAME_OPENERS = frozenset({"the", "The", "Royal", "National", "Imperial", "Federal"})
+
+
+def name_countries(
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon
+) -> list[Relation]:
+    """An organisation or facility whose name opens with a country or its demonym ("Royal
+    Danish Navy", "Kenyan Ports Authority") or ends "of <country>" lies in that country, when
+    the document also names the country itself. Companies are left out: a company named
+    after a country says where it began, not always where it is.
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("The Danish Maritime Authority warned Denmark.", source="a.txt")
+    >>> s = Sentence(doc.sha256, 0, 45, doc.text)
+    >>> ms = (Mention("Danish Maritime Authority", 4, 29, "danish maritime authority",
+    ...               "Danish Maritime Authority", "GovernmentAgency", s),
+    ...       Mention("Denmark", 37, 44, "denmark", "Denmark", "Country", s))
+    >>> [(x.subject, x.predicate, x.object) for x in name_countries(
+    ...     Extraction(doc, (s,), ms, ()), KeyMap({}, {}), {
+    ...     "danish maritime authority": Entity("danish maritime authority",
+    ...         "Danish Maritime Authority", "GovernmentAgency"),
+    ...     "denmark": Entity("denmark", "Denmark", "Country")}, load_lexicon())]
+    [('danish maritime authority', 'locatedIn', 'denmark')]
+    """
+    sha = ex.document.sha256
+    named = {keys.of(m.key, sha) for m in ex.mentions if not m.heading}
+    countries = {k for k in named if k in entities and entities[k].cls == "Country"}
+    if not countries:
+        return []
+    out: list[Relation] = []
+    seen: set[str] = set()
+    for m in sorted(ex.mentions, key=lambda m: m.start):
+        key = keys.of(m.key, sha)
+        entity = entities.get(key)
+        if key in seen or entity is None or m.heading or m.source == "coref":
+            continue
+        if entity.cls in NAME_COUNTRY_SKIP or not (
+            is_subclass(entity.cls, "Organization") or entity.cls == "Facility"
+        ):
+            continue
+        country = _country_in_name(entity.label, lex)
+        target = keys.of(normalise_key(country), sha) if country else ""
+        if target in countries and target != key:
+            seen.add(key)
+            evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
+            out.append(Relation(key, "locatedIn", target, evidence))
+    return out
+
+
+def _country_in_name(label: str, lex: Lexicon) -> str | None:
+    """The country a name opens with, or ends with after "of".
+
+    >>> lex = load_lexicon()
+    >>> _country_in_name("Royal Thai Navy", lex), _country_in_name("Bank of Ghana", lex)
+    ('Thailand', 'Ghana')
+    >>> _country_in_name("Jordan Motors", lex) is None  # an ambiguous name is no country
+    True
+    """
+    words = label.split()
+    while words and words[0] in _NAME_OPENERS:
+        words = words[1:]
+    if len(words) < 2:
+        return None
+    for n in (3, 2, 1):
+        head = " ".join(words[:n])
+        found = lex.countries.get(head)
+        demonym = found is not None and found.kind == "demonym" and not found.ambiguous
+        if found is not None and demonym and n < len(words):
+            return found.label
+    if len(words) >= 3 and words[-2] == "of":
+        found = lex.countries.get(words[-1])
+        if found is not None and not found.ambiguous and found.kind != "demonym":
+            return found.label
+    return None
+
+
+#: The rule name and confidence of "in a place that lies in a country, so in that country".
+CHAIN_RULE, CHAIN_CONFIDENCE = "located-in-chain", 0.5
+_CHAINED = ("locatedIn",)
+
+
+def country_chains(found: Sequence[Relation], entities: dict[str, Entity]) -> list[Relation]:
+    """What lies in a place that the same document puts in a country lies in that country:
+    "the museum is in Bergen" and "Bergen, Norway" give the museum in Norway (one step, with
+    the first fact's sentence as evidence).
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("A is in B. B is in C.", source="a.txt")
+    >>> s1 = Sentence(doc.sha256, 0, 10, "A is in B.")
+    >>> s2 = Sentence(doc.sha256, 11, 21, "B is in C.")
+    >>> ents = {"a": Entity("a", "A", "Facility"), "b": Entity("b", "B", "City"),
+    ...         "c": Entity("c", "C", "Country")}
+    >>> rels = [Relation("a", "locatedIn", "b", Evidence(s1, "r", 0.8)),
+    ...         Relation("b", "locatedIn", "c", Evidence(s2, "r", 0.8))]
+    >>> [(r.subject, r.predicate, r.object) for r in country_chains(rels, ents)]
+    [('a', 'locatedIn', 'c')]
+    """
+    countries: dict[str, list[str]] = defaultdict(list)
+    for rel in found:
+        target = entities.get(rel.object)
+        if rel.predicate == "locatedIn" and target is not None and target.cls == "Country":
+            countries[rel.subject].append(rel.object)
+    out: list[Relation] = []
+    for rel in found:
+        place = entities.get(rel.object)
+        if rel.predicate not in _CHAINED or place is None or place.cls == "Country":
+            continue
+        for country in sorted(set(countries.get(rel.object, ()))):
+            if country != rel.subject:
+                evidence = Evidence(rel.evidence.sentence, CHAIN_RULE, CHAIN_CONFIDENCE)
+                out.append(Relation(rel.subject, rel.predicate, country, evidence))
+    return out
+
+
 def _relations(
     extractions: Sequence[Extraction], keys: KeyMap, entities: dict[str, Entity],
     lex: Lexicon,
@@ -299,8 +419,17 @@ def _relations(
     best: dict[tuple[str, str, str, Sentence, str], Relation] = {}
     for ex in extractions:
         sha = ex.document.sha256
-        for rel in [*ex.relations, *place_countries(ex, keys, entities, lex)]:
-            s, o = keys.of(rel.subject, sha), keys.of(rel.object, sha)
+        found = [
+            Relation(keys.of(rel.subject, sha), rel.predicate, keys.of(rel.object, sha),
+                     rel.evidence)
+            for rel in [
+                *ex.relations,
+                *place_countries(ex, keys, entities, lex),
+                *name_countries(ex, keys, entities, lex),
+            ]
+        ]
+        for rel in [*found, *country_chains(found, entities)]:
+            s, o = rel.subject, rel.object
             if s == o or s not in entities or o not in entities:
                 continue
             if rel.predicate in SYMMETRIC_PROPERTIES and o < s:

@@ -251,3 +251,15 @@ def test_a_description_prefers_a_name_of_its_own_sentence() -> None:
     coref = [m for m in extract(text).mentions if m.source == "coref"]
     assert [m.label for m in coref] == ["Fjordline"]
     assert res.entities
+
+
+def test_an_agency_named_with_a_demonym_lies_in_the_country_the_text_names() -> None:
+    found = facts("The Danish Maritime Authority inspected the ship. Denmark later sold it.")
+    assert ("Danish Maritime Authority", "locatedIn", "Denmark") in found
+    assert not any(p == "locatedIn" for _, p, _ in facts("The Danish Maritime Authority met."))
+
+
+def test_a_place_in_a_city_of_a_country_lies_in_the_country() -> None:
+    found = facts("The Hanseatic Museum is located in Bergen. Bergen, Norway, is a port.")
+    assert ("Hanseatic Museum", "locatedIn", "Bergen") in found
+    assert ("Hanseatic Museum", "locatedIn", "Norway") in found
