@@ -263,3 +263,11 @@ def test_a_place_in_a_city_of_a_country_lies_in_the_country() -> None:
     found = facts("The Hanseatic Museum is located in Bergen. Bergen, Norway, is a port.")
     assert ("Hanseatic Museum", "locatedIn", "Bergen") in found
     assert ("Hanseatic Museum", "locatedIn", "Norway") in found
+
+
+def test_a_chain_of_places_after_commas_is_no_list() -> None:
+    found = facts("The clinic opened in Ciudad Bolívar, Bolívar, Venezuela in 2006.")
+    assert ("Ciudad Bolívar", "locatedIn", "Bolívar") in found
+    assert ("Bolívar", "locatedIn", "Venezuela") in found
+    listed = facts("Trains run to Toledo, Ohio and Detroit, Michigan.")
+    assert ("Ohio", "locatedIn", "Detroit") not in listed

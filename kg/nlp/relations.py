@@ -815,8 +815,9 @@ class _Reader:
             return []
         other = self.mentions[j][0]
         after = doc[other.end] if other.end < self.sent.end else None
-        if other.root in span.root.conjuncts or other.root.dep_ == "conj":
-            return []
+        coordinated = other.root in span.root.conjuncts or other.root.dep_ == "conj"
+        if coordinated and _has_conjunction(span.root):
+            return []  # a list; "Guri, Bolivar, Venezuela" parsed as one is a chain of places
         if after is not None and after.lower_ in ("and", "or", "&"):
             return []
         return [other.root]
@@ -975,6 +976,12 @@ class _Reader:
         if prev >= self.sent.start and trigger.doc[prev].pos_ in ("NOUN", "ADJ", "PROPN", "VERB"):
             words |= _words_of(trigger.doc[prev])
         return words
+
+
+def _has_conjunction(tok: Token) -> bool:
+    """Whether the coordination that ``tok`` belongs to has an "and"/"or" (a real list)."""
+    members = (tok, *tok.conjuncts)
+    return any(c.dep_ in ("cc", "preconj") for t in members for c in t.children)
 
 
 def _first_conjunct(tok: Token) -> Token:
