@@ -271,3 +271,18 @@ def test_a_chain_of_places_after_commas_is_no_list() -> None:
     assert ("Bolívar", "locatedIn", "Venezuela") in found
     listed = facts("Trains run to Toledo, Ohio and Detroit, Michigan.")
     assert ("Ohio", "locatedIn", "Detroit") not in listed
+
+
+def test_a_pronoun_that_coreference_resolved_is_an_end_of_a_typed_fact() -> None:
+    found = facts("Halvard Group reported higher profits. It is also working with Castor Partners.")
+    assert ("Castor Partners", "cooperatesWith", "Halvard Group") in found
+
+
+def test_a_pronoun_in_a_later_clause_means_the_nearest_name_before_it() -> None:
+    found = facts("Anna Petrova joined Fenwick Labs after it acquired Bracken Systems.")
+    assert ("Bracken Systems", "subsidiaryOf", "Fenwick Labs") in found
+
+
+def test_what_a_firm_must_prove_it_can_do_is_no_fact() -> None:
+    found = facts("Corvath Chips must prove that it can make processors at scale.")
+    assert not any(p == "produces" for _, p, _ in found)

@@ -122,14 +122,15 @@ def _pick(
 
 
 def _pick_in_sentence(
-    history: Sequence[Antecedent], cls: str, sentence_index: int
+    history: Sequence[Antecedent], classes: str | Sequence[str], sentence_index: int
 ) -> Mention | None:
-    """The nearest fitting name before the phrase in its own sentence ("the X bid ... chief
-    executive of the exchange")."""
+    """The nearest name of one of ``classes`` before the phrase in its own sentence ("the X bid
+    ... chief executive of the exchange", "joined X after it acquired")."""
+    wanted = (classes,) if isinstance(classes, str) else tuple(classes)
     for ante in reversed(history):
         if ante.sentence_index != sentence_index:
             return None
-        if is_subclass(ante.mention.cls, cls):
+        if any(is_subclass(ante.mention.cls, cls) for cls in wanted):
             return ante.mention
     return None
 
@@ -179,8 +180,9 @@ def resolve_references(
                 )
                 cursor += 1
             target = None
-            if pronoun:
-                for klass in PRONOUN_CLASSES:
+            if pronoun:  # the nearest fitting name earlier in the sentence, else the last subject
+                target = _pick_in_sentence(history, PRONOUN_CLASSES, index)
+                for klass in PRONOUN_CLASSES if target is None else ():
                     target = _pick(history, klass, index, subject=True)
                     if target is not None:
                         break

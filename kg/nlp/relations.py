@@ -654,7 +654,10 @@ class _Reader:
     # -- negation --------------------------------------------------------------------------
 
     def negated(self, trigger: Token) -> bool:
-        """Whether a negation, ``no``, ``without`` or a negator verb/noun governs the trigger."""
+        """Whether a negation, ``no``, ``without`` or a negator verb/noun governs the trigger,
+        or the trigger is only a possibility still to be shown ("must prove that it can make")."""
+        if _unproven(trigger):
+            return True
         node = trigger
         for _ in range(8):
             for c in node.children:
@@ -978,6 +981,20 @@ class _Reader:
         return words
 
 
+#: Verbs whose "that ... can" clause states a possibility, not a fact.
+_UNPROVEN_BY = frozenset({"prove", "show", "demonstrate", "hope", "doubt", "question", "wonder"})
+_MODALS = frozenset({"can", "could", "might", "may"})
+
+
+def _unproven(verb: Token) -> bool:
+    """``X must prove that it can make chips``: the making is not (yet) a fact."""
+    return (
+        verb.dep_ == "ccomp"
+        and _lemma(verb.head) in _UNPROVEN_BY
+        and any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+    )
+
+
 def _has_conjunction(tok: Token) -> bool:
     """Whether the coordination that ``tok`` belongs to has an "and"/"or" (a real list)."""
     members = (tok, *tok.conjuncts)
@@ -1067,6 +1084,8 @@ class _Extractor:
                 if matching:
                     self._trigger(tok, matching, lambda role, t=tok: self._noun_role(t, role))
         for idx, (span, mention) in enumerate(reader.mentions):
+            if span.root.pos_ == "PRON":
+                continue  # "it" stands for a name in clauses, not as the anchor of a name rule
             matching = [r for r in entity_rules if _in_classes(mention.cls, r.classes)]
             if matching:
                 root = span.root
@@ -1085,14 +1104,14 @@ class _Extractor:
             tokens = [t for w in _prep_words(first) for t in roles.get("prep:" + w, [])]
         if first == "mod":
             return [_Arg(i, True) for t in tokens if (i := self.reader.mention_at(t)) is not None]
-        if _only_pronouns(tokens):
+        if _only_pronouns(tokens) and not self._resolved(tokens):
             return None
         return self._follow(tokens, rest)
 
     def _noun_role(self, anchor: Token, role: str) -> list[_Arg] | None:
         first, *rest = role.split(".")
         tokens = self.reader.noun_role(anchor, first)
-        if _only_pronouns(tokens):
+        if _only_pronouns(tokens) and not self._resolved(tokens):
             if first != "poss":
                 return None
             # "Japan strengthened its alliance with": the pronoun is the governing subject
@@ -1106,6 +1125,10 @@ class _Extractor:
             return args
         own = self.reader.mention_at(anchor)
         return [a for a in args if a.index != own]
+
+    def _resolved(self, tokens: Sequence[Token]) -> bool:
+        """Whether coreference made these pronouns mentions ("It works with X": it is a firm)."""
+        return all(self.reader.mention_at(t) is not None for t in tokens)
 
     def _follow(self, tokens: list[Token], path: list[str]) -> list[_Arg]:
         for step in path:
