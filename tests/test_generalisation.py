@@ -286,3 +286,14 @@ def test_a_pronoun_in_a_later_clause_means_the_nearest_name_before_it() -> None:
 def test_what_a_firm_must_prove_it_can_do_is_no_fact() -> None:
     found = facts("Corvath Chips must prove that it can make processors at scale.")
     assert not any(p == "produces" for _, p, _ in found)
+
+
+def test_a_name_and_its_description_parsed_as_two_subjects_are_one() -> None:
+    assert ("Tembo", "headquarteredIn", "Kenya") in facts("Kenya's budget airline, Tembo fell 2.9%.")
+    found = facts('"We are pleased," Ruth Abara, ORS director said.')
+    assert ("Ruth Abara", "leaderOf", "ORS") in found
+
+
+def test_a_city_possessor_of_a_facility_locates_it() -> None:
+    found = facts("Smoke closed Lagos's new Marina International Airport on its opening day.")
+    assert ("Marina International Airport", "locatedIn", "Lagos") in found

@@ -876,7 +876,23 @@ class _Reader:
             out.extend(_with_conjuncts(subjects))
         if first.dep_ in ("compound", "amod", "nmod") and self.mention_at(head) is not None:
             out.append(head)
+        out.extend(self._comma_subject(first))
         return out
+
+    def _comma_subject(self, tok: Token) -> list[Token]:
+        """``Kenya's largest airline, Tembo fell`` and ``Ruth Abara, ORS director said``: the
+        parser made the name and its description two subjects of one verb; they are one."""
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            return []
+        doc = tok.doc
+        for sib in tok.head.children:
+            if sib is tok or sib.dep_ != tok.dep_ or self.mention_at(sib) is None:
+                continue
+            a, b = sorted((tok, sib), key=lambda t: t.i)
+            comma = a.right_edge.i + 1
+            if comma < len(doc) and doc[comma].text == "," and b.left_edge.i == comma + 1:
+                return [sib]
+        return []
 
     def _apposed_to_place(self, tok: Token) -> bool:
         """``a hub in Austin, Texas``: the parser may hang the state on ``hub``."""
