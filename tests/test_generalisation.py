@@ -289,7 +289,8 @@ def test_what_a_firm_must_prove_it_can_do_is_no_fact() -> None:
 
 
 def test_a_name_and_its_description_parsed_as_two_subjects_are_one() -> None:
-    assert ("Tembo", "headquarteredIn", "Kenya") in facts("Kenya's budget airline, Tembo fell 2.9%.")
+    found = facts("Kenya's budget airline, Tembo fell 2.9%.")
+    assert ("Tembo", "headquarteredIn", "Kenya") in found
     found = facts('"We are pleased," Ruth Abara, ORS director said.')
     assert ("Ruth Abara", "leaderOf", "ORS") in found
 
