@@ -135,6 +135,13 @@ def _pick_in_sentence(
     return None
 
 
+def _clause_subject(token: Token) -> bool:
+    """``it`` as the subject of a clause that hangs on another ("X joined Y after it bought Z")."""
+    return token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ in {
+        "advcl", "ccomp", "relcl", "conj", "xcomp"
+    }
+
+
 def _pronoun_target(token: Token) -> bool:
     return token.lower_ in {"it", "its"} and token.dep_ in {"nsubj", "nsubjpass", "poss", "dobj"}
 
@@ -180,8 +187,9 @@ def resolve_references(
                 )
                 cursor += 1
             target = None
-            if pronoun:  # the nearest fitting name earlier in the sentence, else the last subject
-                target = _pick_in_sentence(history, PRONOUN_CLASSES, index)
+            if pronoun:  # in a later clause, the nearest fitting name; else the last subject
+                if _clause_subject(phrase.root):
+                    target = _pick_in_sentence(history, PRONOUN_CLASSES, index)
                 for klass in PRONOUN_CLASSES if target is None else ():
                     target = _pick(history, klass, index, subject=True)
                     if target is not None:
