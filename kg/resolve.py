@@ -21,6 +21,7 @@ gives two entities. Each entity gets one class by weighted vote.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -305,8 +306,9 @@ def name_countries(
     ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon
 ) -> list[Relation]:
     """An organisation or facility whose name opens with a country or its demonym ("Royal
-    Danish Navy", "Kenyan Ports Authority") or ends "of <country>" lies in that country, when
-    the document also names the country itself. Companies are left out: a company named
+    Danish Navy", "Kenyan Ports Authority") or ends "of <country>" lies in that country, and
+    the countries a war is named after took part in it ("Iran–Iraq War"), when the document
+    also names the country itself. Companies are left out: a company named
     after a country says where it began, not always where it is.
 
     >>> from kg.model import Document
@@ -334,6 +336,14 @@ def name_countries(
         entity = entities.get(key)
         if key in seen or entity is None or m.heading or m.source == "coref":
             continue
+        if entity.cls == "War":
+            seen.add(key)
+            evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
+            for country in _countries_in_war_name(entity.label, lex):
+                target = keys.of(normalise_key(country), sha)
+                if target in countries:
+                    out.append(Relation(target, "participatedIn", key, evidence))
+            continue
         if entity.cls in NAME_COUNTRY_SKIP or not (
             is_subclass(entity.cls, "Organization") or entity.cls == "Facility"
         ):
@@ -345,6 +355,26 @@ def name_countries(
             evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
             out.append(Relation(key, "locatedIn", target, evidence))
     return out
+
+
+def _countries_in_war_name(label: str, lex: Lexicon) -> list[str]:
+    """The countries a war is named after ("Iran–Iraq War", "Mexican-American War").
+
+    >>> _countries_in_war_name("Chilean–Peruvian War of 1879", load_lexicon())
+    ['Chile', 'Peru']
+    >>> _countries_in_war_name("Cold War", load_lexicon())
+    []
+    """
+    words = re.split(r"[\s\-–—]+", label)
+    if "War" not in words and "Wars" not in words:
+        return []
+    head = words.index("War") if "War" in words else words.index("Wars")
+    found: list[str] = []
+    for word in words[:head]:
+        country = lex.countries.get(word)
+        if country is not None and not country.ambiguous and country.label not in found:
+            found.append(country.label)
+    return found
 
 
 def _country_in_name(label: str, lex: Lexicon) -> str | None:

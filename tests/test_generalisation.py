@@ -298,3 +298,11 @@ def test_a_name_and_its_description_parsed_as_two_subjects_are_one() -> None:
 def test_a_city_possessor_of_a_facility_locates_it() -> None:
     found = facts("Smoke closed Lagos's new Marina International Airport on its opening day.")
     assert ("Marina International Airport", "locatedIn", "Lagos") in found
+
+
+def test_the_countries_a_war_is_named_after_took_part_in_it() -> None:
+    text = "Bolivia lost its coast in the Chilean–Peruvian War. Chile and Peru signed a treaty."
+    found = facts(text)
+    assert ("Chile", "participatedIn", "Chilean–Peruvian War") in found
+    assert ("Peru", "participatedIn", "Chilean–Peruvian War") in found
+    assert ("Bolivia", "participatedIn", "Chilean–Peruvian War") not in found
