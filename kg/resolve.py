@@ -339,8 +339,8 @@ def name_countries(
         if entity.cls == "War":
             seen.add(key)
             evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
-            for country in _countries_in_war_name(entity.label, lex):
-                target = keys.of(normalise_key(country), sha)
+            for party in _countries_in_war_name(entity.label, lex):
+                target = keys.of(normalise_key(party), sha)
                 if target in countries:
                     out.append(Relation(target, "participatedIn", key, evidence))
             continue
