@@ -306,3 +306,29 @@ def test_the_countries_a_war_is_named_after_took_part_in_it() -> None:
     assert ("Chile", "participatedIn", "Chilean–Peruvian War") in found
     assert ("Peru", "participatedIn", "Chilean–Peruvian War") in found
     assert ("Bolivia", "participatedIn", "Chilean–Peruvian War") not in found
+
+
+def dates_of(text: str) -> set[tuple[str, str]]:
+    """(label, year) of every start date after resolution."""
+    res = resolve([extract(text)])
+    return {(res.entities[d.key].label, d.value) for d in res.dates if d.which == "startDate"}
+
+
+def test_a_fronted_participle_dates_the_subject_a_pronoun_stands_for() -> None:
+    text = "Marlowe Press is a newspaper in Leeds. Founded in 1754, it is one of the oldest."
+    assert ("Marlowe Press", "1754") in dates_of(text)
+
+
+def test_a_participle_on_what_a_copula_calls_the_subject_dates_it() -> None:
+    text = "The Rail Workers Benefit Fund is an organisation created by the state in 1921."
+    assert ("Rail Workers Benefit Fund", "1921") in dates_of(text)
+
+
+def test_a_described_school_is_dated_by_its_founding() -> None:
+    text = "Hallam College is a school in Ohio. The school was founded in 1985 by two teachers."
+    assert ("Hallam College", "1985") in dates_of(text)
+
+
+def test_its_means_the_subject_of_its_sentence_else_the_nearest_name() -> None:
+    found = facts("The report praised Brazil and its ally Chile.")
+    assert ("Brazil", "alliedWith", "Chile") in found or ("Chile", "alliedWith", "Brazil") in found

@@ -47,6 +47,12 @@ DESCRIPTIONS = {
     "airline": "Company",
     "retailer": "Company",
     "brewer": "Company",
+    "newspaper": "MediaOrganization",
+    "paper": "MediaOrganization",
+    "broadcaster": "MediaOrganization",
+    "school": "ResearchOrganization",
+    "university": "ResearchOrganization",
+    "institute": "ResearchOrganization",
     "country": "Country",
     "nation": "Country",
     "programme": "Policy",
@@ -122,7 +128,11 @@ def _pick(
 
 
 def _pick_in_sentence(
-    history: Sequence[Antecedent], classes: str | Sequence[str], sentence_index: int
+    history: Sequence[Antecedent],
+    classes: str | Sequence[str],
+    sentence_index: int,
+    *,
+    subject: bool = False,
 ) -> Mention | None:
     """The nearest name of one of ``classes`` before the phrase in its own sentence ("the X bid
     ... chief executive of the exchange", "joined X after it acquired")."""
@@ -130,9 +140,19 @@ def _pick_in_sentence(
     for ante in reversed(history):
         if ante.sentence_index != sentence_index:
             return None
+        if subject and not ante.subject:
+            continue
         if any(is_subclass(ante.mention.cls, cls) for cls in wanted):
             return ante.mention
     return None
+
+
+def _is_subject(span: Span) -> bool:
+    """A clause's subject, or the possessor of one ("Peru's envoy said")."""
+    root = span.root
+    if root.dep_ == "poss":
+        root = root.head
+    return root.dep_ in {"nsubj", "nsubjpass"}
 
 
 def _clause_subject(token: Token) -> bool:
@@ -182,13 +202,17 @@ def resolve_references(
                     Antecedent(
                         mention,
                         index if span.sent == sent else index - 1,
-                        span.root.dep_ in {"nsubj", "nsubjpass"},
+                        _is_subject(span),
                     )
                 )
                 cursor += 1
             target = None
             if pronoun:  # in a later clause, the nearest fitting name; else the last subject
-                if _clause_subject(phrase.root):
+                if phrase.root.dep_ == "poss":  # "its": this sentence's subject, else nearest
+                    target = _pick_in_sentence(
+                        history, PRONOUN_CLASSES, index, subject=True
+                    ) or _pick_in_sentence(history, PRONOUN_CLASSES, index)
+                elif _clause_subject(phrase.root):
                     target = _pick_in_sentence(history, PRONOUN_CLASSES, index)
                 for klass in PRONOUN_CLASSES if target is None else ():
                     target = _pick(history, klass, index, subject=True)
@@ -208,7 +232,7 @@ def resolve_references(
             Antecedent(
                 mention,
                 first_sentence + _sentence_number(doc, span),
-                span.root.dep_ in {"nsubj", "nsubjpass"},
+                _is_subject(span),
             )
         )
     return found
