@@ -4,8 +4,8 @@ Merging happens on the mention key (a normalised canonical name), then on names 
 ties together: an abbreviation used anywhere joins the long form it was introduced with,
 and a short form joins the one longer name in the same document that it abbreviates
 ("Biden" -> "Joe Biden", "Hyundai" -> "Hyundai Motor"; "LG" stays apart from
-"LG Energy Solution", which is another company). Short forms are read per document: "Smith"
-is John Smith where the text named John Smith, and someone else in another document. A name
+"LG Energy Solution", which is another company). A person's short form is read per document:
+"Smith" is John Smith where the text named John Smith, and someone else in another document. A name
 that one document uses for a person and another for a place ("Mr Houston", "Houston, Texas")
 gives two entities. Each entity gets one class by weighted vote.
 
@@ -122,7 +122,9 @@ def _merge_map(extractions: Sequence[Extraction], lex: Lexicon) -> dict[str, str
 def _local_map(
     extractions: Sequence[Extraction], merge: dict[str, str], lex: Lexicon
 ) -> dict[tuple[str, str], str]:
-    """(document, key) -> key: short forms within their document, then names split by kind."""
+    """(document, key) -> key: a person's short form within its document, then names split by
+    kind. A company's short form ("Nokia" for "Nokia Corporation") is added to ``merge``: it
+    holds in every document."""
     local: dict[tuple[str, str], str] = {}
     for ex in extractions:
         sha = ex.document.sha256
@@ -134,8 +136,12 @@ def _local_map(
             if (sha, key) in local:
                 continue
             target = _short_form_target(label, cls, [n for n in ordered if n[0] != key], lex)
-            if target is not None:
-                local[(sha, key)] = target
+            if target is None:
+                continue
+            if cls == "Person":
+                local[(sha, key)] = target  # "Smith" is John Smith here, someone else elsewhere
+            else:
+                merge[key] = target  # "Nokia" is Nokia Corporation in every document
     local.update(_kind_splits(extractions, merge, local))
     return local
 

@@ -332,3 +332,9 @@ def test_a_described_school_is_dated_by_its_founding() -> None:
 def test_its_means_the_subject_of_its_sentence_else_the_nearest_name() -> None:
     found = facts("The report praised Brazil and its ally Chile.")
     assert ("Brazil", "alliedWith", "Chile") in found or ("Chile", "alliedWith", "Brazil") in found
+
+
+def test_an_honorific_form_is_kept_as_an_alias() -> None:
+    res = resolve([extract("Daniel Halloran joined the board. Mr Halloran said prices rose.")])
+    (person,) = [e for e in res.entities.values() if e.cls == "Person"]
+    assert person.label == "Daniel Halloran" and "Mr Halloran" in person.aliases

@@ -421,7 +421,9 @@ class EntityFinder:
                 and names.text not in self.lex.countries
                 and names.text not in self.lex.not_entities
             ):
-                yield Candidate(first, end, names.text, "Person", "name-head", 0.9)
+                # "Mr Kerry": the honorific is part of the surface form, not of the name
+                begin = k if width == 1 and doc[k].text in self.lex.honorifics else first
+                yield Candidate(begin, end, names.text, "Person", "name-head", 0.9)
             k = max(end, k + 1)
 
     def _classify_run(self, doc: Doc, start: int, end: int) -> Candidate | None:
