@@ -4,7 +4,10 @@ Merging happens on the mention key (a normalised canonical name), then on names 
 ties together: an abbreviation used anywhere joins the long form it was introduced with,
 and a short form joins the one longer name in the same document that it abbreviates
 ("Biden" -> "Joe Biden", "Hyundai" -> "Hyundai Motor"; "LG" stays apart from
-"LG Energy Solution", which is another company). Each entity gets one class by weighted vote.
+"LG Energy Solution", which is another company). A person's short form is read per document:
+"Smith" is John Smith where the text named John Smith, and someone else in another document. A name
+that one document uses for a person and another for a place ("Mr Houston", "Houston, Texas")
+gives two entities. Each entity gets one class by weighted vote.
 
 >>> from kg.model import Document, Sentence, Mention, Extraction
 >>> doc = Document.from_text("Joe Biden met Biden.", source="a.txt")
@@ -18,6 +21,7 @@ and a short form joins the one longer name in the same document that it abbrevia
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +39,7 @@ from kg.model import (
 )
 from kg.nlp.entities import normalise_key
 from kg.nlp.lexicon import Lexicon, load_lexicon
-from kg.vocab import SYMMETRIC_PROPERTIES, class_depth
+from kg.vocab import SYMMETRIC_PROPERTIES, class_depth, is_subclass
 
 #: A heading-only entity survives only when its typing was this sure (a country, say).
 HEADING_ONLY_MIN_STRENGTH = 0.9
@@ -52,10 +56,13 @@ class Resolution:
     cooccurrences: dict[tuple[str, str], int] = field(default_factory=dict)
     #: Mention key -> the key it merged into (keys that merge into nothing are absent).
     merged: dict[str, str] = field(default_factory=dict)
+    #: (document sha256, mention key) -> the key it stands for in that document only.
+    local: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def final_key(self, key: str) -> str:
-        """The key of the entity that a mention key ended up in (itself when unmerged)."""
-        return _final(key, self.merged)
+    def final_key(self, key: str, doc_sha256: str = "") -> str:
+        """The key of the entity that a mention key ended up in (itself when unmerged);
+        with ``doc_sha256``, as read in that document (short forms, split names)."""
+        return _final(self.local.get((doc_sha256, key), key), self.merged)
 
 
 def vote_class(mentions: Iterable[Mention]) -> str:
@@ -90,8 +97,12 @@ def _short_form_target(
     return hits[0] if len(set(hits)) == 1 else None
 
 
+#: Classes that never share an entity with a person's name.
+PLACE_CLASSES = frozenset({"Country", "City", "Region", "Place", "Facility"})
+
+
 def _merge_map(extractions: Sequence[Extraction], lex: Lexicon) -> dict[str, str]:
-    """Key -> key it merges into (abbreviations across documents, short forms within one)."""
+    """Key -> key it merges into, in every document: an abbreviation joins its long form."""
     merge: dict[str, str] = {}
     by_alias: dict[str, str] = {}
     for ex in extractions:
@@ -105,16 +116,70 @@ def _merge_map(extractions: Sequence[Extraction], lex: Lexicon) -> dict[str, str
     for key in sorted(keys):
         if key in by_alias and by_alias[key] != key:
             merge[key] = by_alias[key]
+    return merge
+
+
+def _local_map(
+    extractions: Sequence[Extraction], merge: dict[str, str], lex: Lexicon
+) -> dict[tuple[str, str], str]:
+    """(document, key) -> key: a person's short form within its document, then names split by
+    kind. A company's short form ("Nokia" for "Nokia Corporation") is added to ``merge``: it
+    holds in every document."""
+    local: dict[tuple[str, str], str] = {}
     for ex in extractions:
+        sha = ex.document.sha256
         names = {(m.key, m.label, m.cls) for m in ex.mentions if not m.heading}
         ordered = sorted(names)
         for key, label, cls in ordered:
             if " " in label or cls not in SHORT_FORM_CLASSES or key in merge:
                 continue
+            if (sha, key) in local:
+                continue
             target = _short_form_target(label, cls, [n for n in ordered if n[0] != key], lex)
-            if target is not None:
-                merge[key] = target
-    return merge
+            if target is None:
+                continue
+            if cls == "Person":
+                local[(sha, key)] = target  # "Smith" is John Smith here, someone else elsewhere
+            else:
+                merge[key] = target  # "Nokia" is Nokia Corporation in every document
+    local.update(_kind_splits(extractions, merge, local))
+    return local
+
+
+def _kind(cls: str) -> str:
+    return "person" if cls == "Person" else "place" if cls in PLACE_CLASSES else "other"
+
+
+def _kind_splits(
+    extractions: Sequence[Extraction],
+    merge: dict[str, str],
+    local: dict[tuple[str, str], str],
+) -> dict[tuple[str, str], str]:
+    """Documents that read a name as a person where others read it as a place (or the other
+    way round) keep their own entity, keyed ``name-person`` / ``name-place``."""
+    votes: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
+    for ex in extractions:
+        sha = ex.document.sha256
+        for m in ex.mentions:
+            key = _final(local.get((sha, m.key), m.key), merge)
+            votes[key][sha].append(m)
+    out: dict[tuple[str, str], str] = {}
+    for key in sorted(votes):
+        docs = votes[key]
+        if len(docs) < 2:
+            continue
+        kinds = {sha: _kind(vote_class(ms)) for sha, ms in docs.items()}
+        if not {"person", "place"} <= set(kinds.values()):
+            continue
+        weight: dict[str, float] = defaultdict(float)
+        for sha, ms in docs.items():
+            weight[kinds[sha]] += sum(m.strength for m in ms)
+        main = max(sorted(weight), key=lambda k: (round(weight[k], 6), k == "place"))
+        for sha in sorted(docs):
+            if kinds[sha] != main and kinds[sha] in {"person", "place"}:
+                for m in docs[sha]:
+                    out[(sha, m.key)] = f"{key}-{kinds[sha]}"
+    return out
 
 
 def _final(key: str, merge: dict[str, str]) -> str:
@@ -125,6 +190,18 @@ def _final(key: str, merge: dict[str, str]) -> str:
         seen.add(key)
         key = merge[key]
     return key
+
+
+@dataclass(frozen=True)
+class KeyMap:
+    """Where mention keys end up: merges valid everywhere, and per-document readings."""
+
+    merge: dict[str, str]
+    local: dict[tuple[str, str], str]
+
+    def of(self, key: str, sha: str) -> str:
+        """The entity key that ``key`` stands for in document ``sha``."""
+        return _final(self.local.get((sha, key), key), self.merge)
 
 
 def _choose_label(mentions: list[Mention]) -> str:
@@ -183,7 +260,7 @@ PLACE_COUNTRY_RULE, PLACE_COUNTRY_CONFIDENCE = "gazetteer-place-country", 0.6
 
 
 def place_countries(
-    ex: Extraction, merge: dict[str, str], entities: dict[str, Entity], lex: Lexicon
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon
 ) -> list[Relation]:
     """A city or region named together with its own country in one sentence lies in it
     ("born in Bergen, Norway", "offices in Leeds and across the United Kingdom"); the
@@ -199,36 +276,196 @@ def place_countries(
     [('sacramento', 'locatedIn', 'united states')]
     """
     by_sentence: dict[Sentence, list[str]] = defaultdict(list)
+    sha = ex.document.sha256
     for m in ex.mentions:
-        key = _final(m.key, merge)
+        key = keys.of(m.key, sha)
         if not m.heading and m.source != "coref" and key in entities:
             by_sentence[m.sentence].append(key)
     out: list[Relation] = []
     for sentence in sorted(by_sentence, key=lambda s: s.start):
-        keys = sorted(set(by_sentence[sentence]))
-        countries = {k for k in keys if entities[k].cls == "Country"}
-        for key in keys:
+        named = sorted(set(by_sentence[sentence]))
+        countries = {k for k in named if entities[k].cls == "Country"}
+        for key in named:
             entity = entities[key]
             if entity.cls not in {"City", "Region"} or not countries:
                 continue
             if entity.label in lex.capitals:
                 continue  # a capital is its country's capital (capitalOf), said elsewhere
             country = lex.country_of_place(entity.label)
-            target = _final(normalise_key(country), merge) if country else ""
+            target = keys.of(normalise_key(country), sha) if country else ""
             if target in countries and target != key:
                 evidence = Evidence(sentence, PLACE_COUNTRY_RULE, PLACE_COUNTRY_CONFIDENCE)
                 out.append(Relation(key, "locatedIn", target, evidence))
     return out
 
 
+#: The rule name and confidence of "an organisation named after its country" (the
+#: "Norwegian Coastal Administration", the "Bank of Ghana") when the text names that country.
+NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE = "name-country", 0.55
+#: A company named after a country may be anywhere ("Air Tanzania" aside); blocs span many.
+NAME_COUNTRY_SKIP = frozenset({"InternationalOrganization", "Company", "MediaOrganization"})
+#: Words that may come before the country in such a name.
+_NAME_OPENERS = frozenset({"the", "The", "Royal", "National", "Imperial", "Federal"})
+
+
+def name_countries(
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon
+) -> list[Relation]:
+    """An organisation or facility whose name opens with a country or its demonym ("Royal
+    Danish Navy", "Kenyan Ports Authority") or ends "of <country>" lies in that country, and
+    the countries a war is named after took part in it ("Iran–Iraq War"), when the document
+    also names the country itself. Companies are left out: a company named
+    after a country says where it began, not always where it is.
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("The Danish Maritime Authority warned Denmark.", source="a.txt")
+    >>> s = Sentence(doc.sha256, 0, 45, doc.text)
+    >>> ms = (Mention("Danish Maritime Authority", 4, 29, "danish maritime authority",
+    ...               "Danish Maritime Authority", "GovernmentAgency", s),
+    ...       Mention("Denmark", 37, 44, "denmark", "Denmark", "Country", s))
+    >>> [(x.subject, x.predicate, x.object) for x in name_countries(
+    ...     Extraction(doc, (s,), ms, ()), KeyMap({}, {}), {
+    ...     "danish maritime authority": Entity("danish maritime authority",
+    ...         "Danish Maritime Authority", "GovernmentAgency"),
+    ...     "denmark": Entity("denmark", "Denmark", "Country")}, load_lexicon())]
+    [('danish maritime authority', 'locatedIn', 'denmark')]
+    """
+    sha = ex.document.sha256
+    named = {keys.of(m.key, sha) for m in ex.mentions if not m.heading}
+    countries = {k for k in named if k in entities and entities[k].cls == "Country"}
+    if not countries:
+        return []
+    out: list[Relation] = []
+    seen: set[str] = set()
+    for m in sorted(ex.mentions, key=lambda m: m.start):
+        key = keys.of(m.key, sha)
+        entity = entities.get(key)
+        if key in seen or entity is None or m.heading or m.source == "coref":
+            continue
+        if entity.cls == "War":
+            seen.add(key)
+            evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
+            for party in _countries_in_war_name(entity.label, lex):
+                target = keys.of(normalise_key(party), sha)
+                if target in countries:
+                    out.append(Relation(target, "participatedIn", key, evidence))
+            continue
+        if entity.cls in NAME_COUNTRY_SKIP or not (
+            is_subclass(entity.cls, "Organization") or entity.cls == "Facility"
+        ):
+            continue
+        country = _country_in_name(entity.label, lex)
+        target = keys.of(normalise_key(country), sha) if country else ""
+        if target in countries and target != key:
+            seen.add(key)
+            evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
+            out.append(Relation(key, "locatedIn", target, evidence))
+    return out
+
+
+def _countries_in_war_name(label: str, lex: Lexicon) -> list[str]:
+    """The countries a war is named after ("Iran–Iraq War", "Mexican-American War").
+
+    >>> _countries_in_war_name("Chilean–Peruvian War of 1879", load_lexicon())
+    ['Chile', 'Peru']
+    >>> _countries_in_war_name("Cold War", load_lexicon())
+    []
+    """
+    words = re.split(r"[\s\-–—]+", label)
+    if "War" not in words and "Wars" not in words:
+        return []
+    head = words.index("War") if "War" in words else words.index("Wars")
+    found: list[str] = []
+    for word in words[:head]:
+        country = lex.countries.get(word)
+        if country is not None and not country.ambiguous and country.label not in found:
+            found.append(country.label)
+    return found
+
+
+def _country_in_name(label: str, lex: Lexicon) -> str | None:
+    """The country a name opens with, or ends with after "of".
+
+    >>> lex = load_lexicon()
+    >>> _country_in_name("Royal Thai Navy", lex), _country_in_name("Bank of Ghana", lex)
+    ('Thailand', 'Ghana')
+    >>> _country_in_name("Jordan Motors", lex) is None  # an ambiguous name is no country
+    True
+    """
+    words = label.split()
+    while words and words[0] in _NAME_OPENERS:
+        words = words[1:]
+    if len(words) < 2:
+        return None
+    for n in (3, 2, 1):
+        head = " ".join(words[:n])
+        found = lex.countries.get(head)
+        demonym = found is not None and found.kind == "demonym" and not found.ambiguous
+        if found is not None and demonym and n < len(words):
+            return found.label
+    if len(words) >= 3 and words[-2] == "of":
+        found = lex.countries.get(words[-1])
+        if found is not None and not found.ambiguous and found.kind != "demonym":
+            return found.label
+    return None
+
+
+#: The rule name and confidence of "in a place that lies in a country, so in that country".
+CHAIN_RULE, CHAIN_CONFIDENCE = "located-in-chain", 0.5
+_CHAINED = ("locatedIn",)
+
+
+def country_chains(found: Sequence[Relation], entities: dict[str, Entity]) -> list[Relation]:
+    """What lies in a place that the same document puts in a country lies in that country:
+    "the museum is in Bergen" and "Bergen, Norway" give the museum in Norway (one step, with
+    the first fact's sentence as evidence).
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("A is in B. B is in C.", source="a.txt")
+    >>> s1 = Sentence(doc.sha256, 0, 10, "A is in B.")
+    >>> s2 = Sentence(doc.sha256, 11, 21, "B is in C.")
+    >>> ents = {"a": Entity("a", "A", "Facility"), "b": Entity("b", "B", "City"),
+    ...         "c": Entity("c", "C", "Country")}
+    >>> rels = [Relation("a", "locatedIn", "b", Evidence(s1, "r", 0.8)),
+    ...         Relation("b", "locatedIn", "c", Evidence(s2, "r", 0.8))]
+    >>> [(r.subject, r.predicate, r.object) for r in country_chains(rels, ents)]
+    [('a', 'locatedIn', 'c')]
+    """
+    countries: dict[str, list[str]] = defaultdict(list)
+    for rel in found:
+        target = entities.get(rel.object)
+        if rel.predicate == "locatedIn" and target is not None and target.cls == "Country":
+            countries[rel.subject].append(rel.object)
+    out: list[Relation] = []
+    for rel in found:
+        place = entities.get(rel.object)
+        if rel.predicate not in _CHAINED or place is None or place.cls == "Country":
+            continue
+        for country in sorted(set(countries.get(rel.object, ()))):
+            if country != rel.subject:
+                evidence = Evidence(rel.evidence.sentence, CHAIN_RULE, CHAIN_CONFIDENCE)
+                out.append(Relation(rel.subject, rel.predicate, country, evidence))
+    return out
+
+
 def _relations(
-    extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity],
+    extractions: Sequence[Extraction], keys: KeyMap, entities: dict[str, Entity],
     lex: Lexicon,
 ) -> list[Relation]:
     best: dict[tuple[str, str, str, Sentence, str], Relation] = {}
     for ex in extractions:
-        for rel in [*ex.relations, *place_countries(ex, merge, entities, lex)]:
-            s, o = _final(rel.subject, merge), _final(rel.object, merge)
+        sha = ex.document.sha256
+        found = [
+            Relation(keys.of(rel.subject, sha), rel.predicate, keys.of(rel.object, sha),
+                     rel.evidence)
+            for rel in [
+                *ex.relations,
+                *place_countries(ex, keys, entities, lex),
+                *name_countries(ex, keys, entities, lex),
+            ]
+        ]
+        for rel in [*found, *country_chains(found, entities)]:
+            s, o = rel.subject, rel.object
             if s == o or s not in entities or o not in entities:
                 continue
             if rel.predicate in SYMMETRIC_PROPERTIES and o < s:
@@ -253,12 +490,12 @@ def _family(rule: str) -> str:
 
 
 def _dates(
-    extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity]
+    extractions: Sequence[Extraction], keys: KeyMap, entities: dict[str, Entity]
 ) -> list[DateFact]:
     chosen: dict[tuple[str, str], DateFact] = {}
     for ex in extractions:
         for fact in ex.dates:
-            key = _final(fact.key, merge)
+            key = keys.of(fact.key, ex.document.sha256)
             if key in entities and (key, fact.which) not in chosen:
                 chosen[(key, fact.which)] = DateFact(key, fact.which, fact.value, fact.sentence)
     for (key, which), fact in chosen.items():
@@ -270,25 +507,25 @@ def _dates(
 
 
 def _sentence_pairs(
-    ex: Extraction, merge: dict[str, str], entities: dict[str, Entity]
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity]
 ) -> Iterator[tuple[str, str]]:
     """Each pair ``(a, b)``, ``a < b``, of entities named together in a sentence of ``ex``."""
     by_sentence: dict[Sentence, set[str]] = defaultdict(set)
     for m in ex.mentions:
         if m.heading:
             continue
-        key = _final(m.key, merge)
+        key = keys.of(m.key, ex.document.sha256)
         if key in entities:
             by_sentence[m.sentence].add(key)
-    for keys in by_sentence.values():
-        yield from combinations(sorted(keys), 2)
+    for named in by_sentence.values():
+        yield from combinations(sorted(named), 2)
 
 
 def _cooccurrences(
-    extractions: Sequence[Extraction], merge: dict[str, str], entities: dict[str, Entity]
+    extractions: Sequence[Extraction], keys: KeyMap, entities: dict[str, Entity]
 ) -> dict[tuple[str, str], int]:
     pairs = Counter(
-        chain.from_iterable(_sentence_pairs(ex, merge, entities) for ex in extractions)
+        chain.from_iterable(_sentence_pairs(ex, keys, entities) for ex in extractions)
     )
     return dict(sorted(pairs.items()))
 
@@ -297,15 +534,17 @@ def resolve(extractions: Sequence[Extraction], *, lexicon: Lexicon | None = None
     """Merge the mentions of every document into entities, and re-key relations and dates."""
     lex = lexicon or load_lexicon()
     merge = _merge_map(extractions, lex)
+    keys = KeyMap(merge, _local_map(extractions, merge, lex))
     groups: dict[str, list[Mention]] = defaultdict(list)
     for ex in extractions:
         for m in ex.mentions:
-            groups[_final(m.key, merge)].append(m)
+            groups[keys.of(m.key, ex.document.sha256)].append(m)
     entities = _build_entities(groups, lex)
     return Resolution(
         entities=entities,
-        relations=_relations(extractions, merge, entities, lex),
-        dates=_dates(extractions, merge, entities),
-        cooccurrences=_cooccurrences(extractions, merge, entities),
+        relations=_relations(extractions, keys, entities, lex),
+        dates=_dates(extractions, keys, entities),
+        cooccurrences=_cooccurrences(extractions, keys, entities),
         merged=merge,
+        local=keys.local,
     )

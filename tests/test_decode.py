@@ -64,3 +64,19 @@ def test_plain_text_comes_back_unchanged() -> None:
 def test_a_file_full_of_controls_is_binary() -> None:
     with pytest.raises(ReadError, match="binary"):
         decode_text(b"\x01\x02\x03 some text", "a.txt")
+
+
+def test_plain_text_html_entities_are_decoded_before_reading() -> None:
+    from kg.ingest.text import read_plain
+
+    data = b"Ren&#xE9;e Dupont joined Smith &amp; Wesson&#8217;s board.\n"
+    doc = read_plain(data, "a.txt", "a.txt")
+    assert doc.text.startswith("Renée Dupont joined Smith & Wesson\u2019s board.")
+
+
+def test_text_without_entities_is_unchanged_byte_for_byte() -> None:
+    from kg.ingest.decode import decode_entities
+
+    text = "R&D at AT&T; Q&A & more &nbsp without semicolon"
+    assert decode_entities(text) is text or decode_entities(text) == text
+    assert decode_entities("fish &chips;") == "fish &chips;"

@@ -164,3 +164,54 @@ def test_cooccurrences_count_each_sentence_pair_once_and_skip_headings() -> None
         ("bolivia", "peru"): 1,
         ("chile", "peru"): 1,
     }
+
+
+def test_a_surname_is_read_per_document() -> None:
+    d1, s1 = _doc("Maria Okafor spoke. Okafor said no.", "one.txt")
+    d2, s2 = _doc("Tunde Okafor resigned. Okafor left.", "two.txt")
+    d3, s3 = _doc("Okafor won the vote.", "three.txt")
+
+    def ex(d: Document, s: Sentence, full: str | None) -> Extraction:
+        ms = [_m(s, "Okafor", "okafor", "Okafor", "Person", strength=0.5)]
+        if full:
+            ms.insert(0, _m(s, full, full.lower(), full, "Person", strength=0.5))
+        return Extraction(d, (s,), tuple(ms), ())
+
+    r = resolve([ex(d1, s1, "Maria Okafor"), ex(d2, s2, "Tunde Okafor"), ex(d3, s3, None)])
+    counts = {e.label: e.mention_count for e in r.entities.values()}
+    assert counts == {"Maria Okafor": 2, "Tunde Okafor": 2, "Okafor": 1}
+    assert r.final_key("okafor", d1.sha256) == "maria okafor"
+    assert r.final_key("okafor", d2.sha256) == "tunde okafor"
+    assert r.final_key("okafor", d3.sha256) == "okafor"
+
+
+def test_a_relation_of_a_surname_goes_to_the_full_name_of_its_own_document() -> None:
+    d1, s1 = _doc("Maria Okafor runs Brightwell. Okafor leads Brightwell.", "one.txt")
+    d2, s2 = _doc("Tunde Okafor spoke.", "two.txt")
+    ms1 = (
+        _m(s1, "Maria Okafor", "maria okafor", "Maria Okafor", "Person"),
+        _m(s1, "Brightwell", "brightwell", "Brightwell", "Company"),
+        Mention("Okafor", 30, 36, "okafor", "Okafor", "Person", s1),
+    )
+    rel = Relation("okafor", "leaderOf", "brightwell", Evidence(s1, "noun-leader-title", 0.8))
+    ms2 = (_m(s2, "Tunde Okafor", "tunde okafor", "Tunde Okafor", "Person"),)
+    r = resolve([Extraction(d1, (s1,), ms1, (rel,)), Extraction(d2, (s2,), ms2, ())])
+    assert [(x.subject, x.object) for x in r.relations] == [("maria okafor", "brightwell")]
+
+
+def test_a_person_and_a_city_with_one_name_stay_two_entities() -> None:
+    d1, s1 = _doc("Flights to Corrigan were cut.", "one.txt")
+    d2, s2 = _doc("Corrigan airport reopened.", "two.txt")
+    d3, s3 = _doc("Mr Corrigan resigned.", "three.txt")
+    city = [
+        Extraction(d, (s,), (_m(s, "Corrigan", "corrigan", "Corrigan", "City", strength=1.0),), ())
+        for d, s in ((d1, s1), (d2, s2))
+    ]
+    person = Extraction(
+        d3, (s3,), (_m(s3, "Corrigan", "corrigan", "Corrigan", "Person", strength=0.85),), ()
+    )
+    r = resolve([*city, person])
+    assert {(k, e.cls, e.mention_count) for k, e in r.entities.items()} == {
+        ("corrigan", "City", 2),
+        ("corrigan-person", "Person", 1),
+    }

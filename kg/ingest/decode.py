@@ -18,6 +18,7 @@ fix or remove that byte, or save the file as UTF-8
 from __future__ import annotations
 
 import codecs
+import html
 import re
 import unicodedata
 
@@ -321,6 +322,35 @@ def decode_text(data: bytes, where: str, *, fallback: str | None = None) -> str:
     if not text.strip():
         raise ReadError(where, "the file holds only whitespace")
     return text
+
+
+#: An HTML character reference written out in text: numeric (``&#233;``, ``&#xE9;``) or named
+#: (``&amp;``), always with its semicolon, so "AT&T;" or "R&D" in prose is left alone.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """Replace the HTML character references in plain text by their characters.
+
+    Only references that name a character are replaced; anything else stays as written, and a
+    text without references is returned unchanged.
+
+    >>> decode_entities("Jos&#233; Manuel and Tate &amp; Lyle; &#x41;")
+    'José Manuel and Tate & Lyle; A'
+    >>> decode_entities("AT&T; R&D &madeup; &#0;")
+    'AT&T; R&D &madeup; &#0;'
+    """
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(_entity_char, text)
+
+
+def _entity_char(match: re.Match[str]) -> str:
+    ref = match.group(0)
+    char = html.unescape(ref)
+    if char == ref or "\ufffd" in char or not (char.isprintable() or char.isspace()):
+        return ref
+    return normalize(char)
 
 
 def _try_fallback(data: bytes, codec: str | None) -> str | None:

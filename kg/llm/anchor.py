@@ -144,7 +144,8 @@ class Anchorer:
         o_found = self.find(obj, o_cls, sentence)
         if s_found is None or o_found is None:
             return "name not in sentence"
-        s_key, o_key = self.final(s_found[0]), self.final(o_found[0])
+        doc = sentence.doc_sha256  # a short form ("Smith") means its document's full name
+        s_key, o_key = self.final(s_found[0], doc), self.final(o_found[0], doc)
         if s_key == o_key:
             return "same entity"
         out.mentions += [m for m in (s_found[1], o_found[1]) if m is not None]
@@ -165,7 +166,7 @@ class Anchorer:
         mentions = self.in_sentence.get(sentence, [])
         present: dict[str, set[str]] = defaultdict(set)
         for m in mentions:
-            final = self.final(m.key)
+            final = self.final(m.key, m.sentence.doc_sha256)
             if final in self.entities:
                 present[final] |= {normalise_key(m.text), normalise_key(m.label)}
         for ent_key in sorted(present):

@@ -41,6 +41,19 @@ DESCRIPTIONS = {
     "manufacturer": "Company",
     "group": "Company",
     "conglomerate": "Company",
+    "bank": "Company",
+    "lender": "Company",
+    "insurer": "Company",
+    "exchange": "Company",
+    "airline": "Company",
+    "retailer": "Company",
+    "brewer": "Company",
+    "newspaper": "MediaOrganization",
+    "paper": "MediaOrganization",
+    "broadcaster": "MediaOrganization",
+    "school": "ResearchOrganization",
+    "university": "ResearchOrganization",
+    "institute": "ResearchOrganization",
     "country": "Country",
     "nation": "Country",
     "programme": "Policy",
@@ -58,6 +71,8 @@ DESCRIPTIONS = {
     "agency": "GovernmentAgency",
     "bloc": "InternationalOrganization",
 }
+#: Participles that make a place name into a modifier of the description ("Oslo-based").
+BASED = frozenset({"based", "headquartered"})
 PRONOUN_CLASSES = ("Company", "Country", "Organization")
 #: How many sentences back an antecedent may be.
 WINDOW = 3
@@ -77,9 +92,27 @@ def _description_class(chunk: Span) -> str | None:
     if chunk[0].lower_ not in {"the", "this", "that"}:
         return None
     head = chunk.root
-    if any(t.pos_ == "PROPN" for t in chunk) or head.tag_ in {"NNS", "NNPS"}:
+    if head.pos_ == "PROPN" or head.tag_ in {"NNS", "NNPS"}:
+        return None
+    if any(t.pos_ == "PROPN" for t in chunk) and not _place_modified(chunk):
         return None
     return DESCRIPTIONS.get(head.lower_)
+
+
+def _place_modified(chunk: Span) -> bool:
+    """Whether every name in the description sits in an "X-based" modifier ("the
+    Lisbon-based lender"): such a description still points back to a company named before."""
+    based = [t for t in chunk if t.lower_ in BASED and t.i < chunk.root.i]
+    names = [t for t in chunk if t.pos_ == "PROPN"]
+    return bool(based) and all(t.i < based[0].i for t in names)
+
+
+def _phrase(chunk: Span) -> Span:
+    """The words a resolved description stands on: its head noun when names modify it, so that
+    "the Lisbon-based lender" keeps "Lisbon" as a place of its own."""
+    if any(t.pos_ == "PROPN" for t in chunk):
+        return chunk.doc[chunk.root.i : chunk.root.i + 1]
+    return chunk
 
 
 def _pick(
@@ -93,6 +126,41 @@ def _pick(
         if is_subclass(ante.mention.cls, cls):
             return ante.mention
     return None
+
+
+def _pick_in_sentence(
+    history: Sequence[Antecedent],
+    classes: str | Sequence[str],
+    sentence_index: int,
+    *,
+    subject: bool = False,
+) -> Mention | None:
+    """The nearest name of one of ``classes`` before the phrase in its own sentence ("the X bid
+    ... chief executive of the exchange", "joined X after it acquired")."""
+    wanted = (classes,) if isinstance(classes, str) else tuple(classes)
+    for ante in reversed(history):
+        if ante.sentence_index != sentence_index:
+            return None
+        if subject and not ante.subject:
+            continue
+        if any(is_subclass(ante.mention.cls, cls) for cls in wanted):
+            return ante.mention
+    return None
+
+
+def _is_subject(span: Span) -> bool:
+    """A clause's subject, or the possessor of one ("Peru's envoy said")."""
+    root = span.root
+    if root.dep_ == "poss":
+        root = root.head
+    return root.dep_ in {"nsubj", "nsubjpass"}
+
+
+def _clause_subject(token: Token) -> bool:
+    """``it`` as the subject of a clause that hangs on another ("X joined Y after it bought Z")."""
+    return token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ in {
+        "advcl", "ccomp", "relcl", "conj", "xcomp"
+    }
 
 
 def _pronoun_target(token: Token) -> bool:
@@ -129,8 +197,9 @@ def resolve_references(
         phrases: list[tuple[Span, str, bool]] = []
         for chunk in chunks[number]:
             cls = _description_class(chunk)
-            if cls is not None and not taken & set(range(chunk.start, chunk.end)):
-                phrases.append((chunk, cls, False))
+            phrase = _phrase(chunk)
+            if cls is not None and not taken & set(range(phrase.start, phrase.end)):
+                phrases.append((phrase, cls, False))
         for tok in sent:
             if _pronoun_target(tok) and tok.i not in taken:
                 phrases.append((doc[tok.i : tok.i + 1], "", True))
@@ -141,14 +210,22 @@ def resolve_references(
                 history.append(_antecedent(mention, span, index if same else index - 1))
                 cursor += 1
             target = None
-            if pronoun:
-                for klass in PRONOUN_CLASSES:
+            if pronoun:  # in a later clause, the nearest fitting name; else the last subject
+                if phrase.root.dep_ == "poss":  # "its": this sentence's subject, else nearest
+                    target = _pick_in_sentence(
+                        history, PRONOUN_CLASSES, index, subject=True
+                    ) or _pick_in_sentence(history, PRONOUN_CLASSES, index)
+                elif _clause_subject(phrase.root):
+                    target = _pick_in_sentence(history, PRONOUN_CLASSES, index)
+                for klass in PRONOUN_CLASSES if target is None else ():
                     target = _pick(history, klass, index, subject=True)
                     if target is not None:
                         break
-            else:  # the last fitting subject, else the last fitting name
-                target = _pick(history, cls, index, subject=True) or _pick(
-                    history, cls, index, subject=False
+            else:  # a fitting name earlier in the sentence, the last fitting subject, any name
+                target = (
+                    _pick_in_sentence(history, cls, index)
+                    or _pick(history, cls, index, subject=True)
+                    or _pick(history, cls, index, subject=False)
                 )
             if target is None:
                 continue
@@ -190,7 +267,7 @@ def _index_of(starts: Sequence[int], token: int) -> int:
 
 
 def _antecedent(mention: Mention, span: Span, sentence_index: int) -> Antecedent:
-    return Antecedent(mention, sentence_index, span.root.dep_ in {"nsubj", "nsubjpass"})
+    return Antecedent(mention, sentence_index, _is_subject(span))
 
 
 def _coref_mention(target: Mention, phrase: Span, sentence: Sentence, offset: int) -> Mention:

@@ -29,7 +29,7 @@ from kg.vocab import ENTITY_CLASSES, is_subclass
 FOUNDED = frozenset(c for c in ENTITY_CLASSES if is_subclass(c, "Organization"))
 DATABLE = frozenset({"Treaty", "TradeAgreement", "Policy", "Event", "War"}) | FOUNDED
 FOUNDING_VERBS = frozenset(
-    {"found", "establish", "create", "form", "incorporate", "set", "launch", "start"}
+    {"found", "establish", "create", "form", "incorporate", "set", "launch", "start", "open"}
 )
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 RANGE_AFTER = re.compile(r"^\s*\((1[5-9]\d\d|20\d\d)\s*(?:[-–—]|to)\s*(\d{2,4})\)")
@@ -158,7 +158,19 @@ def _governing_verbs(span: Span) -> list[Token]:
             continue
         break
     verbs += [c for c in tok.children if c.dep_ in {"relcl", "acl"} and c.pos_ in {"VERB", "AUX"}]
+    if tok.dep_ in {"nsubj", "nsubjpass"}:
+        verbs += _subject_participles(tok.head)
     return verbs
+
+
+def _subject_participles(verb: Token) -> list[Token]:
+    """Participles that describe a clause's subject: fronted ("Founded in 1754, it is…") or
+    on what a copula calls it ("X is an organisation created … in 1921")."""
+    found = [c for c in verb.children if c.dep_ == "advcl" and c.tag_ == "VBN" and c.i < verb.i]
+    if verb.lemma_ == "be":
+        for attr in (c for c in verb.children if c.dep_ == "attr"):
+            found += [c for c in attr.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+    return found
 
 
 def _time_year(phrase: Token, earlier: Callable[[Token], str | None]) -> str | None:
@@ -179,9 +191,9 @@ def _time_year(phrase: Token, earlier: Callable[[Token], str | None]) -> str | N
 
 def _is_patient(verb: Token) -> bool:
     """True when the verb's passive subject or object is what gets founded ("X was founded",
-    "they founded X"), not its agent ("X founded a lab in 1990")."""
+    "they founded X", "Founded in 1754, X"), not its agent ("X founded a lab in 1990")."""
     return any(c.dep_ in {"nsubjpass", "dobj", "relcl"} for c in verb.children) or (
-        verb.dep_ in {"relcl", "acl"}
+        verb.dep_ in {"relcl", "acl"} or verb.dep_ == "advcl" and verb.tag_ == "VBN"
     )
 
 

@@ -34,6 +34,7 @@ from kg.model import Document, Evidence, Mention, Relation, Sentence
 from kg.nlp.coref import Antecedent, resolve_references
 from kg.nlp.lexicon import CountryName, Lexicon, load_lexicon
 from kg.nlp.typing import context_class
+from kg.vocab import is_subclass
 
 #: Connectors allowed inside a capitalised name ("Treaty of Mutual Cooperation and Security").
 CONNECTORS = frozenset({"of", "and", "for", "the", "de", "du", "la", "&", "-", "–", "on"})
@@ -420,7 +421,9 @@ class EntityFinder:
                 and names.text not in self.lex.countries
                 and names.text not in self.lex.not_entities
             ):
-                yield Candidate(first, end, names.text, "Person", "name-head", 0.9)
+                # "Mr Kerry": the honorific is part of the surface form, not of the name
+                begin = k if width == 1 and doc[k].text in self.lex.honorifics else first
+                yield Candidate(begin, end, names.text, "Person", "name-head", 0.9)
             k = max(end, k + 1)
 
     def _classify_run(self, doc: Doc, start: int, end: int) -> Candidate | None:
@@ -597,7 +600,13 @@ class EntityFinder:
     def abbreviations(
         self, doc: Doc, chosen: list[Candidate], ctx: DocumentContext
     ) -> list[Candidate]:
-        """ "Long Form (LF)": LF joins the long form here and wherever it recurs."""
+        """ "Long Form (LF)": LF joins the long form here and wherever it recurs.
+
+        The letters of LF must be read off the long form ("Office of Fair Trading (OFT)");
+        when the name found before the bracket is too short ("Newcastle" in "Scottish and
+        Newcastle (S&N)"), the long form is widened to the name the letters spell, and an
+        abbreviation that spells no name there aliases nothing.
+        """
         by_end = {c.end: c for c in chosen}
         found: list[Candidate] = []
         i = 0
@@ -610,8 +619,14 @@ class EntityFinder:
                 if close is not None and long is not None:
                     abbr = doc[i + 1 : close].text
                     if ABBREVIATION.match(abbr.replace(" ", "")) and abbr != long.label:
+                        long = self._long_form(doc, long, abbr)
+                    else:
+                        long = None
+                    if long is not None:
                         key = long.key or normalise_key(long.label)
                         ctx.abbreviations[abbr] = (key, long.label, long.cls)
+                        if long not in chosen:
+                            found.append(long)
                         found.append(
                             Candidate(
                                 i + 1,
@@ -626,6 +641,31 @@ class EntityFinder:
                         i = close
             i += 1
         return found
+
+    def _long_form(self, doc: Doc, long: Candidate, abbr: str) -> Candidate | None:
+        """The name before "(abbr)" that abbr stands for: ``long`` or a wider name ending there."""
+        if abbreviates(abbr, doc[long.start : long.end].text):
+            return long
+        start = long.start
+        while start > 0 and long.end - start < 8:
+            start -= 1
+            tok = doc[start]
+            if not (_is_cap(tok) or tok.lower_ in {"and", "&", "of", "for"}):
+                return self._loose_long_form(doc, long, abbr)
+            if _is_cap(tok) and abbreviates(abbr, doc[start : long.end].text):
+                cls = long.cls if is_subclass(long.cls, "Organization") else "Organization"
+                label = doc[start : long.end].text
+                return Candidate(start, long.end, label, cls, "name-head", STRENGTH["name-head"])
+        return self._loose_long_form(doc, long, abbr)
+
+    @staticmethod
+    def _loose_long_form(doc: Doc, long: Candidate, abbr: str) -> Candidate | None:
+        """An organisation keeps a looser abbreviation ("Hyundai Motor Company (HMC)" style
+        renamings); a place or a person never takes one whose letters it does not spell."""
+        if not is_subclass(long.cls, "Organization"):
+            return None
+        initials = {w[0].upper() for w in doc[long.start : long.end].text.split() if w}
+        return long if abbr[0].upper() in initials else None
 
     def known_abbreviations(self, doc: Doc, ctx: DocumentContext) -> Iterator[Candidate]:
         """Later uses of abbreviations that the document introduced earlier."""
@@ -642,6 +682,32 @@ class EntityFinder:
                     yield Candidate(
                         i, i + n, label, cls, "abbreviation", STRENGTH["abbreviation"], key
                     )
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """Whether the letters of ``short`` can be read, in order, off ``long``, the first one
+    starting a word (Schwartz and Hearst's test for an abbreviation and its long form).
+
+    >>> abbreviates("S&N", "Scottish and Newcastle"), abbreviates("S&N", "Newcastle")
+    (True, False)
+    >>> abbreviates("OFHEO", "Office of Federal Housing Enterprise Oversight")
+    True
+    """
+    letters = [ch.lower() for ch in short if ch.isalnum()]
+    text = long.lower()
+    if not letters:
+        return False
+    j = len(text) - 1
+    for n, ch in enumerate(reversed(letters)):
+        first = n == len(letters) - 1
+        while j >= 0 and (
+            text[j] != ch or (first and j > 0 and text[j - 1].isalnum())
+        ):
+            j -= 1
+        if j < 0:
+            return False
+        j -= 1
+    return True
 
 
 def _priority(c: Candidate) -> tuple[int, int, float, int]:

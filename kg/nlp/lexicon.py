@@ -19,6 +19,7 @@ never drawn from one document. Users extend it with their own JSON file of the s
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,12 +66,16 @@ class Lexicon:
     not_entities: frozenset[str] = frozenset()
 
     def head_class(self, words: list[str]) -> str | None:
-        """The class a name's last one or two words give it, if any."""
+        """The class a name's last one or two words give it, if any; a union of people named
+        by their trade ("Dockers' Union") is an organisation, not a bloc of states."""
         if len(words) >= 2:
             two = f"{words[-2]} {words[-1]}"
             if two in self.heads:
                 return self.heads[two]
-        return self.heads.get(words[-1]) if words else None
+        cls = self.heads.get(words[-1]) if words else None
+        if cls == "InternationalOrganization" and members_body(words):
+            return "Organization"
+        return cls
 
     def country_of_place(self, name: str) -> str | None:
         """The country label of a city (by its main name) or an ISO subdivision, if known.
@@ -84,6 +89,24 @@ class Lexicon:
     def sector_label(self, text: str) -> str | None:
         """The canonical sector for a lower-cased phrase, if it names one."""
         return self.sectors.get(text.lower())
+
+
+#: Head words of a body named after its members ("Dockers' Union", "Nurses Association").
+_MEMBER_BODIES = frozenset({"Union", "Association", "Federation", "Guild", "League"})
+
+
+def members_body(words: list[str]) -> bool:
+    """Whether a name is a union or association of people, named by their trade in the plural
+    ("Amalgamated Dockers Union", "Teachers' Association"): an organisation, not a bloc.
+
+    >>> members_body(["Transport", "Workers", "'", "Union"]), members_body(["African", "Union"])
+    (True, False)
+    """
+    if len(words) < 2 or words[-1] not in _MEMBER_BODIES:
+        return False
+    before = [re.sub(r"['’]s?$", "", w) for w in words[:-1]]
+    word = next((w for w in reversed(before) if w), "")
+    return word[-1:] == "s" and word[:1].isupper() and not word.endswith(("ss", "ics"))
 
 
 def _nfc(text: str) -> str:

@@ -470,7 +470,10 @@ def _lemma(tok: Token) -> str:
 
 
 def _words_of(tok: Token) -> set[str]:
-    return {tok.lower_, _lemma(tok)}
+    words = {tok.lower_, _lemma(tok)}
+    if tok.tag_ in {"VBD", "VBN"} and tok.lower_.endswith("ed") and len(tok.lower_) > 4:
+        words.add(tok.lower_[:-1])  # "fined" read as "fin": the past of a verb in -e
+    return words
 
 
 def _pobjs(prep: Token) -> list[Token]:
@@ -577,6 +580,9 @@ class _Reader:
             if subjects:  # "X is a contractor based in Y": the contractor is X
                 return self.resolve(subjects, depth + 1)
         direct: list[_Arg] = []
+        if tok.dep_ == "compound" and tok.pos_ == "NOUN" and self.mention_at(tok.head) is not None:
+            # "the Oslo-based insurer Fjordline": the noun before a name is that name
+            return self.resolve([tok.head], depth + 1, conjuncts=False)
         host = self.apposition_of(tok)
         if host is not None and self.mention_at(host) is not None:
             direct.extend(self.resolve([host], depth + 1, conjuncts=False))
@@ -648,7 +654,10 @@ class _Reader:
     # -- negation --------------------------------------------------------------------------
 
     def negated(self, trigger: Token) -> bool:
-        """Whether a negation, ``no``, ``without`` or a negator verb/noun governs the trigger."""
+        """Whether a negation, ``no``, ``without`` or a negator verb/noun governs the trigger,
+        or the trigger is only a possibility still to be shown ("must prove that it can make")."""
+        if _unproven(trigger):
+            return True
         node = trigger
         for _ in range(8):
             for c in node.children:
@@ -809,8 +818,9 @@ class _Reader:
             return []
         other = self.mentions[j][0]
         after = doc[other.end] if other.end < self.sent.end else None
-        if other.root in span.root.conjuncts or other.root.dep_ == "conj":
-            return []
+        coordinated = other.root in span.root.conjuncts or other.root.dep_ == "conj"
+        if coordinated and _has_conjunction(span.root):
+            return []  # a list; "Guri, Bolivar, Venezuela" parsed as one is a chain of places
         if after is not None and after.lower_ in ("and", "or", "&"):
             return []
         return [other.root]
@@ -866,7 +876,23 @@ class _Reader:
             out.extend(_with_conjuncts(subjects))
         if first.dep_ in ("compound", "amod", "nmod") and self.mention_at(head) is not None:
             out.append(head)
+        out.extend(self._comma_subject(first))
         return out
+
+    def _comma_subject(self, tok: Token) -> list[Token]:
+        """``Kenya's largest airline, Tembo fell`` and ``Ruth Abara, ORS director said``: the
+        parser made the name and its description two subjects of one verb; they are one."""
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            return []
+        doc = tok.doc
+        for sib in tok.head.children:
+            if sib is tok or sib.dep_ != tok.dep_ or self.mention_at(sib) is None:
+                continue
+            a, b = sorted((tok, sib), key=lambda t: t.i)
+            comma = a.right_edge.i + 1
+            if comma < len(doc) and doc[comma].text == "," and b.left_edge.i == comma + 1:
+                return [sib]
+        return []
 
     def _apposed_to_place(self, tok: Token) -> bool:
         """``a hub in Austin, Texas``: the parser may hang the state on ``hub``."""
@@ -971,6 +997,26 @@ class _Reader:
         return words
 
 
+#: Verbs whose "that ... can" clause states a possibility, not a fact.
+_UNPROVEN_BY = frozenset({"prove", "show", "demonstrate", "hope", "doubt", "question", "wonder"})
+_MODALS = frozenset({"can", "could", "might", "may"})
+
+
+def _unproven(verb: Token) -> bool:
+    """``X must prove that it can make chips``: the making is not (yet) a fact."""
+    return (
+        verb.dep_ == "ccomp"
+        and _lemma(verb.head) in _UNPROVEN_BY
+        and any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+    )
+
+
+def _has_conjunction(tok: Token) -> bool:
+    """Whether the coordination that ``tok`` belongs to has an "and"/"or" (a real list)."""
+    members = (tok, *tok.conjuncts)
+    return any(c.dep_ in ("cc", "preconj") for t in members for c in t.children)
+
+
 def _first_conjunct(tok: Token) -> Token:
     while tok.dep_ == "conj" and tok.head is not tok:
         tok = tok.head
@@ -1054,6 +1100,8 @@ class _Extractor:
                 if matching:
                     self._trigger(tok, matching, lambda role, t=tok: self._noun_role(t, role))
         for idx, (span, mention) in enumerate(reader.mentions):
+            if span.root.pos_ == "PRON":
+                continue  # "it" stands for a name in clauses, not as the anchor of a name rule
             matching = [r for r in entity_rules if _in_classes(mention.cls, r.classes)]
             if matching:
                 root = span.root
@@ -1072,14 +1120,14 @@ class _Extractor:
             tokens = [t for w in _prep_words(first) for t in roles.get("prep:" + w, [])]
         if first == "mod":
             return [_Arg(i, True) for t in tokens if (i := self.reader.mention_at(t)) is not None]
-        if _only_pronouns(tokens):
+        if _only_pronouns(tokens) and not self._resolved(tokens):
             return None
         return self._follow(tokens, rest)
 
     def _noun_role(self, anchor: Token, role: str) -> list[_Arg] | None:
         first, *rest = role.split(".")
         tokens = self.reader.noun_role(anchor, first)
-        if _only_pronouns(tokens):
+        if _only_pronouns(tokens) and not self._resolved(tokens):
             if first != "poss":
                 return None
             # "Japan strengthened its alliance with": the pronoun is the governing subject
@@ -1093,6 +1141,10 @@ class _Extractor:
             return args
         own = self.reader.mention_at(anchor)
         return [a for a in args if a.index != own]
+
+    def _resolved(self, tokens: Sequence[Token]) -> bool:
+        """Whether coreference made these pronouns mentions ("It works with X": it is a firm)."""
+        return all(self.reader.mention_at(t) is not None for t in tokens)
 
     def _follow(self, tokens: list[Token], path: list[str]) -> list[_Arg]:
         for step in path:
