@@ -14,8 +14,8 @@ network either way.
 >>> store.add(ox.Quad(seoul, ox.NamedNode(kgo + "mentionCount"),
 ...                   ox.Literal("2", datatype=ox.NamedNode(XSD + "integer"))))
 >>> rows = oxigraph_rows(store, {"kgo": kgo})
->>> rows.classes, rows.counts
-([('https://w3id.org/kg/id/entity/seoul', 'City')], [('https://w3id.org/kg/id/entity/seoul', '2', 2)])
+>>> rows.classes[0][1], rows.counts[0][1:]
+('City', ('2', 2))
 """
 
 from __future__ import annotations
