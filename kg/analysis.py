@@ -34,7 +34,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.graphs.evidence import read_statements, values_by_subject
+from kg.graphs.evidence import read_statements
+from kg.graphs.network import EvidenceRow, NetworkRows
 from kg.vocab import (
     ENTITY_CLASSES,
     KGO,
@@ -43,7 +44,15 @@ from kg.vocab import (
     most_specific,
 )
 
-__all__ = ["EvidenceItem", "communities", "local_name", "to_graphml_ready", "to_networkx"]
+__all__ = [
+    "EvidenceItem",
+    "build_network",
+    "communities",
+    "local_name",
+    "network_rows",
+    "to_graphml_ready",
+    "to_networkx",
+]
 
 #: One piece of evidence on an edge: the sentence, its document IRI, the rule, the confidence.
 EvidenceItem = dict[str, Any]
@@ -67,13 +76,8 @@ def local_name(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1]
 
 
-def _node_key(node: Node) -> tuple[str, str]:
-    return str(node), repr(node)
-
-
-def _first_text(values: dict[Node, list[Node]], subject: Node) -> str | None:
-    objects = values.get(subject)
-    return str(objects[0]) if objects else None
+def _text(node: Node | None) -> str:
+    return str(node) if node is not None else ""
 
 
 def _number(node: Node) -> float | None:
@@ -85,43 +89,74 @@ def _number(node: Node) -> float | None:
     return float(value)
 
 
-def _entity_classes(graph: Graph) -> dict[Node, list[str]]:
-    classes: dict[Node, list[str]] = defaultdict(list)
-    for subject, cls in graph.subject_objects(RDF.type):
-        name = _CLASS_BY_IRI.get(cls)
-        if name is not None and isinstance(subject, URIRef):
-            classes[subject].append(name)
-    return classes
+def _pairs(graph: Graph, predicate: URIRef) -> list[tuple[str, str]]:
+    return [(str(s), str(o)) for s, o in graph.subject_objects(predicate)]
 
 
-def _documents(graph: Graph) -> dict[str, dict[str, str]]:
-    titles = values_by_subject(graph, DCTERMS.title)
-    sources = values_by_subject(graph, DCTERMS.source)
-    documents = {}
-    for doc in sorted(set(graph.subjects(RDF.type, KGO.Document)), key=_node_key):
-        documents[str(doc)] = {
-            "title": _first_text(titles, doc) or local_name(str(doc)),
-            "source": _first_text(sources, doc) or "",
-        }
-    return documents
-
-
-def _evidence(graph: Graph) -> dict[tuple[Node, str, Node], list[EvidenceItem]]:
-    """Evidence per (subject, predicate local name, object), from the statement nodes."""
-    found: dict[tuple[Node, str, Node], set[tuple[float, str, str, str]]] = defaultdict(set)
+def _evidence_rows(graph: Graph) -> list[EvidenceRow]:
+    rows: list[EvidenceRow] = []
     for statement in read_statements(graph):
         name = _RELATION_BY_IRI.get(statement.predicate)
         if name is None:
             continue
         confidence = statement.confidence if statement.confidence is not None else 0.0
-        key = (statement.subject, name, statement.object)
-        for support in statement.sentences or (None,):
-            if support is None:
-                found[key].add((confidence, "", "", statement.extractor))
-                continue
-            found[key].add(
-                (confidence, _text(support.document), support.text, statement.extractor)
-            )
+        head = (str(statement.subject), name, str(statement.object), confidence)
+        if not statement.sentences:
+            rows.append((*head, "", "", statement.extractor))
+        for support in statement.sentences:
+            rows.append((*head, _text(support.document), support.text, statement.extractor))
+    return rows
+
+
+def network_rows(graph: Graph) -> NetworkRows:
+    """What the viewer reads of an rdflib ``graph``, as rows of strings (see
+    ``kg.graphs.network.NetworkRows``; an Oxigraph source reads the same rows with SELECTs)."""
+    rows = NetworkRows()
+    for subject, cls in graph.subject_objects(RDF.type):
+        name = _CLASS_BY_IRI.get(cls)
+        if name is not None and isinstance(subject, URIRef):
+            rows.classes.append((str(subject), name))
+    rows.documents = sorted({str(doc) for doc in graph.subjects(RDF.type, KGO.Document)})
+    rows.titles, rows.sources = _pairs(graph, DCTERMS.title), _pairs(graph, DCTERMS.source)
+    rows.labels, rows.aliases = _pairs(graph, RDFS.label), _pairs(graph, SKOS.altLabel)
+    rows.mentioned_in = _pairs(graph, KGO.mentionedIn)
+    rows.starts, rows.ends = _pairs(graph, KGO.startDate), _pairs(graph, KGO.endDate)
+    rows.counts = [
+        (str(s), str(o), _number(o)) for s, o in graph.subject_objects(KGO.mentionCount)
+    ]
+    for name in (*RELATION_PROPERTIES, COOCCURRENCE):
+        for subject, obj in graph.subject_objects(URIRef(_KGO_NS + name)):
+            if isinstance(subject, URIRef) and isinstance(obj, URIRef):
+                rows.relations.append((str(subject), name, str(obj)))
+    rows.evidence = _evidence_rows(graph)
+    return rows
+
+
+def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for subject, value in pairs:
+        found[subject].append(value)
+    return found
+
+
+def _first(values: dict[str, list[str]], subject: str) -> str | None:
+    found = values.get(subject)
+    return min(found) if found else None
+
+
+def _documents(rows: NetworkRows) -> dict[str, dict[str, str]]:
+    titles, sources = _grouped(rows.titles), _grouped(rows.sources)
+    return {
+        doc: {"title": _first(titles, doc) or local_name(doc), "source": _first(sources, doc) or ""}
+        for doc in sorted(set(rows.documents))
+    }
+
+
+def _evidence(rows: NetworkRows) -> dict[tuple[str, str, str], list[EvidenceItem]]:
+    """Evidence per (subject, predicate local name, object), best first."""
+    found: dict[tuple[str, str, str], set[tuple[float, str, str, str]]] = defaultdict(set)
+    for subject, name, obj, confidence, document, text, rule in rows.evidence:
+        found[(subject, name, obj)].add((confidence, document, text, rule))
     return {
         key: [
             {"text": text, "document": document, "rule": rule, "confidence": confidence}
@@ -133,44 +168,83 @@ def _evidence(graph: Graph) -> dict[tuple[Node, str, Node], list[EvidenceItem]]:
     }
 
 
-def _text(node: Node | None) -> str:
-    return str(node) if node is not None else ""
-
-
-def _node_attributes(graph: Graph, classes: dict[Node, list[str]]) -> dict[str, dict[str, Any]]:
-    labels = values_by_subject(graph, RDFS.label)
-    aliases = values_by_subject(graph, SKOS.altLabel)
-    counts = values_by_subject(graph, KGO.mentionCount)
-    mentioned_in = values_by_subject(graph, KGO.mentionedIn)
-    starts = values_by_subject(graph, KGO.startDate)
-    ends = values_by_subject(graph, KGO.endDate)
+def _node_attributes(
+    rows: NetworkRows, classes: dict[str, list[str]]
+) -> dict[str, dict[str, Any]]:
+    labels, aliases = _grouped(rows.labels), _grouped(rows.aliases)
+    mentioned_in = _grouped(rows.mentioned_in)
+    starts, ends = _grouped(rows.starts), _grouped(rows.ends)
+    counts: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
+    for subject, lexical, value in rows.counts:
+        counts[subject].append((lexical, value))
     nodes: dict[str, dict[str, Any]] = {}
-    for entity in sorted(classes, key=_node_key):
-        names = tuple(sorted({str(alias) for alias in aliases.get(entity, [])}))
-        count = next((n for n in map(_number, counts.get(entity, [])) if n is not None), 0.0)
+    for entity in sorted(classes):
+        names = tuple(sorted(set(aliases.get(entity, []))))
+        count = next((n for _, n in sorted(counts.get(entity, []), key=_lexical)
+                      if n is not None), 0.0)
         attrs: dict[str, Any] = {
-            "label": _first_text(labels, entity) or local_name(str(entity)),
+            "label": _first(labels, entity) or local_name(entity),
             "cls": most_specific(classes[entity]),
             "aliases": names,
             "aliases_text": "; ".join(names),
             "mention_count": int(count),
-            "documents": tuple(sorted({str(doc) for doc in mentioned_in.get(entity, [])})),
+            "documents": tuple(sorted(set(mentioned_in.get(entity, [])))),
         }
         if entity in starts:
-            attrs["start_date"] = min(str(value) for value in starts[entity])
+            attrs["start_date"] = min(starts[entity])
         if entity in ends:
-            attrs["end_date"] = max(str(value) for value in ends[entity])
-        nodes[str(entity)] = attrs
+            attrs["end_date"] = max(ends[entity])
+        nodes[entity] = attrs
     return nodes
 
 
-def _relation_triples(graph: Graph, names: Iterable[str]) -> list[tuple[URIRef, str, URIRef]]:
-    triples: list[tuple[URIRef, str, URIRef]] = []
-    for name in names:
-        for subject, obj in graph.subject_objects(URIRef(_KGO_NS + name)):
-            if isinstance(subject, URIRef) and isinstance(obj, URIRef):
-                triples.append((subject, name, obj))
-    return sorted(triples)
+def _lexical(item: tuple[str, float | None]) -> str:
+    return item[0]
+
+
+def build_network(rows: NetworkRows, *, include_cooccurrence: bool = True) -> nx.MultiDiGraph:
+    """The viewer's networkx multigraph from ``rows`` (the one builder behind
+    ``to_networkx`` and ``GraphSource.view_network``; see ``to_networkx`` for its shape).
+
+    >>> rows = NetworkRows(classes=[("urn:a", "Company"), ("urn:b", "Country")],
+    ...                    relations=[("urn:a", "investsIn", "urn:b")])
+    >>> nxg = build_network(rows)
+    >>> nxg.nodes["urn:b"]["cls"], list(nxg.edges(keys=True))
+    ('Country', [('urn:a', 'urn:b', 'investsIn')])
+    """
+    classes: dict[str, list[str]] = defaultdict(list)
+    for entity, name in sorted(set(rows.classes)):
+        classes[entity].append(name)
+    relations = sorted(set(rows.relations))
+    typed = [triple for triple in relations if triple[1] != COOCCURRENCE]
+    cooccurring = (
+        [triple for triple in relations if triple[1] == COOCCURRENCE]
+        if include_cooccurrence else []
+    )
+    for subject, _, obj in typed + cooccurring:
+        classes.setdefault(subject, [])
+        classes.setdefault(obj, [])
+
+    nxg = nx.MultiDiGraph()
+    nxg.graph["documents"] = _documents(rows)
+    nxg.add_nodes_from(_node_attributes(rows, classes).items())
+
+    evidence = _evidence(rows)
+    for subject, name, obj in typed:
+        items = list(evidence.get((subject, name, obj), []))
+        if name in SYMMETRIC_PROPERTIES and subject != obj:
+            items = _merge_evidence(items, evidence.get((obj, name, subject), []))
+        attrs: dict[str, Any] = {
+            "predicate": name,
+            "evidence": items,
+            "evidence_count": len(items),
+        }
+        if items:
+            attrs["confidence"] = max(item["confidence"] for item in items)
+        nxg.add_edge(subject, obj, key=name, **attrs)
+    for subject, name, obj in cooccurring:
+        nxg.add_edge(subject, obj, key=name, predicate=name, evidence=[], evidence_count=0)
+    return nxg
 
 
 def to_networkx(graph: Graph, *, include_cooccurrence: bool = True) -> nx.MultiDiGraph:
@@ -202,35 +276,7 @@ def to_networkx(graph: Graph, *, include_cooccurrence: bool = True) -> nx.MultiD
     >>> edge["confidence"], edge["evidence_count"], edge["evidence"][0]["text"]
     (0.8, 1, 'A invests in B.')
     """
-    classes = _entity_classes(graph)
-    typed = _relation_triples(graph, RELATION_PROPERTIES)
-    cooccurring = _relation_triples(graph, [COOCCURRENCE]) if include_cooccurrence else []
-    for subject, _, obj in typed + cooccurring:
-        classes.setdefault(subject, [])
-        classes.setdefault(obj, [])
-
-    nxg = nx.MultiDiGraph()
-    nxg.graph["documents"] = _documents(graph)
-    nxg.add_nodes_from(_node_attributes(graph, classes).items())
-
-    evidence = _evidence(graph)
-    for subject, name, obj in typed:
-        items = list(evidence.get((subject, name, obj), []))
-        if name in SYMMETRIC_PROPERTIES and subject != obj:
-            items = _merge_evidence(items, evidence.get((obj, name, subject), []))
-        attrs: dict[str, Any] = {
-            "predicate": name,
-            "evidence": items,
-            "evidence_count": len(items),
-        }
-        if items:
-            attrs["confidence"] = max(item["confidence"] for item in items)
-        nxg.add_edge(str(subject), str(obj), key=name, **attrs)
-    for subject, name, obj in cooccurring:
-        nxg.add_edge(
-            str(subject), str(obj), key=name, predicate=name, evidence=[], evidence_count=0
-        )
-    return nxg
+    return build_network(network_rows(graph), include_cooccurrence=include_cooccurrence)
 
 
 def _merge_evidence(first: list[EvidenceItem], second: list[EvidenceItem]) -> list[EvidenceItem]:

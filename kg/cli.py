@@ -330,7 +330,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_view(args: argparse.Namespace) -> int:
     """Write a self-contained interactive HTML view of a graph."""
     from kg.export import write_atomic
-    from kg.viz.html import ViewOptions, render_html
+    from kg.viz.html import ViewOptions, render_networkx
 
     graph, _ = _operands(args)
     source = _source(args, graph)
@@ -344,7 +344,7 @@ def cmd_view(args: argparse.Namespace) -> int:
         overview=args.overview,
     )
     output = Path(args.output) if args.output else _beside(args, graph)
-    write_atomic(output, render_html(source.view_graph(), options=options).encode("utf-8"))
+    write_atomic(output, render_networkx(source.view_network(), options).encode("utf-8"))
     _err(f"wrote {output}")
     return EXIT_OK
 

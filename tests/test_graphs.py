@@ -170,3 +170,41 @@ def test_export_nt_from_oxigraph_matches_rdflib(tiny_graph: Graph, tmp_path: Pat
     tiny_graph.serialize(destination=path, format="turtle")
     FileSource(path).export(tmp_path / "out.nt")
     assert (tmp_path / "out.nt").read_bytes() == serialize(load_graph(path), "nt")
+
+
+def _network(nxg: object) -> tuple[object, ...]:
+    import networkx as nx
+
+    assert isinstance(nxg, nx.MultiDiGraph)
+    return (
+        list(nxg.nodes(data=True)),
+        list(nxg.edges(keys=True, data=True)),
+        nxg.graph,
+    )
+
+
+def test_view_network_from_selects_is_to_networkx(tiny_graph: Graph, tmp_path: Path) -> None:
+    """Oxigraph's SELECT rows and rdflib's graph give the very same network, in order."""
+    from kg.analysis import to_networkx
+
+    extra = Graph().parse(format="turtle", data="""
+@prefix kgo: <https://w3id.org/kg/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<urn:a> a kgo:Company, kgo:Organization ; kgo:partnersWith <urn:b> ;
+    kgo:mentionCount "3"^^xsd:integer ;
+    kgo:startDate "1953"^^xsd:gYear ; kgo:mentionedWith <urn:b> .
+<urn:b> a kgo:Country ; kgo:partnersWith <urn:a> .
+<urn:s1> rdf:subject <urn:a> ; rdf:predicate kgo:partnersWith ; rdf:object <urn:b> ;
+    prov:wasDerivedFrom <urn:t> ; kgo:confidence "0.7"^^xsd:decimal ; kgo:extractor "r" .
+<urn:s2> rdf:subject <urn:b> ; rdf:predicate kgo:partnersWith ; rdf:object <urn:a> ;
+    kgo:confidence 0.9, 0.5 ; kgo:extractor "q" .
+<urn:t> kgo:text "A and B." ; kgo:inDocument <urn:d> .
+""")
+    for graph in (tiny_graph, tiny_graph + extra):
+        path = tmp_path / "g.ttl"
+        graph.serialize(path, format="turtle")
+        source = open_source(path)
+        assert _network(source.view_network()) == _network(to_networkx(graph))
+        assert _network(memory_source(graph).view_network()) == _network(to_networkx(graph))

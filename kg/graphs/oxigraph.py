@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -32,6 +32,9 @@ from kg.errors import KgError, QueryError, StoreError
 from kg.graphs.source import VIEW_QUERY, GraphSource
 from kg.query import PREFIXES, QueryResult, answer, describe_error, prepare
 from kg.sparql.guard import checked_query
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
@@ -142,6 +145,14 @@ class OxigraphSource(GraphSource):
         triples = self.store.query(VIEW_QUERY, prefixes=self.namespaces,
                                    use_default_graph_as_union=True)
         return rdflib_graph(triples, self.namespaces)
+
+    def view_network(self, *, include_cooccurrence: bool = True) -> nx.MultiDiGraph:
+        # SELECTs of plain strings straight from the store: no rdflib Graph, no term copies
+        from kg.analysis import build_network
+        from kg.graphs.network import oxigraph_rows
+
+        return build_network(oxigraph_rows(self.store, self.namespaces),
+                             include_cooccurrence=include_cooccurrence)
 
     def export(self, path: Path, fmt: str | None = None, *, title: str = "Knowledge graph") -> str:
         from kg.export import format_for, write_atomic

@@ -29,6 +29,8 @@ from rdflib import Graph
 from kg.errors import QueryError
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from kg.graphs.evidence import Statement
     from kg.query import QueryResult
 
@@ -73,6 +75,14 @@ class GraphSource(ABC):
     def view_graph(self) -> Graph:
         """The part of the graph the viewer draws, as an rdflib Graph (``VIEW_QUERY``)."""
         return self.construct(VIEW_QUERY)
+
+    def view_network(self, *, include_cooccurrence: bool = True) -> nx.MultiDiGraph:
+        """The entities and relations the viewer draws, as ``kg.analysis.to_networkx`` gives
+        them for ``view_graph()``."""
+        from kg.analysis import build_network, network_rows
+
+        return build_network(network_rows(self.view_graph()),
+                             include_cooccurrence=include_cooccurrence)
 
     def to_rdflib(self) -> Graph:
         """The whole graph as an in-memory rdflib Graph (for pyshacl and API users)."""
