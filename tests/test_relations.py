@@ -16,9 +16,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Span
 
-from kg.errors import KgError, UsageError
 from kg.model import Mention, Relation, Sentence
-from kg.nlp.relations import RelationRules, extract_relations, load_rules
+from kg.nlp.relation_rules import RelationRules, load_rules
+from kg.nlp.relations import extract_relations
 from kg.vocab import RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
 
 Triple = tuple[str, str, str]
@@ -779,17 +779,7 @@ def test_predicates_are_contract_properties(nlp: Language):
 
 
 # --------------------------------------------------------------------------------------------
-# the rule file
-
-
-def test_packaged_rules_load_and_are_consistent():
-    rules = load_rules()
-    names = [r.name for r in rules.rules]
-    assert len(names) == len(set(names))
-    assert {r.kind for r in rules.rules} == {"verb", "noun", "entity"}
-    assert all(r.property in RELATION_PROPERTIES for r in rules.rules)
-    assert all(0 < r.confidence <= 1 for r in rules.rules)
-    assert 0.3 <= rules.settings.related_confidence <= 0.4
+# the rule file, applied
 
 
 def test_user_rule_file_adds_a_trigger(nlp: Language, tmp_path: Path):
@@ -834,36 +824,6 @@ def test_standalone_rule_file(nlp: Language, tmp_path: Path):
     assert [r.name for r in rules.rules] == ["verb-trade"]
     assert facts(nlp, "Iran threatened Israel.", [("Iran", C, "iran"), ("Israel", C, "israel")],
                  rules) == {("iran", "relatedTo", "israel")}
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ("{not json", "not valid JSON"),
-        ('{"rules": [{"name": "x", "kind": "verb", "lemmas": ["a"], "property": "likes",'
-         ' "subject": "subj", "object": "dobj"}]}', "not a contract relation property"),
-        ('{"rules": [{"name": "x", "kind": "verb", "lemmas": ["a"], "property": "funds",'
-         ' "subject": "owner", "object": "dobj"}]}', "unknown role 'owner'"),
-        ('{"rules": [{"name": "x", "kind": "entity", "classes": ["Planet"], "property": "funds",'
-         ' "subject": "self", "object": "poss"}]}', "not a contract class"),
-        ('{"rules": [{"name": "x", "kind": "noun", "lemmas": ["a"], "property": "funds"}]}',
-         "either 'subject' and 'object', or 'pairs'"),
-        ('{"colour": 1}', "unknown top-level key"),
-    ],
-)
-def test_bad_rule_files_name_the_problem(tmp_path: Path, content: str, message: str):
-    path = tmp_path / "bad.json"
-    path.write_text(content, encoding="utf-8")
-    with pytest.raises(UsageError) as err:
-        load_rules(path)
-    assert message in str(err.value)
-    assert str(path) in str(err.value)
-    assert isinstance(err.value, KgError)
-
-
-def test_missing_rule_file(tmp_path: Path):
-    with pytest.raises(UsageError, match="cannot read"):
-        load_rules(tmp_path / "nowhere.json")
 
 
 def test_titled_signer_acts_for_the_country_in_the_title() -> None:

@@ -22,7 +22,7 @@ Abbreviations introduced in parentheses join their long form for the rest of the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from kg.model import Document, Evidence, Mention, Relation, Sentence
+from kg.model import Document, Mention, Sentence
 from kg.nlp.coref import Antecedent, resolve_references
 from kg.nlp.lexicon import CountryName, Lexicon, load_lexicon
 from kg.nlp.typing import context_class
@@ -866,41 +866,3 @@ def _sentence(span: Span, document: Document, offset: int) -> Sentence:
     start = offset + span.start_char
     end = offset + span.end_char
     return Sentence(document.sha256, start, end, document.text[start:end])
-
-
-#: The rule name and confidence of parties read off an agreement's own name.
-NAMED_PARTY_RULE, NAMED_PARTY_CONFIDENCE = "entity-agreement-named-parties", 0.7
-
-
-def named_parties(
-    mentions: Sequence[tuple[Span, Mention]], ctx: DocumentContext, lex: Lexicon
-) -> list[Relation]:
-    """The countries a bilateral or plurilateral agreement is named after are its parties:
-    "the Korea-US Free Trade Agreement", "the US-Japan Semiconductor Agreement". One country
-    in a name says nothing ("the Panama Canal Treaty").
-
-    >>> from kg.nlp.pipeline import load_pipeline
-    >>> text = "The Peru-Chile Trade Agreement took effect."
-    >>> doc = load_pipeline()(text)
-    >>> ctx = DocumentContext.of(Document.from_text(text, source="t"))
-    >>> [(r.subject, r.object) for r in named_parties(find_mentions(doc, ctx), ctx, load_lexicon())]
-    [('chile', 'peru-chile trade agreement'), ('peru', 'peru-chile trade agreement')]
-    """
-    out: dict[tuple[str, str], Relation] = {}
-    for span, mention in mentions:
-        if mention.cls not in {"Treaty", "TradeAgreement"} or mention.source == "coref":
-            continue
-        parties = set()
-        for word in re.split(r"[\s\-–/]+", span.text):
-            country = lex.countries.get(word)
-            if country is None or (country.kind == "demonym" and country.ambiguous):
-                continue
-            if country.ambiguous and not ctx.mentions_any([country.label]):
-                continue
-            parties.add(normalise_key(country.label))
-        if len(parties) < 2:  # "Panama Canal Treaty" names a place, not its parties
-            continue
-        evidence = Evidence(mention.sentence, NAMED_PARTY_RULE, NAMED_PARTY_CONFIDENCE)
-        for party in parties:
-            out[(party, mention.key)] = Relation(party, "partyTo", mention.key, evidence)
-    return [out[k] for k in sorted(out)]

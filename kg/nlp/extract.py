@@ -32,11 +32,11 @@ from kg.nlp.entities import (
     EntityFinder,
     find_mentions,
     finder_for,
-    named_parties,
 )
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.pipeline import DEFAULT_MODEL, load_pipeline
-from kg.nlp.relations import RelationRules, extract_relations, load_rules
+from kg.nlp.relation_rules import RelationRules, load_rules
+from kg.nlp.relations import extract_relations, named_parties
 
 #: Longest block handed to spaCy at once; longer paragraphs are cut at a sentence end, else
 #: between words. spaCy's memory grows with the text it parses at once (about 2.5 kB a
