@@ -79,7 +79,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.ask.engine import Source
 from kg.errors import QueryError, ServeError, UsageError, visible
-from kg.query import PREFIXES
+from kg.graphs.oxigraph import standard_namespaces
 from kg.sparql.guard import checked_query
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7878
@@ -451,16 +451,12 @@ def serialize_boolean(value: bool, fmt: str) -> bytes:
     return f"{word}\r\n".encode() if fmt == "csv" else f"{word}\n".encode()
 
 
-def _prefixes() -> dict[str, str]:
-    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-
-
 def _turtle_prefixes() -> dict[str, str]:
     """Prefixes for Turtle answers: only those whose names need no escaped ``/``.
 
     kg's resource IRIs (``kgr:entity/…``) would read ``kgr:entity\\/…``: they are written whole.
     """
-    return {prefix: iri for prefix, iri in _prefixes().items() if iri.endswith("#")
+    return {prefix: iri for prefix, iri in standard_namespaces().items() if iri.endswith("#")
             or prefix in ("schema", "dcterms", "prov")}
 
 
@@ -497,7 +493,7 @@ def execute(store: ox.Store, sparql: str, kind: str, fmt: str, max_results: int,
     if named_graphs:
         dataset["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
     try:
-        outcome = store.query(sparql, prefixes=_prefixes(), **dataset)
+        outcome = store.query(sparql, prefixes=standard_namespaces(), **dataset)
         if kind == "ask" or isinstance(outcome, ox.QueryBoolean):
             return Reply(200, MEDIA_TYPES[fmt], serialize_boolean(bool(outcome), fmt))
         if isinstance(outcome, ox.QuerySolutions):
@@ -637,7 +633,7 @@ class Service:
         if self.directory is not None:
             source = store_source(self.directory)
         else:
-            source = oxigraph_source(self.store, _prefixes())
+            source = oxigraph_source(self.store, standard_namespaces())
         try:
             source.names()
         except QueryError:

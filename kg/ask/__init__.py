@@ -103,8 +103,8 @@ class _OpenStore:
         self._namespaces: dict[str, str] = {}
 
     def _open(self) -> tuple[ox.Store, dict[str, str]]:
+        from kg.graphs.oxigraph import standard_namespaces
         from kg.graphs.store import open_store, read_state
-        from kg.query import PREFIXES
 
         state = read_state(self.root)
         key = (os.getpid(), state.generation)
@@ -112,8 +112,7 @@ class _OpenStore:
             self._store = None  # close the old generation's database first
             self._store = open_store(self.root)
             self._key = key
-            self._namespaces = ({prefix: str(ns) for prefix, ns in PREFIXES.items()}
-                                | {"kgr": state.base})
+            self._namespaces = standard_namespaces(state.base)
         return self._store, self._namespaces
 
     def query(self, sparql: str) -> QueryResult:
