@@ -1,8 +1,12 @@
 """Start and end years of events, wars, treaties and policies, from the sentence that dates them.
 
 Patterns: a year before the name ("the 1953 Mutual Defense Treaty"), a year or range in
-parentheses after it ("the Korean War (1950-1953)"), and a dating verb with its time phrase
-("signed in 1960", "launched in 2017", "in force since 1960", "ended in 1991").
+parentheses after it ("the Korean War (1950-1953)"), "of" a year ("the Pact of 1962"), a
+dating verb with its time phrase ("signed in 1960", "launched in 2017", "ended in 1991"), also
+in a relative or participle clause on the name or on a noun in apposition to it ("X, a law
+passed by parliament in 2009"), an event's own time phrase ("the summit in Oslo in June
+2019"), a noun that names the start ("the signing of X in 1948") and phrases of being
+("dates back to 1966", "has been in force since 1971", "became law in 2004").
 
 >>> from kg.nlp.pipeline import load_pipeline
 >>> from kg.nlp.entities import DocumentContext, find_mentions
@@ -34,6 +38,7 @@ FOUNDING_VERBS = frozenset(
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 RANGE_AFTER = re.compile(r"^\s*\((1[5-9]\d\d|20\d\d)\s*(?:[-–—]|to)\s*(\d{2,4})\)")
 YEAR_AFTER = re.compile(r"^\s*\((1[5-9]\d\d|20\d\d)\)")
+OF_YEAR_AFTER = re.compile(r"^\s+of\s+(1[5-9]\d\d|20\d\d)\b(?![-–/]|\s*[-–])")
 START_VERBS = frozenset(
     {
         "sign",
@@ -119,6 +124,34 @@ RELATIVE_YEAR = re.compile(
     r"autumn|fall|winter)|(?P<next>the following year|the next year|a year later))\b"
 )
 START_PREPS = frozenset({"in", "on", "since", "during", "until"})
+#: Nouns that name the start of a thing: "the signing of X in 1948", "X's adoption in 2014".
+START_NOUNS = frozenset(
+    {
+        "signing",
+        "adoption",
+        "launch",
+        "creation",
+        "founding",
+        "foundation",
+        "establishment",
+        "conclusion",
+        "ratification",
+        "passage",
+        "passing",
+        "introduction",
+        "enactment",
+        "formation",
+        "inauguration",
+        "birth",
+        "unveiling",
+    }
+)
+#: Of those, the ones that may date an organisation (which is dated by its founding only).
+FOUNDING_NOUNS = frozenset(
+    {"creation", "founding", "foundation", "establishment", "formation", "launch", "birth"}
+)
+#: "X has been in force since 1971", "in place", "in effect": a state that began then.
+STANDING_NOUNS = frozenset({"force", "place", "effect", "existence", "operation"})
 
 
 def _year_in(token: Token) -> str | None:
@@ -157,10 +190,31 @@ def _governing_verbs(span: Span) -> list[Token]:
             climb = climb.head.head
             continue
         break
-    verbs += [c for c in tok.children if c.dep_ in {"relcl", "acl"} and c.pos_ in {"VERB", "AUX"}]
+    described = [tok, *(c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN")]
+    verbs += [
+        c
+        for noun in described
+        for c in noun.children
+        if c.dep_ in {"relcl", "acl"} and c.pos_ in {"VERB", "AUX"}
+    ]
     if tok.dep_ in {"nsubj", "nsubjpass"}:
         verbs += _subject_participles(tok.head)
+    after = _participle_after(span)
+    if after is not None and after not in verbs:
+        verbs.append(after)
     return verbs
+
+
+def _participle_after(span: Span) -> Token | None:
+    """A past participle right after the name and a comma, which the parser hung on the main
+    verb: "Under the Plan, announced in 2020, the bloc …" describes the Plan."""
+    doc = span.doc
+    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+        return None
+    word = doc[span.end + 1]
+    if word.tag_ == "VBN" and word.dep_ in {"advcl", "acl", "conj"} and word.head.i > word.i:
+        return word
+    return None
 
 
 def _subject_participles(verb: Token) -> list[Token]:
@@ -197,8 +251,21 @@ def _is_patient(verb: Token) -> bool:
     )
 
 
+def _ends_another(verb: Token, target: Token | None) -> bool:
+    """Whether an ending verb has an object other than the thing dated: "the Protocol ended
+    the fighting" ends the fighting, not the Protocol."""
+    return any(
+        c.dep_ == "dobj" and (target is None or target not in c.subtree) for c in verb.children
+    )
+
+
 def _verb_year(
-    verb: Token, cls: str, *, main: bool, earlier: Callable[[Token], str | None]
+    verb: Token,
+    cls: str,
+    *,
+    main: bool,
+    earlier: Callable[[Token], str | None],
+    target: Token | None = None,
 ) -> tuple[str, str] | None:
     """The year a verb anchors the mention to, and whether it starts or ends the thing.
 
@@ -209,12 +276,16 @@ def _verb_year(
     that already exists ("renegotiated", "amended").
     """
     lemma = verb.lemma_.lower()
-    which = "endDate" if lemma in END_VERBS and lemma not in {"conclude"} else "startDate"
+    special = _standing_year(verb, cls, earlier)
+    if special is not None:
+        return special, "startDate"
+    ends = lemma in END_VERBS and not _ends_another(verb, target)
+    which = "endDate" if ends and lemma not in {"conclude"} else "startDate"
     if cls in FOUNDED:  # organisations are dated only by their founding
         if lemma not in FOUNDING_VERBS or not _is_patient(verb):
             return None
         which = "startDate"
-    dating = lemma in START_VERBS or lemma in END_VERBS
+    dating = lemma in START_VERBS or ends
     happening = main and cls in {"Event", "War"} and lemma not in UNDATING_VERBS
     fronted_only = (
         not dating
@@ -241,6 +312,100 @@ def _verb_year(
     return None
 
 
+def _standing_year(
+    verb: Token, cls: str, earlier: Callable[[Token], str | None]
+) -> str | None:
+    """The year of a verb phrase that says when a thing began to be: "dates back to 1966",
+    "dates from 1966", "came into being (or force) in 1952", "became law in 2004", "has been
+    in force since 1971", "has existed since 1953"."""
+    lemma = verb.lemma_.lower()
+    preps = [c for c in verb.children if c.dep_ == "prep"]
+    preps += [p for c in verb.children if c.dep_ == "advmod" for p in c.children
+              if p.dep_ == "prep"]  # "dates back to"
+    words = {p.lower_: p for p in preps}
+    if lemma == "date" and ("to" in words or "from" in words):
+        return _time_year(words.get("to") or words["from"], earlier)
+    if lemma == "come" and "into" in words:
+        into = words["into"]
+        if any(t.lower_ in {"being", "existence", "force", "effect"} for t in into.subtree):
+            return _time_year(into, earlier) or (
+                _time_year(words["in"], earlier) if "in" in words else None
+            )
+    if lemma == "become" and cls not in FOUNDED and "in" in words and any(
+        c.dep_ == "attr" and c.lemma_.lower() in {"law", "effective", "operational"}
+        for c in verb.children
+    ):
+        return _time_year(words["in"], earlier)
+    if "since" in words and (
+        lemma == "exist"
+        or lemma == "be"
+        and any(
+            p.lower_ == "in" and any(o.lemma_.lower() in STANDING_NOUNS for o in p.children)
+            for p in preps
+        )
+    ):
+        return _time_year(words["since"], earlier)
+    return None
+
+
+def _is_year_phrase(token: Token) -> bool:
+    """A time phrase's object that is a year or a date with one ("1962", "June 2019")."""
+    return bool(YEAR.fullmatch(token.text)) or (
+        token.ent_type_ == "DATE" and any(YEAR.fullmatch(t.text) for t in token.subtree)
+    )
+
+
+def _own_year(span: Span, cls: str, earlier: Callable[[Token], str | None]) -> str | None:
+    """A year the name's own phrase gives: "the Pact of 1962" (any datable thing), "the
+    Summit in Oslo in June 2019" (an event or a war, which happen then), or an appositive
+    noun with a year, "X, a 1991 law"."""
+    root = span.root
+    preps = [c for c in root.children if c.dep_ == "prep" and c.i >= span.end]
+    for prep in list(preps):  # "in Oslo in June 2019": the date may hang on the place
+        preps += [p for o in prep.children if o.dep_ == "pobj"
+                  for p in o.children if p.dep_ == "prep"]
+    happening = cls in {"Event", "War"}
+    for prep in preps:
+        objects = [o for o in prep.children if o.dep_ == "pobj" and _is_year_phrase(o)]
+        if not objects:
+            continue
+        if prep.lower_ == "of" and cls not in FOUNDED or (
+            happening and prep.lower_ in {"in", "on"}
+        ):
+            return _time_year(objects[0], earlier)
+    for noun in (c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"):
+        for child in noun.children:
+            if child.i < noun.i and child.dep_ in {"nummod", "compound", "amod"} and (
+                YEAR.fullmatch(child.text)
+            ):
+                return child.text
+    return None
+
+
+def _nominal_year(span: Span, cls: str, earlier: Callable[[Token], str | None]) -> str | None:
+    """The year of a noun that names the thing's start: "the signing of the Treaty in 1948",
+    "since the creation of the Fund in 1961", "the Strategy's adoption in 2014"."""
+    root = span.root
+    while root.dep_ == "conj" and root.head is not root:
+        root = root.head
+    noun: Token | None = None
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.dep_ == "prep":
+        noun = root.head.head
+    elif root.dep_ == "poss":
+        noun = root.head
+    if noun is None or noun.pos_ != "NOUN":
+        return None
+    nouns = FOUNDING_NOUNS if cls in FOUNDED else START_NOUNS
+    if noun.lemma_.lower() not in nouns and noun.lower_ not in nouns:
+        return None
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in {"in", "on"}:
+            year = _time_year(child, earlier)
+            if year:
+                return year
+    return None
+
+
 def _dates_for(
     sent: Span, span: Span, mention: Mention, earlier: Callable[[Token], str | None]
 ) -> Iterator[DateFact]:
@@ -257,12 +422,18 @@ def _dates_for(
             mention.key, "endDate", _full_year(rng.group(1), rng.group(2)), mention.sentence
         )
         return
-    single = YEAR_AFTER.match(after)
+    single = YEAR_AFTER.match(after) or (
+        OF_YEAR_AFTER.match(after) if mention.cls not in FOUNDED else None
+    )
     if single:
         yield DateFact(mention.key, "startDate", single.group(1), mention.sentence)
         return
+    year = _own_year(span, mention.cls, earlier) or _nominal_year(span, mention.cls, earlier)
+    if year:
+        yield DateFact(mention.key, "startDate", year, mention.sentence)
+        return
     for i, verb in enumerate(_governing_verbs(span)):
-        found = _verb_year(verb, mention.cls, main=i == 0, earlier=earlier)
+        found = _verb_year(verb, mention.cls, main=i == 0, earlier=earlier, target=span.root)
         if found:
             yield DateFact(mention.key, found[1], found[0], mention.sentence)
             return

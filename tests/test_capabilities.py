@@ -1,0 +1,118 @@
+"""General ways of reading English that kg's extraction should have, one test each.
+
+Every sentence is written for these tests (none comes from a benchmark document); the names
+are invented. Dates: a year in apposition, in a relative or participle clause, in the name's own
+phrase or in a noun that names the start dates the thing described.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.model import Document, Extraction
+from kg.nlp.extract import Extractor
+from kg.resolve import Resolution, resolve
+from tests.nlp_helpers import nlp
+
+
+def extract(text: str) -> Extraction:
+    """kg's extraction of ``text`` as one plain-text document."""
+    return Extractor(nlp=nlp()).extract([Document.from_text(text, source="essay.txt")])[0]
+
+
+def resolved(text: str) -> Resolution:
+    return resolve([extract(text)])
+
+
+def dates_of(text: str, which: str = "startDate") -> set[tuple[str, str]]:
+    """(label, year) of every start (or end) date after resolution."""
+    res = resolved(text)
+    return {(res.entities[d.key].label, d.value) for d in res.dates if d.which == which}
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        (
+            "The Seabed Mining Act, a law passed by parliament in 2009, protects reefs.",
+            ("Seabed Mining Act", "2009"),
+        ),
+        (
+            "The Marrow Valley Act, a 1991 law, cut tariffs on grain.",
+            ("Marrow Valley Act", "1991"),
+        ),
+        (
+            "The Treaty of Felsburg, the 1957 accord that settled the border, still holds.",
+            ("Treaty of Felsburg", "1957"),
+        ),
+        (
+            "The Eastern Grid Initiative, which the ministry unveiled in 2011, links six states.",
+            ("Eastern Grid Initiative", "2011"),
+        ),
+    ],
+)
+def test_a_year_in_apposition_or_a_clause_dates_what_it_describes(
+    text: str, fact: tuple[str, str]
+) -> None:
+    assert fact in dates_of(text)
+
+
+def test_a_summit_is_dated_by_the_time_phrase_of_its_own_name() -> None:
+    assert ("Tundra Security Summit", "2019") in dates_of(
+        "The Tundra Security Summit in Tromso in June 2019 produced a joint statement."
+    )
+    assert ("Porto Summit", "2010") in dates_of(
+        "At the Porto Summit in 2010 the allies agreed on missile defence."
+    )
+
+
+def test_a_treaty_of_a_year_starts_that_year() -> None:
+    assert ("Mutual Relief Pact", "1962") in dates_of("The Mutual Relief Pact of 1962 remains.")
+
+
+def test_a_noun_that_names_the_start_dates_its_object() -> None:
+    assert ("Clear Waters Strategy", "2014") in dates_of(
+        "The adoption of the Clear Waters Strategy in 2014 changed fishing rules."
+    )
+    assert ("Treaty of Dunmore", "1948") in dates_of(
+        "Since the signing of the Treaty of Dunmore in 1948, the two states have been allies."
+    )
+
+
+def test_a_participle_after_a_comma_describes_the_name_before_it() -> None:
+    assert ("Blue Corridor Plan", "2020") in dates_of(
+        "Under the Blue Corridor Plan, announced in January 2020, the bloc pledged funds."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("The Harbour Access Agreement dates back to 1966.", ("Harbour Access Agreement", "1966")),
+        ("The Coastal Relief Pact has been in force since 1971.", ("Coastal Relief Pact", "1971")),
+        ("The Dock Safety Act became law in 2004.", ("Dock Safety Act", "2004")),
+        (
+            "The Southern Fisheries Commission came into being in 1952.",
+            ("Southern Fisheries Commission", "1952"),
+        ),
+    ],
+)
+def test_phrases_that_say_when_a_thing_began_to_be(text: str, fact: tuple[str, str]) -> None:
+    assert fact in dates_of(text)
+
+
+def test_a_treaty_that_ends_something_else_is_not_ended_itself() -> None:
+    text = "In 1994 the Kasama Protocol ended the fighting."
+    assert ("Kasama Protocol", "1994") in dates_of(text)
+    assert not dates_of(text, "endDate")
+    assert ("Farm Credit Programme", "2012") in dates_of(
+        "Parliament abolished the Farm Credit Programme in 2012.", "endDate"
+    )
+
+
+def test_a_time_phrase_on_a_place_or_a_mere_mention_dates_nothing() -> None:
+    assert not dates_of("The Harbour Access Agreement was discussed at length in 2001.")
+    assert not dates_of("The Northern Relief Fund has worked in Oslo since 1990.")
