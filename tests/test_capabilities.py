@@ -116,3 +116,46 @@ def test_a_treaty_that_ends_something_else_is_not_ended_itself() -> None:
 def test_a_time_phrase_on_a_place_or_a_mere_mention_dates_nothing() -> None:
     assert not dates_of("The Harbour Access Agreement was discussed at length in 2001.")
     assert not dates_of("The Northern Relief Fund has worked in Oslo since 1990.")
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Signed in 1953, the Mutual Guard Treaty binds both.", ("Mutual Guard Treaty", "1953")),
+        ("The Regional Safety Framework followed in 1994.", ("Regional Safety Framework", "1994")),
+        ("The Kestrel Treaty (signed 1953) still binds them.", ("Kestrel Treaty", "1953")),
+        ("The Orinoco Farm Bank, established 1977, funds roads.", ("Orinoco Farm Bank", "1977")),
+        (
+            "It was in 1953 that the two countries signed the Treaty of Arnhemia.",
+            ("Treaty of Arnhemia", "1953"),
+        ),
+        (
+            "The Treaty of Brismore, concluded at a summit in 2005, set rules for fishing.",
+            ("Treaty of Brismore", "2005"),
+        ),
+        (
+            "The Polar Dimension Policy was first discussed in 1997 and adopted in 1999.",
+            ("Polar Dimension Policy", "1999"),
+        ),
+        ("The Joint Planning Group was set up in 1966.", ("Joint Planning Group", "1966")),
+        (
+            "Since 1961, when the Lakeland Fund was founded by farmers, prices rose.",
+            ("Lakeland Fund", "1961"),
+        ),
+        ("The Harlow Group launched in 2018 with four staff.", ("Harlow Group", "2018")),
+    ],
+)
+def test_more_ways_of_giving_a_start_year(text: str, fact: tuple[str, str]) -> None:
+    assert fact in dates_of(text)
+
+
+def test_an_organisation_that_founds_something_else_is_not_founded_then() -> None:
+    assert not dates_of("Brenlow Holdings founded a research lab in 1990.")
+    text = "The Coastal Relief Fund, which built a school in 1975, was founded in 1950."
+    assert dates_of(text) == {("Coastal Relief Fund", "1950")}
+
+
+def test_the_years_a_body_was_active_are_its_start_and_end() -> None:
+    text = "The Northern Naval Command was a unit of the navy, active from 1944 to 1958."
+    assert ("Northern Naval Command", "1944") in dates_of(text)
+    assert ("Northern Naval Command", "1958") in dates_of(text, "endDate")

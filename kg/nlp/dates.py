@@ -34,10 +34,25 @@ FOUNDED = frozenset(c for c in ENTITY_CLASSES if is_subclass(c, "Organization"))
 DATABLE = frozenset({"Treaty", "TradeAgreement", "Policy", "Event", "War"}) | FOUNDED
 FOUNDING_VERBS = frozenset(
     {"found", "establish", "create", "form", "incorporate", "set", "launch", "start", "open"}
+    | {"bear"}  # "was born in 1995"
 )
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 RANGE_AFTER = re.compile(r"^\s*\((1[5-9]\d\d|20\d\d)\s*(?:[-–—]|to)\s*(\d{2,4})\)")
 YEAR_AFTER = re.compile(r"^\s*\((1[5-9]\d\d|20\d\d)\)")
+#: A dating participle and a year right after a name: "X (signed 1953)", "X, established 1977".
+PARTICIPLE_AFTER = re.compile(
+    r"^\s*[(,]\s*(?P<verb>signed|adopted|agreed|ratified|enacted|passed|launched|founded|"
+    r"established|created|formed|incorporated|set up)\s+(?:in\s+)?(?:[A-Z][a-z]+\s+)?"
+    r"(?P<year>1[5-9]\d\d|20\d\d)\b"
+)
+FOUNDING_PARTICIPLES = frozenset(
+    {"founded", "established", "created", "formed", "incorporated", "set up", "launched"}
+)
+#: "active from 1944 to 1958", "in operation between 1937 and 1984", "active since 1990".
+ACTIVE = re.compile(
+    r"\b(?:active|in operation|operational)\s+(?:from|between|since|in)\s+(?:[A-Z][a-z]+\s+)?"
+    r"(?P<start>1[5-9]\d\d|20\d\d)\b(?:\s*(?:to|and|until|-|–)\s*(?P<end>\d{4}|\d{2})\b)?"
+)
 OF_YEAR_AFTER = re.compile(r"^\s+of\s+(1[5-9]\d\d|20\d\d)\b(?![-–/]|\s*[-–])")
 START_VERBS = frozenset(
     {
@@ -202,6 +217,16 @@ def _governing_verbs(span: Span) -> list[Token]:
     after = _participle_after(span)
     if after is not None and after not in verbs:
         verbs.append(after)
+    # "was first proposed in 1997 and adopted in 1999": a verb joined on shares the subject
+    verbs += [
+        c
+        for v in list(verbs)
+        for c in v.children
+        if c.dep_ == "conj"
+        and c.pos_ == "VERB"
+        and not any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+        and c not in verbs
+    ]
     return verbs
 
 
@@ -243,12 +268,21 @@ def _time_year(phrase: Token, earlier: Callable[[Token], str | None]) -> str | N
     return str(int(last) + 1) if relative.group("next") else last
 
 
-def _is_patient(verb: Token) -> bool:
+def _is_patient(verb: Token, target: Token | None = None) -> bool:
     """True when the verb's passive subject or object is what gets founded ("X was founded",
-    "they founded X", "Founded in 1754, X"), not its agent ("X founded a lab in 1990")."""
-    return any(c.dep_ in {"nsubjpass", "dobj", "relcl"} for c in verb.children) or (
-        verb.dep_ in {"relcl", "acl"} or verb.dep_ == "advcl" and verb.tag_ == "VBN"
-    )
+    "they founded X", "Founded in 1754, X", "X, which was set up in 1984"), or it starts by
+    itself ("the exchange opened in 1990"), not when it is the agent ("X founded a lab in
+    1990")."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if target is not None and any(target in o.subtree for o in objects):
+        return True  # "they founded X"
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        return True
+    if objects:
+        return False  # someone, maybe X, founded something else
+    if verb.lemma_.lower() in {"launch", "open", "start", "begin"}:
+        return True  # intransitive: "X launched in 2018"
+    return verb.dep_ in {"relcl", "acl"} or verb.dep_ == "advcl" and verb.tag_ == "VBN"
 
 
 def _ends_another(verb: Token, target: Token | None) -> bool:
@@ -282,10 +316,16 @@ def _verb_year(
     ends = lemma in END_VERBS and not _ends_another(verb, target)
     which = "endDate" if ends and lemma not in {"conclude"} else "startDate"
     if cls in FOUNDED:  # organisations are dated only by their founding
-        if lemma not in FOUNDING_VERBS or not _is_patient(verb):
+        if lemma not in FOUNDING_VERBS or not _is_patient(verb, target):
             return None
         which = "startDate"
-    dating = lemma in START_VERBS or ends
+    dating = (
+        lemma in START_VERBS
+        or ends
+        or cls in FOUNDED  # a founding verb with the organisation as what is founded
+        or lemma == "follow" and not any(c.dep_ == "dobj" for c in verb.children)
+        or lemma == "set" and any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children)
+    )
     happening = main and cls in {"Event", "War"} and lemma not in UNDATING_VERBS
     fronted_only = (
         not dating
@@ -309,6 +349,39 @@ def _verb_year(
             year = _time_year(child, earlier)
             if year:
                 return year, which
+    if dating:
+        year = _nested_time(verb, earlier) or _cleft_time(verb, earlier)
+        if year is None and verb.dep_ in {"relcl", "advcl"} and YEAR.fullmatch(verb.head.text):
+            year = verb.head.text  # "since 1773, when X was founded"
+        if year:
+            return year, which
+    return None
+
+
+def _nested_time(verb: Token, earlier: Callable[[Token], str | None]) -> str | None:
+    """A year on the place or occasion of a dating verb: "concluded at a summit in 2005"."""
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in {"at", "during", "after"}:
+            continue
+        for obj in (o for o in prep.children if o.dep_ == "pobj"):
+            for inner in obj.children:
+                if inner.dep_ == "prep" and inner.lower_ in {"in", "on"} and any(
+                    _is_year_phrase(o) for o in inner.children if o.dep_ == "pobj"
+                ):
+                    return _time_year(inner, earlier)
+    return None
+
+
+def _cleft_time(verb: Token, earlier: Callable[[Token], str | None]) -> str | None:
+    """The year a cleft sentence puts first: "It was in 1953 that both signed the Treaty"."""
+    head = verb.head
+    if verb.dep_ != "ccomp" or head.lemma_ != "be" or not any(
+        c.dep_ in {"nsubj", "expl"} and c.lower_ == "it" for c in head.children
+    ):
+        return None
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in {"in", "on"}:
+            return _time_year(prep, earlier)
     return None
 
 
@@ -406,6 +479,22 @@ def _nominal_year(span: Span, cls: str, earlier: Callable[[Token], str | None]) 
     return None
 
 
+def _active_years(sent: Span, span: Span) -> tuple[str, str] | None:
+    """The years the subject of a sentence was active: "X was a command of the navy, active
+    from 1944 to 1958" (start, end; end may be empty)."""
+    root = span.root
+    while root.dep_ in {"conj", "compound"} and root.head is not root:
+        root = root.head
+    if root.dep_ not in {"nsubj", "nsubjpass"} or root.head.dep_ != "ROOT":
+        return None
+    rest = sent.doc[span.end : sent.end].text
+    found = ACTIVE.search(rest)
+    if found is None:
+        return None
+    start, end = found.group("start"), found.group("end") or ""
+    return start, _full_year(start, end) if end else ""
+
+
 def _dates_for(
     sent: Span, span: Span, mention: Mention, earlier: Callable[[Token], str | None]
 ) -> Iterator[DateFact]:
@@ -428,9 +517,21 @@ def _dates_for(
     if single:
         yield DateFact(mention.key, "startDate", single.group(1), mention.sentence)
         return
+    described = PARTICIPLE_AFTER.match(text_after(span, 40))
+    if described and (
+        mention.cls not in FOUNDED or described.group("verb") in FOUNDING_PARTICIPLES
+    ):
+        yield DateFact(mention.key, "startDate", described.group("year"), mention.sentence)
+        return
     year = _own_year(span, mention.cls, earlier) or _nominal_year(span, mention.cls, earlier)
     if year:
         yield DateFact(mention.key, "startDate", year, mention.sentence)
+        return
+    active = _active_years(sent, span)
+    if active is not None:
+        yield DateFact(mention.key, "startDate", active[0], mention.sentence)
+        if active[1]:
+            yield DateFact(mention.key, "endDate", active[1], mention.sentence)
         return
     for i, verb in enumerate(_governing_verbs(span)):
         found = _verb_year(verb, mention.cls, main=i == 0, earlier=earlier, target=span.root)
