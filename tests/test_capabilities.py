@@ -1,7 +1,9 @@
 """General ways of reading English that kg's extraction should have, one test each.
 
 Every sentence is written for these tests (none comes from a benchmark document); the names
-are invented. Dates: a year in apposition, in a relative or participle clause, in the name's own
+are invented. Typing: party names in the plural, bodies named "Board", central banks, model
+numbers before a product noun, named exercises; name boundaries: possessives and "and the".
+Dates: a year in apposition, in a relative or participle clause, in the name's own
 phrase or in a noun that names the start dates the thing described.
 """
 
@@ -12,7 +14,7 @@ import pytest
 from kg.model import Document, Extraction
 from kg.nlp.extract import Extractor
 from kg.resolve import Resolution, resolve
-from tests.nlp_helpers import nlp
+from tests.nlp_helpers import labelled, nlp
 
 
 def extract(text: str) -> Extraction:
@@ -159,3 +161,51 @@ def test_the_years_a_body_was_active_are_its_start_and_end() -> None:
     text = "The Northern Naval Command was a unit of the navy, active from 1944 to 1958."
     assert ("Northern Naval Command", "1944") in dates_of(text)
     assert ("Northern Naval Command", "1958") in dates_of(text, "endDate")
+
+
+# -- typing and name boundaries ----------------------------------------------------------------
+
+
+def test_parties_named_by_their_members_are_organizations() -> None:
+    found = labelled("The Social Democrats won, while the People's Renewal Party came second.")
+    assert found["Social Democrats"] == "Organization"
+    assert found["People's Renewal Party"] == "Organization"
+
+
+def test_a_possessive_of_a_place_is_not_part_of_a_name() -> None:
+    found = labelled("Britain's Renewal Party lost seats.")
+    assert "Britain's Renewal Party" not in found and found.get("Renewal Party") == "Organization"
+
+
+def test_a_board_is_an_agency_and_keeps_its_head_word() -> None:
+    assert labelled("The Joint Harbour Board met in March.") == {
+        "Joint Harbour Board": "GovernmentAgency"
+    }
+
+
+def test_banks_named_with_of_and_a_country() -> None:
+    found = labelled("The Crown Bank of Ireland and the Bank of Canada issued a joint statement.")
+    assert found["Crown Bank of Ireland"] == "Company"
+    assert found["Bank of Canada"] == "GovernmentAgency"
+
+
+def test_a_model_number_before_a_product_noun_is_a_product() -> None:
+    found = labelled("The army bought K7 tanks and the air force ordered the KX-30 fighter.")
+    assert found["K7"] == "WeaponSystem" and found["KX-30"] == "WeaponSystem"
+    assert labelled("Airlines ordered the 797Z from Corvane.").get("797Z") == "Product"
+
+
+def test_a_named_exercise_is_an_event() -> None:
+    found = labelled("Troops from six states took part in Exercise Northern Shield.")
+    assert found["Exercise Northern Shield"] == "Event"
+
+
+def test_a_name_used_with_an_honorific_is_a_person_whatever_ner_said() -> None:
+    text = "Ms Okafor, the finance minister, spoke. Amara Okafor had earlier met investors."
+    people = [e for e in resolved(text).entities.values() if e.cls == "Person"]
+    assert [e.label for e in people] == ["Amara Okafor"]
+
+
+def test_a_name_ending_in_a_possessive_that_is_no_possessor_keeps_it() -> None:
+    assert "McDonald's" in labelled("McDonald's opened 40 restaurants in Peru.")
+    assert "Peru" in labelled("Peru's army grew.")

@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.model import Document, Mention, Sentence
 from kg.nlp.coref import Antecedent, resolve_references
 from kg.nlp.lexicon import CountryName, Lexicon, load_lexicon
-from kg.nlp.typing import context_class
+from kg.nlp.typing import context_class, noun_class
 from kg.vocab import is_subclass
 
 #: Connectors allowed inside a capitalised name ("Treaty of Mutual Cooperation and Security").
@@ -84,6 +84,15 @@ OF_COMPLEMENTED = frozenset(
         "Event",
     }
 )
+#: Head words of companies named with "of" and a place ("Bank of Canada").
+OF_COMPLEMENTED_HEADS = frozenset({"Bank"})
+#: Words that name an operation or exercise by the capitalised words after them.
+EVENT_PREFIXES = frozenset({"Exercise", "Operation"})
+#: Non-person NER labels that a name used with an honorific elsewhere in the text overrules.
+PERSON_SUSPECTS = frozenset({"GPE", "LOC", "ORG", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"})
+#: Plural possessives that belong inside a name ("People's Alliance Party").
+NAME_POSSESSORS = frozenset({"People", "Women", "Children", "Men"})
+
 #: Dependency roles in which a capital city stands for its government ("Washington answered").
 METONYM_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "poss", "dobj", "dative", "npadvmod"})
 
@@ -164,6 +173,8 @@ def _name_runs(sent: Span) -> Iterator[tuple[int, int]]:
             tok = doc[j]
             if _is_cap(tok):
                 j += 1
+            elif _inner_possessive(doc, j, end):
+                j += 1  # "People's Alliance Party", "Farmers' Union"
             elif (tok.lower_ in CONNECTORS or tok.text == ",") and j + 1 < end:
                 k = j + 1
                 while k < end and doc[k].lower_ in CONNECTORS and k + 1 < end:
@@ -175,6 +186,27 @@ def _name_runs(sent: Span) -> Iterator[tuple[int, int]]:
                 break
         yield i, j
         i = j
+
+
+def _inner_possessive(doc: Doc, j: int, end: int) -> bool:
+    """Whether the possessive at ``j`` is inside a name: after a plural of people ("People's",
+    "Workers'") and before a capitalised word, never after a place ("Britain's Labour")."""
+    tok = doc[j]
+    if tok.text not in POSSESSIVE or j == 0 or j + 1 >= end or not _is_cap(doc[j + 1]):
+        return False
+    before = doc[j - 1].text
+    if tok.text in {"'s", "’s"}:
+        return before in NAME_POSSESSORS
+    return before.endswith("s") and before[:1].isupper() and doc[j - 1].ent_type_ != "GPE"
+
+
+def _possessive_name(doc: Doc, end: int) -> bool:
+    """Whether the "'s" at ``end`` ends the name before it: the name is an argument of the
+    sentence ("McDonald's opened"), not the possessor of a noun ("Britain's army")."""
+    if end >= len(doc) or end == 0 or doc[end].text not in {"'s", "’s"}:
+        return False
+    name = doc[end - 1]
+    return doc[end].head.i == name.i and name.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"}
 
 
 def _propn_runs(sent: Span) -> Iterator[tuple[int, int]]:
@@ -335,12 +367,15 @@ class EntityFinder:
                         yield cand
 
     def _split_names(self, doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
-        """Two typed names joined by "and" are two names ("Avon Energy and Kell Group"),
-        unless the first one holds a connector ("Department of Energy and Climate Change")
-        or lacks a head word of its own ("Scottish and Newcastle")."""
+        """Two typed names joined by "and" are two names ("Avon Energy and Kell Group"), and
+        so are any two joined by "and the"; not when the first one holds a connector
+        ("Department of Energy and Climate Change") or lacks a head word of its own
+        ("Scottish and Newcastle")."""
         for k in range(start + 1, end - 1):
             if doc[k].lower_ != "and":
                 continue
+            if doc[k + 1].lower_ == "the" and k + 2 < end:  # "the Bank of X and the Y Fund"
+                return [(start, k), *self._split_names(doc, k + 2, end)]
             left = [t.text for t in doc[start:k]]
             right = [t.text for t in doc[k + 1 : end]]
             if any(w.lower() in CONNECTORS for w in left):
@@ -500,6 +535,8 @@ class EntityFinder:
         ):
             first += 1
         word = doc[first].text
+        if word in EVENT_PREFIXES and first + 1 < end and _is_cap(doc[first + 1]):
+            return "Event", end  # "Exercise Cold Response", "Operation Desert Storm"
         if (
             word in self.lex.prefixes
             and first + 2 < end
@@ -517,12 +554,26 @@ class EntityFinder:
             cls = self.lex.head_class(words)
             if cls is not None:
                 head_end = stop
-                if stop < end and doc[stop].lower_ in {"of", "for"} and cls in OF_COMPLEMENTED:
-                    stop = end  # "Kiel Institute for the World Economy"
+                if stop < end and doc[stop].lower_ in {"of", "for"} and (
+                    cls in OF_COMPLEMENTED or words[-1] in OF_COMPLEMENTED_HEADS
+                ):
+                    stop = end  # "Kiel Institute for the World Economy", "Bank of Canada"
+                    cls = self._central_bank(doc, start, head_end, end) or cls
                 while stop < len(doc) and NUMERAL.match(doc[stop].text):
                     stop += 1  # "World War II", "Task Force 104"
                 return cls, head_end, stop
         return None, end, end
+
+    def _central_bank(self, doc: Doc, start: int, head_end: int, end: int) -> str | None:
+        """ "Bank of Canada", a bare "Bank of" and a country, is the country's central bank;
+        "Royal Bank of Canada", with a word before "Bank", is a company."""
+        first = start
+        while first < head_end and doc[first].lower_ in DETERMINERS:
+            first += 1
+        country = doc[head_end + 1 : end].text
+        if head_end - first == 1 and doc[first].text == "Bank" and country in self.lex.countries:
+            return "GovernmentAgency"
+        return None
 
     def statistical(self, doc: Doc, ctx: DocumentContext) -> Iterator[Candidate]:
         """spaCy's NER spans, typed by label and corrected by the lexicon."""
@@ -537,6 +588,8 @@ class EntityFinder:
                 end -= 1
             if start >= end:
                 continue
+            if ent.label_ == "ORG" and _possessive_name(doc, end):
+                end += 1  # "McDonald's opened": a name that ends in 's, not a possessor
             span = doc[start:end]
             if len(span) == 1 and span[0].pos_ in {"NOUN", "ADJ", "VERB", "ADV"}:
                 continue  # "Success in navigating …": a capitalised common word, not a name
@@ -544,6 +597,12 @@ class EntityFinder:
             strength = STRENGTH["ner"]
             if ent.label_ in PRODUCT_SUSPECTS and self._product_name(span):
                 yield Candidate(start, end, label, "Product", "ner", 0.6)
+                continue
+            if ent.label_ == "ORG" and self._model_after_determiner(span):
+                yield Candidate(start, end, label, "Product", "ner", 0.6)  # "the 777X"
+                continue
+            if ent.label_ in PERSON_SUSPECTS and self._surname_of_a_titled_person(span, ctx):
+                yield Candidate(start, end, label, "Person", "ner", 0.9)  # "Mr Okafor" too
                 continue
             if ent.label_ == "WORK_OF_ART":
                 strength = STRENGTH["ner-default"]
@@ -579,6 +638,47 @@ class EntityFinder:
                 if head == "WeaponSystem":
                     cls = head
             yield Candidate(start, end, label, cls, "ner", strength)
+
+    @staticmethod
+    def _model_after_determiner(span: Span) -> bool:
+        """One model-numbered word after "the"/"a"/"its" is a product, not a company."""
+        doc = span.doc
+        return (
+            len(span) == 1
+            and span.start > 0
+            and doc[span.start - 1].lower_ in DETERMINERS
+            and bool(MODEL_NUMBER.match(span.text))
+            and not YEAR.match(span.text)
+        )
+
+    def _surname_of_a_titled_person(self, span: Span, ctx: DocumentContext) -> bool:
+        """A two- or three-word name that NER took for a place or a body is a person when the
+        text also names its last word after an honorific ("Amara Okafor" … "Ms Okafor")."""
+        words = span.text.split()
+        if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+            return False
+        label = span.text
+        lex = self.lex
+        if label in lex.cities or label in lex.countries or label in lex.capitals or (
+            label in lex.subdivisions or lex.head_class(words) is not None
+        ):
+            return False
+        return ctx.mentions_any([f"{h} {words[-1]}" for h in sorted(lex.honorifics)])
+
+    def model_names(self, doc: Doc) -> Iterator[Candidate]:
+        """A model-numbered word before a product noun: "the T-50 trainer", "K2 tanks"."""
+        for tok in doc[:-1]:
+            nxt = doc[tok.i + 1]
+            if (
+                MODEL_NUMBER.match(tok.text)
+                and not YEAR.match(tok.text)
+                and tok.text[:1].isupper()
+                and nxt.lower_ in self.lex.product_nouns
+            ):
+                cls = noun_class(nxt, self.lex) or "Product"
+                if cls not in {"WeaponSystem", "Product"}:
+                    cls = "Product"
+                yield Candidate(tok.i, tok.i + 1, tok.text, cls, "context", 0.8)
 
     def _product_name(self, span: Span) -> bool:
         """A name with a model number ("A350", "Galaxy S5") or ending in a version number
@@ -807,6 +907,7 @@ def find_mentions(
         *finder.known_abbreviations(doc, ctx),
         *finder.statistical(doc, ctx),
         *finder.bare_names(doc),
+        *finder.model_names(doc),
     ]
     chosen = select(_absorb([c for c in cands if _acceptable(c, doc, lex)], doc))
     extra = finder.abbreviations(doc, chosen, ctx)
