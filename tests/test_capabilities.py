@@ -209,3 +209,56 @@ def test_a_name_used_with_an_honorific_is_a_person_whatever_ner_said() -> None:
 def test_a_name_ending_in_a_possessive_that_is_no_possessor_keeps_it() -> None:
     assert "McDonald's" in labelled("McDonald's opened 40 restaurants in Peru.")
     assert "Peru" in labelled("Peru's army grew.")
+
+
+# -- roles and memberships --------------------------------------------------------------------
+
+
+def facts(text: str) -> set[tuple[str, str, str]]:
+    """(subject label, property, object label) of every typed relation after resolution."""
+    res = resolved(text)
+    label = {k: e.label for k, e in res.entities.items()}
+    return {
+        (label[r.subject], r.predicate, label[r.object])
+        for r in res.relations
+        if r.predicate != "relatedTo"
+    }
+
+
+def test_a_name_before_a_post_only_organisations_have_is_a_company() -> None:
+    assert ("Piet Janssen", "leaderOf", "Velsio") in facts(
+        "Velsio boss Piet Janssen said sales had doubled."
+    )
+    assert ("Hans Ebert", "leaderOf", "Velsio") in facts(
+        "Former Velsio chairman Hans Ebert criticised the deal."
+    )
+    assert labelled("Velsio's chief executive, Ann Loy, declined to comment.")["Velsio"] == (
+        "Company"
+    )
+
+
+def test_a_spokeswoman_or_a_finance_chief_does_not_lead() -> None:
+    found = facts("Velsio finance director Ruth Cole and Velsio spokeswoman Ann Loy left.")
+    assert not any(p == "leaderOf" for _, p, _ in found)
+
+
+def test_a_who_clause_makes_a_name_a_person_who_leads() -> None:
+    found = facts("Sato, who leads the Liberal Renewal Party, won the vote.")
+    assert ("Sato", "leaderOf", "Liberal Renewal Party") in found
+
+
+def test_a_title_before_a_name_and_of_a_country_after_it() -> None:
+    found = facts("Chancellor Olaf Berger of Germany met Prime Minister Sato of Japan.")
+    assert ("Olaf Berger", "leaderOf", "Germany") in found
+    assert ("Sato", "leaderOf", "Japan") in found
+
+
+def test_a_secretary_general_leads_the_organisation() -> None:
+    assert ("Karl Brandt", "leaderOf", "Atlantic Defence Organization") in facts(
+        "Karl Brandt, secretary general of the Atlantic Defence Organization, warned of threats."
+    )
+
+
+def test_a_title_inside_a_name_run_with_a_who_clause_is_dropped() -> None:
+    found = labelled("German Chancellor Dieter Holm, who took office in May, has promised to act.")
+    assert found.get("Dieter Holm") == "Person" and "Chancellor Dieter Holm" not in found

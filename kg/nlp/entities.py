@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.model import Document, Mention, Sentence
 from kg.nlp.coref import Antecedent, resolve_references
 from kg.nlp.lexicon import CountryName, Lexicon, load_lexicon
-from kg.nlp.typing import context_class, noun_class
+from kg.nlp.typing import context_class, holds_organisation_post, noun_class
 from kg.vocab import is_subclass
 
 #: Connectors allowed inside a capitalised name ("Treaty of Mutual Cooperation and Security").
@@ -392,6 +392,11 @@ class EntityFinder:
         """A proper name NER missed, typed by what the sentence says it is ("Brembo, a maker")."""
         while start < end and doc[start].pos_ != "PROPN":
             start += 1
+        titles = self.lex.person_titles
+        while start < end - 1 and (
+            doc[start].text in titles or f"{doc[start].text} {doc[start + 1].text}" in titles
+        ):
+            start += 1  # "Chancellor Dieter Holm, who …": the title is no part of the name
         if start >= end or any(t.pos_ != "PROPN" for t in doc[start:end]):
             return None
         span = doc[start:end]
@@ -665,6 +670,36 @@ class EntityFinder:
             return False
         return ctx.mentions_any([f"{h} {words[-1]}" for h in sorted(lex.honorifics)])
 
+    def post_holders(self, doc: Doc) -> Iterator[Candidate]:
+        """A name before a post only organisations have is a company, whatever NER said:
+        "Velsio boss Piet Janssen", "Velsio's chief executive"."""
+        lex = self.lex
+        for sent in doc.sents:
+            for start, end in _name_runs(sent):
+                while start < end - 1 and doc[start].pos_ in {"ADJ", "DET", "ADV"} and (
+                    doc[start].is_sent_start or doc[start].lower_ in DETERMINERS
+                ):
+                    start += 1  # "Former Velsio chairman …"
+                span = doc[start:end]
+                text = span.text
+                if (
+                    end - start > 3
+                    or not holds_organisation_post(span)
+                    or text in lex.countries
+                    or text in lex.parties
+                    or text in lex.organizations
+                    or text in lex.not_entities
+                    or text in lex.person_titles
+                    or text in lex.capitals
+                    or text in lex.cities
+                    or span[0].lower_ in CONNECTORS
+                    or any(t.ent_type_ == "ORG" for t in span)
+                    or len(span) > 1 and all(t.ent_type_ == "PERSON" for t in span)
+                    or lex.head_class(text.split()) is not None
+                ):
+                    continue
+                yield Candidate(start, end, text, "Company", "context", STRENGTH["context"])
+
     def model_names(self, doc: Doc) -> Iterator[Candidate]:
         """A model-numbered word before a product noun: "the T-50 trainer", "K2 tanks"."""
         for tok in doc[:-1]:
@@ -908,6 +943,7 @@ def find_mentions(
         *finder.statistical(doc, ctx),
         *finder.bare_names(doc),
         *finder.model_names(doc),
+        *finder.post_holders(doc),
     ]
     chosen = select(_absorb([c for c in cands if _acceptable(c, doc, lex)], doc))
     extra = finder.abbreviations(doc, chosen, ctx)

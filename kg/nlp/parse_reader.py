@@ -418,6 +418,12 @@ class ParseReader:
 
     def _preps(self, anchor: Token, words: frozenset[str]) -> list[Token]:
         found = [p for c in self.preps(anchor) if c.lower_ in words for p in pobjs(c)]
+        if not found and anchor.dep_ == "compound" and self.mention_at(anchor) is None:
+            host = self.mention_at(anchor.head)
+            if host is not None and self.mentions[host][1].cls == "Person":
+                # "Chancellor Olaf Berger of Germany": the title's "of" hangs on the name
+                found = [p for c in self.preps(anchor.head) if c.lower_ in words
+                         for p in pobjs(c)]
         verb = self.governor(anchor)
         if not found and verb is not None and anchor.dep_ == "dobj":
             # the parser hung the phrase on the verb: "signed a partnership with B", and

@@ -19,6 +19,12 @@ from spacy.tokens import Span, Token
 from kg.nlp.lexicon import Lexicon
 
 LIST_MARKERS = frozenset({"like", "including", "as", "among"})
+#: Posts that only a company or a body has: a name before one is no person ("Velsio chairman
+#: Hans Ebert", "Velsio's chief executive").
+ORGANISATION_POSTS = frozenset(
+    {"chairman", "chairwoman", "chairperson", "boss", "ceo", "shareholders", "board"}
+)
+CHIEF_POSTS = frozenset({"executive", "operating", "financial", "technology"})
 
 
 def noun_class(token: Token, lex: Lexicon) -> str | None:
@@ -70,12 +76,44 @@ def _noun_before(span: Span, lex: Lexicon) -> str | None:
     return noun_class(noun, lex)
 
 
+def holds_organisation_post(span: Span) -> bool:
+    """Whether the name is followed (maybe with "'s") by a post only organisations have.
+
+    >>> from kg.nlp.pipeline import load_pipeline
+    >>> doc = load_pipeline()("Velsio boss Piet Janssen met the Lomar's chairman.")
+    >>> holds_organisation_post(doc[0:1]), holds_organisation_post(doc[6:7])
+    (True, True)
+    >>> holds_organisation_post(doc[2:4])
+    False
+    """
+    doc = span.doc
+    i = span.end
+    if i < len(doc) and doc[i].text in {"'s", "’s"}:
+        i += 1
+    if i >= len(doc):
+        return False
+    word = doc[i].lower_
+    if word == "chief":
+        return i + 1 < len(doc) and doc[i + 1].lower_ in CHIEF_POSTS
+    return word in ORGANISATION_POSTS
+
+
+def _who_clause(root: Token) -> bool:
+    """A relative clause with "who" on the name: "Sato, who leads the party"."""
+    return any(
+        c.dep_ == "relcl" and any(g.lower_ in {"who", "whom"} and g.i < c.i for g in c.children)
+        for c in root.children
+    )
+
+
 def context_class(span: Span, lex: Lexicon) -> str | None:
     """The class the sentence gives the name in ``span``, or None when it says nothing."""
     root = span.root
     before = _noun_before(span, lex)
     if before is not None:
         return before
+    if _who_clause(root) and root.ent_type_ != "ORG":
+        return "Person"
     for child in root.children:
         if child.dep_ == "appos" and not (span.start <= child.i < span.end):
             found = noun_class(child, lex)
