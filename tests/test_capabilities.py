@@ -262,3 +262,49 @@ def test_a_secretary_general_leads_the_organisation() -> None:
 def test_a_title_inside_a_name_run_with_a_who_clause_is_dropped() -> None:
     found = labelled("German Chancellor Dieter Holm, who took office in May, has promised to act.")
     assert found.get("Dieter Holm") == "Person" and "Chancellor Dieter Holm" not in found
+
+
+# -- one entity, one node ---------------------------------------------------------------------
+
+
+def test_a_person_and_a_place_of_one_name_stay_apart_in_a_document() -> None:
+    text = (
+        "Brenton Houston, the chief executive, said the Houston plant would close. "
+        "Mr Houston added that jobs would go."
+    )
+    entities = {e.label: e for e in resolved(text).entities.values()}
+    assert entities["Brenton Houston"].cls == "Person"
+    assert entities["Brenton Houston"].mention_count == 2
+    assert entities["Houston"].cls == "City" and entities["Houston"].mention_count == 1
+
+
+def test_a_person_is_called_by_the_fullest_name_however_often_the_surname_recurs() -> None:
+    text = "Prime Minister Anna Berg spoke. Berg said the treaty was vital. Later Mrs Berg left."
+    (person,) = [e for e in resolved(text).entities.values() if e.cls == "Person"]
+    assert person.label == "Anna Berg" and person.mention_count == 3
+
+
+def test_surnames_alone_never_join_people_of_two_documents() -> None:
+    texts = [
+        "John Smith chairs the board. Mr Smith said sales rose.",
+        "Mary Smith, a teacher, spoke. Ms Smith said pay was low.",
+    ]
+    docs = [Document.from_text(t, source=f"d{i}.txt") for i, t in enumerate(texts)]
+    res = resolve(Extractor(nlp=nlp()).extract(docs))
+    people = sorted((e.label, e.mention_count) for e in res.entities.values())
+    assert people == [("John Smith", 2), ("Mary Smith", 2)]
+
+
+def test_shares_in_a_name_make_it_a_company_and_its_abbreviation_too() -> None:
+    assert labelled("Shares in Dunmore and Kestrel rose.") == {
+        "Dunmore": "Company", "Kestrel": "Company"
+    }
+    text = "Shares in Penrose and Walsh (P&W) fell. P&W owns pubs in Walsh."
+    entities = {e.label: e for e in resolved(text).entities.values()}
+    assert entities["Penrose and Walsh"].cls == "Company"
+    assert "P&W" in entities["Penrose and Walsh"].aliases
+    assert "P&W" not in entities["Walsh"].aliases
+
+
+def test_a_city_that_is_also_a_district_is_a_city() -> None:
+    assert labelled("The firm employs 500 people in Leeds.").get("Leeds") == "City"

@@ -18,12 +18,13 @@ no alias), so relation rules can use it.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.model import Mention, Sentence
+from kg.model import DateFact, Mention, Relation, Sentence
 from kg.vocab import is_subclass
 
 #: The head noun of a definite description and the class its antecedent must have.
@@ -282,3 +283,69 @@ def _coref_mention(target: Mention, phrase: Span, sentence: Sentence, offset: in
         source="coref",
         strength=0.1,
     )
+
+
+#: Classes of places, which a person's name never shares an entity with.
+PLACE_CLASSES = frozenset({"Country", "City", "Region", "Place", "Facility"})
+#: Properties whose subject is a person: in a sentence that names both, the person is meant.
+PERSON_SUBJECT_PROPERTIES = frozenset({"leaderOf", "memberOf"})
+
+
+def separate_people(
+    mentions: Sequence[Mention], relations: Sequence[Relation], dates: Sequence[DateFact]
+) -> tuple[list[Mention], list[Relation], list[DateFact]]:
+    """A key that one document uses for a person and for a place ("Mr Houston" and "the
+    Houston plant") names two entities: the person's mentions, and the facts stated in their
+    sentences, move to the person's full name when the document gives exactly one ("Brenton
+    Houston"), else to ``<key>-person``.
+
+    >>> s1, s2 = Sentence("d", 0, 9, "Mr Houston"), Sentence("d", 10, 19, "in Houston")
+    >>> ms = [Mention("Brenton Houston", 0, 5, "brenton houston", "Brenton Houston", "Person", s1),
+    ...       Mention("Mr Houston", 0, 5, "houston", "Houston", "Person", s1),
+    ...       Mention("Houston", 13, 19, "houston", "Houston", "City", s2)]
+    >>> [(m.key, m.cls) for m in separate_people(ms, [], [])[0]]
+    [('brenton houston', 'Person'), ('brenton houston', 'Person'), ('houston', 'City')]
+    """
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        kinds[m.key].add("person" if m.cls == "Person" else "place" if m.cls in PLACE_CLASSES
+                         else "other")
+    mixed = {k for k, found in kinds.items() if {"person", "place"} <= found}
+    if not mixed:
+        return list(mentions), list(relations), list(dates)
+    full: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        words = m.key.split()
+        if m.cls == "Person" and len(words) > 1:
+            full[words[-1]].add(m.key)
+    target = {k: next(iter(full[k])) if len(full[k]) == 1 else f"{k}-person" for k in mixed}
+    person_sentences: dict[str, set[Sentence]] = defaultdict(set)
+    place_sentences: dict[str, set[Sentence]] = defaultdict(set)
+    out: list[Mention] = []
+    for m in mentions:
+        if m.key in mixed and m.cls == "Person":
+            person_sentences[m.key].add(m.sentence)
+            out.append(replace(m, key=target[m.key]))
+        else:
+            if m.key in mixed:
+                place_sentences[m.key].add(m.sentence)
+            out.append(m)
+
+    def moved(key: str, sentence: Sentence, person_role: bool) -> str:
+        if key not in mixed or sentence not in person_sentences[key]:
+            return key
+        if sentence in place_sentences[key] and not person_role:
+            return key
+        return target[key]
+
+    rels = [
+        replace(
+            r,
+            subject=moved(r.subject, r.evidence.sentence,
+                          r.predicate in PERSON_SUBJECT_PROPERTIES),
+            object=moved(r.object, r.evidence.sentence, False),
+        )
+        for r in relations
+    ]
+    facts = [replace(d, key=moved(d.key, d.sentence, False)) for d in dates]
+    return out, rels, facts

@@ -611,7 +611,9 @@ class EntityFinder:
                 continue
             if ent.label_ == "WORK_OF_ART":
                 strength = STRENGTH["ner-default"]
-            if label in self.lex.subdivisions and ent.label_ in {"GPE", "LOC", "PERSON", "ORG"}:
+            if ent.label_ == "GPE" and label in self.lex.cities and label in self.lex.subdivisions:
+                cls, strength = "City", 0.7  # "Leeds": a city that is also a district
+            elif label in self.lex.subdivisions and ent.label_ in {"GPE", "LOC", "PERSON", "ORG"}:
                 cls, strength = "Region", 0.7
             elif ent.label_ == "GPE" and label in self.lex.cities:
                 cls, strength = "City", 0.7  # a city's main name (never an alternate name)
@@ -789,6 +791,9 @@ class EntityFinder:
                 return self._loose_long_form(doc, long, abbr)
             if _is_cap(tok) and abbreviates(abbr, doc[start : long.end].text):
                 cls = long.cls if is_subclass(long.cls, "Organization") else "Organization"
+                said = context_class(doc[start : long.end], self.lex)
+                if said is not None and is_subclass(said, "Organization"):
+                    cls = said  # "Shares in Scottish and Newcastle (S&N)": a company
                 label = doc[start : long.end].text
                 return Candidate(start, long.end, label, cls, "name-head", STRENGTH["name-head"])
         return self._loose_long_form(doc, long, abbr)

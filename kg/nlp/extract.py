@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.model import Block, DateFact, Document, Extraction, Mention, Relation, Sentence
+from kg.nlp.coref import separate_people
 from kg.nlp.dates import YearIndex, find_dates
 from kg.nlp.entities import (
     DocumentContext,
@@ -224,6 +225,7 @@ class Extractor:
                     relations.extend(extract_relations(sent, in_sent, rules=self.rules))
                 if not block.heading:
                     relations.extend(named_parties(in_sent, ctx, self.finder.lex))
+        mentions, relations, dates = separate_people(mentions, relations, dates)
         return Extraction(
             document, tuple(sentences), tuple(mentions), tuple(relations), tuple(dates)
         )

@@ -98,6 +98,19 @@ def holds_organisation_post(span: Span) -> bool:
     return word in ORGANISATION_POSTS
 
 
+def _shares_in(root: Token) -> bool:
+    """ "Shares in X", "shares of X", "a stake in X": only a company has shares."""
+    while root.dep_ == "conj" and root.head is not root:
+        root = root.head
+    prep = root.head
+    return (
+        root.dep_ == "pobj"
+        and prep.lower_ in {"in", "of"}
+        and prep.head.lemma_.lower() in {"share", "stake", "shareholder", "stock"}
+        and prep.head.pos_ == "NOUN"
+    )
+
+
 def _who_clause(root: Token) -> bool:
     """A relative clause with "who" on the name: "Sato, who leads the party"."""
     return any(
@@ -114,6 +127,8 @@ def context_class(span: Span, lex: Lexicon) -> str | None:
         return before
     if _who_clause(root) and root.ent_type_ != "ORG":
         return "Person"
+    if _shares_in(root):
+        return "Company"
     for child in root.children:
         if child.dep_ == "appos" and not (span.start <= child.i < span.end):
             found = noun_class(child, lex)
