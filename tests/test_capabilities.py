@@ -308,3 +308,33 @@ def test_shares_in_a_name_make_it_a_company_and_its_abbreviation_too() -> None:
 
 def test_a_city_that_is_also_a_district_is_a_city() -> None:
     assert labelled("The firm employs 500 people in Leeds.").get("Leeds") == "City"
+
+
+# -- round 2: essay readings ------------------------------------------------------------------
+
+
+def test_founding_members_misread_as_a_verb_are_still_members() -> None:
+    found = facts("Norway and Denmark were founding members of the Arctic Fisheries Council.")
+    assert ("Norway", "memberOf", "Arctic Fisheries Council") in found
+    assert ("Denmark", "memberOf", "Arctic Fisheries Council") in found
+
+
+def test_two_companies_that_ner_keeps_apart_stay_apart() -> None:
+    found = labelled("Poland bought tanks from Hyundai Rotem and Hanwha Aerospace.")
+    assert found.get("Hyundai Rotem") == "Company" and found.get("Hanwha Aerospace") == "Company"
+
+
+def test_a_group_of_states_is_a_bloc() -> None:
+    found = labelled("The Lisbon Five, a group of southern EU members, met in May.")
+    assert found.get("Lisbon Five") == "InternationalOrganization"
+
+
+def test_what_is_adopted_is_a_policy_and_its_possessor_issues_it() -> None:
+    text = "The European Union's Strategic Lantern, adopted in March 2022, sets out a plan."
+    assert ("Strategic Lantern", "issuedBy", "European Union") in facts(text)
+    assert labelled("Germany's Feldwende policy created a fund.").get("Feldwende") == "Policy"
+
+
+def test_a_sentence_initial_name_with_a_describing_apposition_is_kept() -> None:
+    found = facts("Rheinwerk, the German arms maker, is building a plant in Lithuania.")
+    assert ("Rheinwerk", "headquarteredIn", "Germany") in found

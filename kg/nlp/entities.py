@@ -525,9 +525,11 @@ class EntityFinder:
             if prev.lower_ in CONNECTORS and prev.lower_ not in {"and", "-", "–", "&"}:
                 break
             if prev.lower_ == "and" and (
-                doc[k - 2].ent_type_ in {"PERSON", "GPE", "NORP"} or k - 2 < start
+                doc[k - 2].ent_type_ in {"PERSON", "GPE", "NORP"}
+                or k - 2 < start
+                or doc[k - 2].ent_type_ == "ORG" and doc[k].ent_iob_ == "B"
             ):
-                break
+                break  # "… Yoon Suk Yeol and …"; "Hyundai Rotem and Hanwha Aerospace": two
             if prev.ent_type_ == "PERSON" and doc[k].ent_type_ != "PERSON":
                 break
             k -= 1
@@ -596,7 +598,11 @@ class EntityFinder:
             if ent.label_ == "ORG" and _possessive_name(doc, end):
                 end += 1  # "McDonald's opened": a name that ends in 's, not a possessor
             span = doc[start:end]
-            if len(span) == 1 and span[0].pos_ in {"NOUN", "ADJ", "VERB", "ADV"}:
+            if (
+                len(span) == 1
+                and span[0].pos_ in {"NOUN", "ADJ", "VERB", "ADV"}
+                and context_class(span, self.lex) is None
+            ):
                 continue  # "Success in navigating …": a capitalised common word, not a name
             label = span.text
             strength = STRENGTH["ner"]

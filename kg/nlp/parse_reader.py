@@ -471,6 +471,9 @@ class ParseReader:
         if first.dep_ in ("attr", "acomp", "oprd") and lemma_of(head) in self.settings.copulas:
             subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
             out.extend(_with_conjuncts(subjects))
+        if first.dep_ == "dobj" and _copula_misread(head):
+            # "A and B were founding members of X", parsed as a progressive "were founding"
+            out.extend(_with_conjuncts(c for c in head.children if c.dep_ == "nsubj"))
         if first.dep_ in ("compound", "amod", "nmod") and self.mention_at(head) is not None:
             out.append(head)
         out.extend(self._comma_subject(first))
@@ -605,6 +608,18 @@ def _unproven(verb: Token) -> bool:
         verb.dep_ == "ccomp"
         and lemma_of(verb.head) in _UNPROVEN_BY
         and any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+    )
+
+
+#: Participles that the parser reads as a progressive verb before a noun they modify.
+_MISREAD_MODIFIERS = frozenset({"founding", "leading", "ruling", "governing", "existing"})
+
+
+def _copula_misread(verb: Token) -> bool:
+    """Whether "were founding (members)" is a copula and a modifier the parser took for a
+    progressive verb with an object."""
+    return verb.lower_ in _MISREAD_MODIFIERS and any(
+        c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children
     )
 
 

@@ -27,10 +27,29 @@ ORGANISATION_POSTS = frozenset(
 CHIEF_POSTS = frozenset({"executive", "operating", "financial", "technology"})
 
 
+#: Nouns for a group that, "of" states, name a bloc: "a group of eastern NATO members".
+GROUP_NOUNS = frozenset({"group", "coalition", "club", "grouping", "bloc", "forum"})
+STATE_NOUNS = frozenset(
+    {"country", "state", "nation", "member", "democracy", "economy", "government", "ally"}
+)
+#: Verbs whose patient is a policy or a treaty: "X, adopted in 2022", "X was ratified".
+PATIENT_CLASSES = {"adopt": "Policy", "enact": "Policy", "ratify": "Treaty"}
+#: Nouns a name of a policy or treaty is put before: "the Zeitenwende policy".
+NAMED_BY_COMPOUND = frozenset({"policy", "doctrine", "treaty", "pact", "accord"})
+
+
 def noun_class(token: Token, lex: Lexicon) -> str | None:
-    """The class a common noun names ("foundry" -> Company), trying "trade agreement" first."""
+    """The class a common noun names ("foundry" -> Company), trying "trade agreement" first;
+    a group "of" states is a bloc."""
     if token.pos_ not in {"NOUN", "PROPN"}:
         return None
+    if token.lemma_.lower() in GROUP_NOUNS and any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(
+            o.dep_ == "pobj" and o.lemma_.lower() in STATE_NOUNS for o in c.children
+        )
+        for c in token.children
+    ):
+        return "InternationalOrganization"
     words = [c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]
     if words:
         two = f"{words[0].lower_} {token.lemma_.lower()}"
@@ -151,4 +170,25 @@ def context_class(span: Span, lex: Lexicon) -> str | None:
             return found
     if root.dep_ == "compound" and root.head.lower_ in lex.product_nouns:
         return noun_class(root.head, lex)
+    if (
+        root.dep_ == "compound"
+        and root.head.lower_ in NAMED_BY_COMPOUND
+        and root.ent_type_ not in {"PERSON", "GPE", "NORP"}
+    ):
+        return noun_class(root.head, lex)  # "Germany's Zeitenwende policy"
+    return _patient_class(span)
+
+
+def _patient_class(span: Span) -> str | None:
+    """The class a name gets as what is adopted or ratified: "X, adopted in 2022", "X was
+    ratified by both parliaments"."""
+    doc, root = span.doc, span.root
+    verbs = [root.head] if root.dep_ == "nsubjpass" else []
+    verbs += [c for c in root.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+    if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].tag_ == "VBN":
+        verbs.append(doc[span.end + 1])
+    for verb in verbs:
+        found = PATIENT_CLASSES.get(verb.lemma_.lower())
+        if found:
+            return found
     return None
