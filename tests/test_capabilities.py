@@ -338,3 +338,30 @@ def test_what_is_adopted_is_a_policy_and_its_possessor_issues_it() -> None:
 def test_a_sentence_initial_name_with_a_describing_apposition_is_kept() -> None:
     found = facts("Rheinwerk, the German arms maker, is building a plant in Lithuania.")
     assert ("Rheinwerk", "headquarteredIn", "Germany") in found
+
+
+def test_a_surname_alone_is_the_person_named_in_full_earlier() -> None:
+    text = (
+        "David Marrick serves as vice president of Vorn Group. Later Marrick led the "
+        "Department of Trade."
+    )
+    found = facts(text)
+    assert ("David Marrick", "leaderOf", "Department of Trade") in found
+    text = "Miguel Tarrant led the revolt. Tarrant's troops were poorly armed."
+    assert labelled(text).get("Tarrant") == "Person"
+
+
+def test_a_place_name_that_is_a_persons_surname_stays_a_place_where_it_is_one() -> None:
+    text = "Abraham Lincoln was born in Kentucky. Lincoln won the election. Lincoln is a city."
+    entities = {e.label: e.cls for e in resolved(text).entities.values()}
+    assert entities["Abraham Lincoln"] == "Person" and entities["Lincoln"] == "City"
+
+
+def test_initials_and_regnal_numbers_are_no_acronyms() -> None:
+    found = labelled("George W. Bush met Carol II in Bucharest.")
+    assert found["George W. Bush"] == "Person" and found["Carol II"] == "Person"
+
+
+def test_a_hyphenated_think_tank_is_no_tank() -> None:
+    found = labelled("US research think-tank Rowe Internet & Civic Life says blogs grow.")
+    assert found["Rowe Internet & Civic Life"] == "ResearchOrganization"

@@ -105,6 +105,8 @@ class DocumentContext:
     abbreviations: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     history: list[Antecedent] = field(default_factory=list)
     sentences_seen: int = 0
+    #: Last words of the full names of people named so far ("Bohigian" of "David Bohigian").
+    surnames: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, document: Document) -> DocumentContext:
@@ -198,6 +200,21 @@ def _inner_possessive(doc: Doc, j: int, end: int) -> bool:
     if tok.text in {"'s", "’s"}:
         return before in NAME_POSSESSORS
     return before.endswith("s") and before[:1].isupper() and doc[j - 1].ent_type_ != "GPE"
+
+
+def _acronym(word: str) -> bool:
+    """An upper-case word that is no initial ("W.") or regnal number ("II"): "IBM", "HSBC".
+
+    >>> [_acronym(w) for w in ("HSBC", "W.", "II", "George", "J.P.")]
+    [True, False, False, False, False]
+    """
+    letters = word.replace(".", "")
+    return (
+        word.isupper()
+        and len(letters) > 1
+        and "." not in word
+        and not NUMERAL.match(word)
+    )
 
 
 def _possessive_name(doc: Doc, end: int) -> bool:
@@ -423,6 +440,7 @@ class EntityFinder:
                 text = span.text
                 if (
                     len(text) < 3
+                    or self.lex.class_nouns.get(span[-1].lower_) == "Person"  # "Vice President"
                     or text in self.lex.not_entities
                     or text in self.lex.person_titles
                     or text in self.lex.countries
@@ -625,7 +643,7 @@ class EntityFinder:
                 cls, strength = "City", 0.7  # a city's main name (never an alternate name)
             elif ent.label_ == "PERSON":
                 words = label.split()
-                if any(w.isupper() and len(w) > 1 for w in words):
+                if any(_acronym(w) for w in words):
                     cls = "Company"
                 elif (
                     words[-1] in self.lex.corporate_suffixes
@@ -966,6 +984,7 @@ def find_mentions(
         ]
         chosen = select([*chosen, *extra, *later])
     chosen = [_typed_by_context(c, doc, lex) for c in chosen]
+    chosen = _surnames_are_people(chosen, ctx, lex, doc)
     sentences = {s.start: _sentence(s, ctx.document, offset) for s in doc.sents}
     out: list[tuple[Span, Mention]] = []
     for cand in chosen:
@@ -997,6 +1016,59 @@ def find_mentions(
         )
         out.sort(key=lambda item: item[0].start)
     ctx.sentences_seen += len(sentences)
+    return out
+
+
+#: Classes of places, which a weak guess may have given a person's surname.
+_PLACES = frozenset({"City", "Region", "Country", "Facility"})
+
+
+def _acts_as_person(doc: Doc, cand: Candidate) -> bool:
+    """Whether a one-word place name is used as a person: the possessor of a thing that is no
+    place ("Hidalgo's troops") or the subject of a verb, never after "in", "at" or "from"."""
+    tok = doc[cand.end - 1]
+    if tok.dep_ == "poss":
+        return tok.head.lemma_.lower() not in {"capital", "city", "airport", "port", "economy",
+                                               "population", "streets", "centre", "center"}
+    return tok.dep_ == "nsubj" and tok.head.pos_ == "VERB"
+
+
+def _surnames_are_people(
+    chosen: list[Candidate], ctx: DocumentContext, lex: Lexicon, doc: Doc
+) -> list[Candidate]:
+    """A one-word name that is the surname of a person the document named in full ("David
+    Bohigian" … "Bohigian joined") is that person, when only a weak guess typed it otherwise:
+    a bare proper noun, or a place NER guessed that no gazetteer knows; a place the gazetteer
+    knows only when the sentence uses it as a person ("Hidalgo's troops")."""
+    for cand in chosen:
+        words = cand.label.split()
+        if cand.cls == "Person" and len(words) >= 2 and words[-1][:1].isupper():
+            ctx.surnames.add(words[-1])
+    out: list[Candidate] = []
+    for cand in chosen:
+        label = cand.label
+        weak = cand.strength <= STRENGTH["ner-default"] or (
+            cand.source == "ner"
+            and cand.cls in _PLACES
+            and label not in lex.cities
+            and label not in lex.capitals
+            and label not in lex.countries
+            and label not in lex.subdivisions
+        )
+        known_place = (
+            cand.cls in {"City", "Region"}
+            and label not in lex.capitals
+            and label not in lex.countries
+            and _acts_as_person(doc, cand)
+        )
+        if (
+            (weak or known_place)
+            and cand.cls != "Person"
+            and " " not in label
+            and label in ctx.surnames
+        ):
+            cand = replace(cand, cls="Person", strength=STRENGTH["context"])
+        out.append(cand)
     return out
 
 

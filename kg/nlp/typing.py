@@ -55,7 +55,15 @@ def noun_class(token: Token, lex: Lexicon) -> str | None:
         two = f"{words[0].lower_} {token.lemma_.lower()}"
         if two in lex.class_nouns:
             return lex.class_nouns[two]
-    return lex.class_nouns.get(token.lemma_.lower()) or lex.class_nouns.get(token.lower_)
+    found = lex.class_nouns.get(token.lemma_.lower()) or lex.class_nouns.get(token.lower_)
+    doc = token.doc
+    if token.i >= 2 and doc[token.i - 1].text in {"-", "–"}:  # "think-tank", "car-maker"
+        two = f"{doc[token.i - 2].lower_} {token.lemma_.lower()}"
+        if two in lex.class_nouns:
+            return lex.class_nouns[two]
+        if found in {"WeaponSystem", "Product"}:
+            return None  # a "think-tank" is no tank
+    return found
 
 
 def _list_head(root: Token) -> Token | None:
