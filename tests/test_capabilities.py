@@ -365,3 +365,27 @@ def test_initials_and_regnal_numbers_are_no_acronyms() -> None:
 def test_a_hyphenated_think_tank_is_no_tank() -> None:
     found = labelled("US research think-tank Rowe Internet & Civic Life says blogs grow.")
     assert found["Rowe Internet & Civic Life"] == "ResearchOrganization"
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        (
+            "The Lofoten Missile Crisis of October 1962 alarmed Oslo.",
+            ("Lofoten Missile Crisis", "1962"),
+        ),
+        (
+            "The Moonlight Policy, which Seoul pursued from 1998, sought engagement.",
+            ("Moonlight Policy", "1998"),
+        ),
+        (
+            "The Andean Infrastructure Bank began operations in 2016.",
+            ("Andean Infrastructure Bank", "2016"),
+        ),
+    ],
+)
+def test_a_month_after_of_a_policy_pursued_from_a_year_and_operations_begun(
+    text: str, fact: tuple[str, str]
+) -> None:
+    assert fact in dates_of(text)
+    assert "Lofoten Missile Crisis of October" not in labelled(text)

@@ -53,7 +53,10 @@ ACTIVE = re.compile(
     r"\b(?:active|in operation|operational)\s+(?:from|between|since|in)\s+(?:[A-Z][a-z]+\s+)?"
     r"(?P<start>1[5-9]\d\d|20\d\d)\b(?:\s*(?:to|and|until|-|–)\s*(?P<end>\d{4}|\d{2})\b)?"
 )
-OF_YEAR_AFTER = re.compile(r"^\s+of\s+(1[5-9]\d\d|20\d\d)\b(?![-–/]|\s*[-–])")
+OF_YEAR_AFTER = re.compile(
+    r"^\s+of\s+(?:(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\s+)?(1[5-9]\d\d|20\d\d)\b(?![-–/]|\s*[-–])"
+)
 START_VERBS = frozenset(
     {
         "sign",
@@ -334,6 +337,16 @@ def _verb_year(
         and cls in {"Treaty", "TradeAgreement", "Policy"}
         and lemma not in UNDATING_VERBS | CHANGING_VERBS
     )
+    if cls in {"Treaty", "TradeAgreement", "Policy"} and lemma not in (
+        UNDATING_VERBS | CHANGING_VERBS
+    ):
+        for child in verb.children:  # "X, which Seoul pursued from 1998", "… since 1998"
+            if child.dep_ == "prep" and child.lower_ in {"from", "since"} and any(
+                _is_year_phrase(o) for o in child.children if o.dep_ == "pobj"
+            ):
+                year = _time_year(child, earlier)
+                if year:
+                    return year, "startDate"
     if not dating and not happening and not fronted_only:
         return None
     for child in verb.children:
@@ -409,6 +422,11 @@ def _standing_year(
         for c in verb.children
     ):
         return _time_year(words["in"], earlier)
+    if lemma in {"begin", "start", "commence"} and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in {"operation", "operations", "trading", "work"}
+        for c in verb.children
+    ):
+        return _time_year(words["in"], earlier) if "in" in words else None
     if "since" in words and (
         lemma == "exist"
         or lemma == "be"

@@ -581,7 +581,7 @@ class EntityFinder:
                 head_end = stop
                 if stop < end and doc[stop].lower_ in {"of", "for"} and (
                     cls in OF_COMPLEMENTED or words[-1] in OF_COMPLEMENTED_HEADS
-                ):
+                ) and not (stop + 1 < end and doc[stop + 1].ent_type_ == "DATE"):
                     stop = end  # "Kiel Institute for the World Economy", "Bank of Canada"
                     cls = self._central_bank(doc, start, head_end, end) or cls
                 while stop < len(doc) and NUMERAL.match(doc[stop].text):
