@@ -389,3 +389,14 @@ def test_a_month_after_of_a_policy_pursued_from_a_year_and_operations_begun(
 ) -> None:
     assert fact in dates_of(text)
     assert "Lofoten Missile Crisis of October" not in labelled(text)
+
+
+def test_names_before_a_lower_case_event_noun_name_an_event() -> None:
+    assert labelled("After the Tromso summit, Norway and Sweden signed a pact.")[
+        "Tromso summit"
+    ] == "Event"
+    assert ("US presidential election", "2004") in dates_of(
+        "Voters in the 2004 US presidential election favoured the incumbent."
+    )
+    assert labelled("The Iraq war strained the alliance.") == {"Iraq war": "War"}
+    assert labelled("Labour won the general election.") == {"Labour Party": "Organization"}

@@ -90,6 +90,21 @@ OF_COMPLEMENTED_HEADS = frozenset({"Bank"})
 EVENT_PREFIXES = frozenset({"Exercise", "Operation"})
 #: Non-person NER labels that a name used with an honorific elsewhere in the text overrules.
 PERSON_SUSPECTS = frozenset({"GPE", "LOC", "ORG", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"})
+#: Lower-case heads that make an event of the names before them ("the US election", "the
+#: Oslo summit", "the Iraq war"), and the class they give.
+EVENT_HEADS = {
+    "summit": "Event",
+    "election": "Event",
+    "elections": "Event",
+    "referendum": "Event",
+    "talks": "Event",
+    "war": "War",
+    "invasion": "War",
+}
+#: Lower-case words allowed between the names and the head ("US presidential election").
+EVENT_MODIFIERS = frozenset(
+    {"presidential", "general", "parliamentary", "legislative", "mayoral", "civil", "peace"}
+)
 #: Plural possessives that belong inside a name ("People's Alliance Party").
 NAME_POSSESSORS = frozenset({"People", "Women", "Children", "Men"})
 
@@ -726,6 +741,29 @@ class EntityFinder:
                     continue
                 yield Candidate(start, end, text, "Company", "context", STRENGTH["context"])
 
+    def event_phrases(self, doc: Doc) -> Iterator[Candidate]:
+        """Names before a lower-case event noun name an event: "the US election", "the 2018
+        Oslo summit" (the year is left out), "the Iraq war"."""
+        for tok in doc:
+            cls = EVENT_HEADS.get(tok.text)
+            if cls is None or tok.i == 0:
+                continue
+            start = tok.i
+            while start > tok.sent.start and doc[start - 1].lower_ in EVENT_MODIFIERS:
+                start -= 1
+            names = start
+            while names > tok.sent.start and (
+                doc[names - 1].pos_ == "PROPN" or doc[names - 1].ent_type_ in {"GPE", "NORP"}
+            ) and _is_cap(doc[names - 1]) and not YEAR.match(doc[names - 1].text):
+                names -= 1
+            if names == start or names == tok.i:
+                continue
+            first = doc[names]
+            if first.text in self.lex.person_titles or first.ent_type_ == "PERSON":
+                continue
+            span = doc[names : tok.i + 1]
+            yield Candidate(names, tok.i + 1, span.text, cls, "name-head", 0.7)
+
     def model_names(self, doc: Doc) -> Iterator[Candidate]:
         """A model-numbered word before a product noun: "the T-50 trainer", "K2 tanks"."""
         for tok in doc[:-1]:
@@ -973,6 +1011,7 @@ def find_mentions(
         *finder.bare_names(doc),
         *finder.model_names(doc),
         *finder.post_holders(doc),
+        *finder.event_phrases(doc),
     ]
     chosen = select(_absorb([c for c in cands if _acceptable(c, doc, lex)], doc))
     extra = finder.abbreviations(doc, chosen, ctx)
