@@ -400,3 +400,16 @@ def test_names_before_a_lower_case_event_noun_name_an_event() -> None:
     )
     assert labelled("The Iraq war strained the alliance.") == {"Iraq war": "War"}
     assert labelled("Labour won the general election.") == {"Labour Party": "Organization"}
+
+
+def test_coordinated_names_before_a_weapon_noun_are_weapons_with_their_numbers() -> None:
+    found = labelled("The plan is to replace Poland's Leopold 3 and Italy's Ariano tanks by 2040.")
+    assert found.get("Leopold 3") == "WeaponSystem" and found.get("Ariano") == "WeaponSystem"
+
+
+def test_a_participle_with_a_relative_year_dates_the_name_before_it() -> None:
+    text = (
+        "Canada, which tested a missile in March 2021, is wary, and Norway's Arctic Defence "
+        "Strategy, adopted that December, raises spending."
+    )
+    assert ("Arctic Defence Strategy", "2021") in dates_of(text)

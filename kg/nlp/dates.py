@@ -45,6 +45,12 @@ PARTICIPLE_AFTER = re.compile(
     r"established|created|formed|incorporated|set up)\s+(?:in\s+)?(?:[A-Z][a-z]+\s+)?"
     r"(?P<year>1[5-9]\d\d|20\d\d)\b"
 )
+#: The same, with a year relative to the last one written: "X, adopted that December".
+PARTICIPLE_RELATIVE = re.compile(
+    r"^\s*[(,]\s*(?P<verb>signed|adopted|agreed|ratified|enacted|passed|launched|founded|"
+    r"established|created|formed|set up)\s+(?:in\s+)?(?P<when>(?:later |earlier )?that "
+    r"(?:year|[A-Z][a-z]+)|the same year|(?P<next>the following year|the next year|a year later))"
+)
 FOUNDING_PARTICIPLES = frozenset(
     {"founded", "established", "created", "formed", "incorporated", "set up", "launched"}
 )
@@ -541,6 +547,15 @@ def _dates_for(
     ):
         yield DateFact(mention.key, "startDate", described.group("year"), mention.sentence)
         return
+    relative = PARTICIPLE_RELATIVE.match(text_after(span, 50))
+    if relative and span.end < len(sent.doc) and (
+        mention.cls not in FOUNDED or relative.group("verb") in FOUNDING_PARTICIPLES
+    ):
+        last = earlier(sent.doc[span.end])
+        if last is not None:
+            year = str(int(last) + 1) if relative.group("next") else last
+            yield DateFact(mention.key, "startDate", year, mention.sentence)
+            return
     year = _own_year(span, mention.cls, earlier) or _nominal_year(span, mention.cls, earlier)
     if year:
         yield DateFact(mention.key, "startDate", year, mention.sentence)

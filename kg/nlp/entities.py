@@ -437,6 +437,9 @@ class EntityFinder:
         found = context_class(span, self.lex)
         if found is None:
             return None
+        if end < len(doc) and NUMERAL.match(doc[end].text) and start <= doc[end].head.i < end:
+            end += 1  # "Leopard 2": the number is part of the name
+            span = doc[start:end]
         return Candidate(start, end, span.text, found, "context", STRENGTH["context"])
 
     def bare_names(self, doc: Doc) -> Iterator[Candidate]:

@@ -176,8 +176,8 @@ def context_class(span: Span, lex: Lexicon) -> str | None:
         found = noun_class(listed, lex)
         if found:
             return found
-    if root.dep_ == "compound" and root.head.lower_ in lex.product_nouns:
-        return noun_class(root.head, lex)
+    if root.dep_ in {"compound", "nmod"} and root.head.lower_ in lex.product_nouns:
+        return noun_class(root.head, lex)  # "the Leopard 2 tank", "X's Leopard 2 and Y tanks"
     if (
         root.dep_ == "compound"
         and root.head.lower_ in NAMED_BY_COMPOUND
