@@ -553,8 +553,8 @@ def _dates_for(
     ):
         last = earlier(sent.doc[span.end])
         if last is not None:
-            year = str(int(last) + 1) if relative.group("next") else last
-            yield DateFact(mention.key, "startDate", year, mention.sentence)
+            shifted = str(int(last) + 1) if relative.group("next") else last
+            yield DateFact(mention.key, "startDate", shifted, mention.sentence)
             return
     year = _own_year(span, mention.cls, earlier) or _nominal_year(span, mention.cls, earlier)
     if year:
