@@ -413,3 +413,14 @@ def test_a_participle_with_a_relative_year_dates_the_name_before_it() -> None:
         "Strategy, adopted that December, raises spending."
     )
     assert ("Arctic Defence Strategy", "2021") in dates_of(text)
+
+
+def test_model_names_of_few_letters_and_model_words() -> None:
+    found = labelled("The air force bought the Su-57 and the F-35, and Tesla sold the Model Y.")
+    assert found.get("Su-57") == "Product" and found.get("F-35") == "Product"
+    assert found.get("Model Y") == "Product"
+
+
+def test_a_peoples_adjective_and_a_name_are_one_company_name() -> None:
+    assert labelled("Shares in Scottish and Harwick rose.") == {"Scottish and Harwick": "Company"}
+    assert labelled("Scottish and Welsh voters rejected it.") == {}

@@ -46,6 +46,8 @@ NUMERAL = re.compile(r"^(?:[IVX]{1,4}|\d{1,3})$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 #: A model number: letters and digits in one word ("A350", "GT4", "Su-57", "K9").
 MODEL_NUMBER = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+#: Words that name a model by the letter or number after them ("Model Y", "Type 45").
+MODEL_WORDS = frozenset({"Model", "Series", "Type", "Mark", "Class"})
 #: NER labels under which a name with a model number or a trailing number is a product.
 PRODUCT_SUSPECTS = frozenset({"PERSON", "LAW", "GPE", "WORK_OF_ART", "PRODUCT", "FAC", "NORP"})
 
@@ -215,6 +217,15 @@ def _inner_possessive(doc: Doc, j: int, end: int) -> bool:
     if tok.text in {"'s", "’s"}:
         return before in NAME_POSSESSORS
     return before.endswith("s") and before[:1].isupper() and doc[j - 1].ent_type_ != "GPE"
+
+
+def _short_model(word: str) -> bool:
+    """A model number with at most three letters: "Su-57", "F-35", "A350" (not "Covid-19").
+
+    >>> [_short_model(w) for w in ("Su-57", "A350", "Covid-19", "2019")]
+    [True, True, False, False]
+    """
+    return bool(MODEL_NUMBER.match(word)) and sum(ch.isalpha() for ch in word) <= 3
 
 
 def _acronym(word: str) -> bool:
@@ -422,6 +433,9 @@ class EntityFinder:
 
     def _run_in_context(self, doc: Doc, start: int, end: int) -> Candidate | None:
         """A proper name NER missed, typed by what the sentence says it is ("Brembo, a maker")."""
+        joined = self._demonym_and_name(doc, start, end)
+        if joined is not None:
+            return joined
         while start < end and doc[start].pos_ != "PROPN":
             start += 1
         titles = self.lex.person_titles
@@ -440,6 +454,25 @@ class EntityFinder:
         if end < len(doc) and NUMERAL.match(doc[end].text) and start <= doc[end].head.i < end:
             end += 1  # "Leopard 2": the number is part of the name
             span = doc[start:end]
+        return Candidate(start, end, span.text, found, "context", STRENGTH["context"])
+
+    def _demonym_and_name(self, doc: Doc, start: int, end: int) -> Candidate | None:
+        """ "Shares in Scottish and Newcastle rose": a people's adjective joined by "and" or
+        "&" to a name is one name (a company's), when the sentence says it is an organisation;
+        the adjective cannot be a name by itself."""
+        first = self.lex.countries.get(doc[start].text)
+        demonym = (first is not None and first.kind == "demonym") or doc[start].ent_type_ == "NORP"
+        if (
+            end - start < 3
+            or not demonym
+            or doc[start + 1].lower_ not in {"and", "&"}
+            or not all(_is_cap(t) for t in doc[start + 2 : end])
+        ):
+            return None
+        span = doc[start:end]
+        found = context_class(span, self.lex)
+        if found is None or not is_subclass(found, "Organization"):
+            return None
         return Candidate(start, end, span.text, found, "context", STRENGTH["context"])
 
     def bare_names(self, doc: Doc) -> Iterator[Candidate]:
@@ -637,12 +670,15 @@ class EntityFinder:
             if (
                 len(span) == 1
                 and span[0].pos_ in {"NOUN", "ADJ", "VERB", "ADV"}
+                and not _short_model(span.text)  # "the Su-57"
                 and context_class(span, self.lex) is None
             ):
                 continue  # "Success in navigating …": a capitalised common word, not a name
             label = span.text
             strength = STRENGTH["ner"]
             if ent.label_ in PRODUCT_SUSPECTS and self._product_name(span):
+                if span[0].text in MODEL_WORDS and label.endswith(".") and span[-1].is_sent_end:
+                    label = label[:-1]  # "… sold the Model Y."
                 yield Candidate(start, end, label, "Product", "ner", 0.6)
                 continue
             if ent.label_ == "ORG" and self._model_after_determiner(span):
@@ -789,6 +825,8 @@ class EntityFinder:
         People, places and laws are not numbered this way ("Henry VIII" is, but by a Roman
         numeral, which is left alone)."""
         words = [t.text for t in span]
+        if len(words) == 2 and words[0] in MODEL_WORDS and len(words[1].rstrip(".")) <= 3:
+            return True  # "Model Y", "Series 7", "Type 45"
         if self.lex.head_class([w for w in words if not w.isdigit()] or words) is not None:
             return False
         if any(w in self.lex.countries or w in self.lex.organizations for w in words):
