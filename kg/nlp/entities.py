@@ -124,6 +124,22 @@ class DocumentContext:
     sentences_seen: int = 0
     #: Last words of the full names of people named so far ("Bohigian" of "David Bohigian").
     surnames: set[str] = field(default_factory=set)
+    #: Words written after an honorific anywhere in the document ("Okafor" of "Ms Okafor"),
+    #: found in one pass over the text when first asked for.
+    titled: frozenset[str] | None = None
+
+    def titled_words(self, honorifics: frozenset[str]) -> frozenset[str]:
+        """The words that follow an honorific anywhere in the document (one scan, then kept).
+
+        >>> ctx = DocumentContext.of(Document.from_text("Ms Okafor and Dr. Lee met.", source="t"))
+        >>> sorted(ctx.titled_words(frozenset({"Ms", "Dr."})))
+        ['Lee', 'Okafor']
+        """
+        if self.titled is None:
+            forms = "|".join(re.escape(h) for h in sorted(honorifics, key=len, reverse=True))
+            pattern = re.compile(rf"(?<![\w.])(?:{forms})\s+([A-Z][\w'’-]*)")
+            self.titled = frozenset(m.group(1) for m in pattern.finditer(self.document.text))
+        return self.titled
 
     @classmethod
     def of(cls, document: Document) -> DocumentContext:
@@ -748,7 +764,7 @@ class EntityFinder:
             label in lex.subdivisions or lex.head_class(words) is not None
         ):
             return False
-        return ctx.mentions_any([f"{h} {words[-1]}" for h in sorted(lex.honorifics)])
+        return words[-1] in ctx.titled_words(lex.honorifics)
 
     def post_holders(self, doc: Doc) -> Iterator[Candidate]:
         """A name before a post only organisations have is a company, whatever NER said:
