@@ -424,3 +424,17 @@ def test_model_names_of_few_letters_and_model_words() -> None:
 def test_a_peoples_adjective_and_a_name_are_one_company_name() -> None:
     assert labelled("Shares in Scottish and Harwick rose.") == {"Scottish and Harwick": "Company"}
     assert labelled("Scottish and Welsh voters rejected it.") == {}
+
+
+def test_names_with_particles_and_hyphenated_syllables_stay_whole() -> None:
+    found = facts("Ursula von der Leyen, president of the European Commission, visited Kyiv.")
+    assert ("Ursula von der Leyen", "leaderOf", "European Commission") in found
+    assert labelled("Under President Moon Jae-in, South Korea pursued talks.").get(
+        "Moon Jae-in"
+    ) == "Person"
+
+
+def test_a_participle_with_an_agent_reads_as_a_passive() -> None:
+    assert ("Ursula von der Leyen", "leaderOf", "European Commission") in facts(
+        "The European Commission, led by Ursula von der Leyen, proposed new sanctions."
+    )

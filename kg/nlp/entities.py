@@ -235,6 +235,42 @@ def _inner_possessive(doc: Doc, j: int, end: int) -> bool:
     return before.endswith("s") and before[:1].isupper() and doc[j - 1].ent_type_ != "GPE"
 
 
+#: Lower-case particles inside personal names ("Ursula von der Leyen", "Charles de Gaulle").
+NAME_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "dos", "das", "la",
+     "le", "bin", "bint", "ibn", "al", "el", "ter", "y"}
+)
+
+
+def person_end(doc: Doc, end: int) -> int:
+    """Where a person's name that NER or a title ended at ``end`` really ends: over lower-case
+    particles before a capitalised word ("von der Leyen") and over a lower-case syllable
+    hyphenated to the last word ("Moon Jae-in").
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Ursula von der Leyen and Moon Jae-in met")
+    >>> person_end(doc, 3), person_end(doc, 7), person_end(doc, 4)
+    (4, 9, 4)
+    """
+    k = end
+    while k < len(doc) and doc[k].lower_ in NAME_PARTICLES and doc[k].is_lower:
+        k += 1
+    particle_last = doc[end - 1].is_lower and doc[end - 1].lower_ in NAME_PARTICLES
+    if (k > end or particle_last) and k < len(doc) and _is_cap(doc[k]) and doc[k].is_alpha:
+        end = k + 1
+    if (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].is_alpha
+        and doc[end + 1].is_lower
+        and len(doc[end + 1].text) <= 4
+    ):
+        end += 2
+    return end
+
+
 def _short_model(word: str) -> bool:
     """A model number with at most three letters: "Su-57", "F-35", "A350" (not "Covid-19").
 
@@ -538,6 +574,7 @@ class EntityFinder:
                 and doc[end].sent == doc[k].sent
             ):
                 end += 1
+            end = person_end(doc, end)
             names = doc[first:end]
             least = 1 if doc[k].text in self.lex.honorifics else 2
             if (
@@ -679,6 +716,10 @@ class EntityFinder:
             while end > start and (doc[end - 1].text in POSSESSIVE or doc[end - 1].is_punct):
                 end -= 1
             if start >= end:
+                continue
+            if ent.label_ == "PERSON" and person_end(doc, end) > end:
+                end = person_end(doc, end)  # "Ursula von der | Leyen", "Moon Jae | -in"
+                yield Candidate(start, end, doc[start:end].text, "Person", "name-head", 0.9)
                 continue
             if ent.label_ == "ORG" and _possessive_name(doc, end):
                 end += 1  # "McDonald's opened": a name that ends in 's, not a possessor

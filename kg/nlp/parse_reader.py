@@ -292,6 +292,8 @@ class ParseReader:
         nsubjpass = [c for c in kids if c.dep_ == "nsubjpass"]
         passive = bool(nsubjpass) or any(c.dep_ == "auxpass" for c in kids)
         agents = [p for c in kids if c.dep_ == "agent" for p in pobjs(c)]
+        # a participle with an agent is passive too: "the Commission, led by X"
+        passive = passive or bool(agents and not nsubj and verb.tag_ == "VBN")
         roles: dict[str, list[Token]] = {
             "subj": agents if passive else nsubj,
             "dobj": nsubjpass + [c for c in kids if c.dep_ == "dobj"],
@@ -332,6 +334,10 @@ class ParseReader:
     def _inherit(self, verb: Token, roles: dict[str, list[Token]], *, has_subject: bool) -> None:
         dep, head = verb.dep_, verb.head
         if has_subject or roles["subj"]:
+            if dep == "acl" and verb.tag_ == "VBN" and not has_subject and not roles["dobj"]:
+                if head.pos_ in ("NOUN", "PROPN"):
+                    roles["dobj"] = [head]  # "the Commission, led by X": X leads it
+                return
             if dep == "relcl" and not roles["dobj"] and not self._has_pronoun(verb):
                 if not any(c.dep_ == "prep" and not pobjs(c) for c in verb.children):
                     roles["dobj"] = [head]  # "the treaty Japan signed"
