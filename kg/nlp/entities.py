@@ -1184,7 +1184,7 @@ def _surnames_are_people(
     out: list[Candidate] = []
     for cand in chosen:
         label = cand.label
-        weak = cand.strength <= STRENGTH["ner-default"] or (
+        weak = cand.strength <= STRENGTH["bare"] or (
             cand.source == "ner"
             and cand.cls in _PLACES
             and label not in lex.cities
@@ -1196,8 +1196,9 @@ def _surnames_are_people(
             cand.cls in {"City", "Region"}
             and label not in lex.capitals
             and label not in lex.countries
-            and _acts_as_person(doc, cand)
-        )
+            or cand.source == "ner"
+            and cand.strength <= STRENGTH["ner-default"]  # NER's default guess of a company
+        ) and _acts_as_person(doc, cand)
         if (
             (weak or known_place)
             and cand.cls != "Person"
