@@ -438,3 +438,10 @@ def test_a_participle_with_an_agent_reads_as_a_passive() -> None:
     assert ("Ursula von der Leyen", "leaderOf", "European Commission") in facts(
         "The European Commission, led by Ursula von der Leyen, proposed new sanctions."
     )
+
+
+def test_since_a_year_an_alliance_has_acted_dates_the_alliance() -> None:
+    assert ("Baltic Guard Alliance", "1991") in dates_of(
+        "Since 1991 the Baltic Guard Alliance has held annual drills."
+    )
+    assert not dates_of("Since 2010 the Baltic Guard Alliance held no drills.")

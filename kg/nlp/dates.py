@@ -294,6 +294,11 @@ def _is_patient(verb: Token, target: Token | None = None) -> bool:
     return verb.dep_ in {"relcl", "acl"} or verb.dep_ == "advcl" and verb.tag_ == "VBN"
 
 
+def _perfect(verb: Token) -> bool:
+    """Whether the verb is in a perfect tense ("has held", "have been")."""
+    return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+
+
 def _ends_another(verb: Token, target: Token | None) -> bool:
     """Whether an ending verb has an object other than the thing dated: "the Protocol ended
     the fighting" ends the fighting, not the Protocol."""
@@ -322,6 +327,14 @@ def _verb_year(
     special = _standing_year(verb, cls, earlier)
     if special is not None:
         return special, "startDate"
+    if cls == "InternationalOrganization" and main and _perfect(verb):
+        for child in verb.children:  # "Since 1991 the alliance has held annual drills"
+            if child.dep_ == "prep" and child.lower_ == "since" and any(
+                _is_year_phrase(o) for o in child.children if o.dep_ == "pobj"
+            ):
+                year = _time_year(child, earlier)
+                if year:
+                    return year, "startDate"
     ends = lemma in END_VERBS and not _ends_another(verb, target)
     which = "endDate" if ends and lemma not in {"conclude"} else "startDate"
     if cls in FOUNDED:  # organisations are dated only by their founding
