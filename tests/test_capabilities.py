@@ -445,3 +445,10 @@ def test_since_a_year_an_alliance_has_acted_dates_the_alliance() -> None:
         "Since 1991 the Baltic Guard Alliance has held annual drills."
     )
     assert not dates_of("Since 2010 the Baltic Guard Alliance held no drills.")
+
+
+def test_military_units_are_agencies() -> None:
+    assert labelled("The Nordic-Baltic Brigade and the Pacific Fleet held drills.") == {
+        "Nordic-Baltic Brigade": "GovernmentAgency",
+        "Pacific Fleet": "GovernmentAgency",
+    }
