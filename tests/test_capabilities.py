@@ -452,3 +452,16 @@ def test_military_units_are_agencies() -> None:
         "Nordic-Baltic Brigade": "GovernmentAgency",
         "Pacific Fleet": "GovernmentAgency",
     }
+
+
+def test_a_chief_executive_leads_the_one_company_the_sentence_means() -> None:
+    text = (
+        "Vorn Group reported losses. Chief executive Ann Holt and chief financial officer "
+        "Tim Bray have left the firm."
+    )
+    found = facts(text)
+    assert ("Ann Holt", "leaderOf", "Vorn Group") in found
+    assert ("Tim Bray", "leaderOf", "Vorn Group") not in found
+    found = facts("Deputy chairman Ian Bell said Vorn Group would recover.")
+    assert not any(p == "leaderOf" for _, p, _ in found)
+    assert "Deputy" not in labelled("Deputy chairman Ian Bell said Vorn Group would recover.")

@@ -30,7 +30,7 @@ from kg.nlp.relation_rules import (
     in_classes,
     prep_words,
 )
-from kg.vocab import SYMMETRIC_PROPERTIES
+from kg.vocab import SYMMETRIC_PROPERTIES, is_subclass
 
 __all__ = [
     "LEADER_TITLES",
@@ -309,7 +309,59 @@ def extract_relations(
         frozenset(reader.mentions[i][1].key for i in (c.subject, c.object)) for c in typed
     }
     candidates = typed + extractor.related(typed_pairs)
-    return _finalise(reader, candidates)
+    found = _finalise(reader, candidates)
+    return found + implied_leaders(sent, mentions, found)
+
+
+#: Titles written before a name that make the person the head of a company ("Chief executive
+#: X said the firm …"); a word before the title that makes it a lesser post cancels it.
+LEADER_TITLE_WORDS = (("chief", "executive"), ("chairman",), ("chairwoman",), ("boss",),
+                      ("managing", "director"), ("ceo",))
+LESSER_POSTS = frozenset({"deputy", "vice", "finance", "financial", "operating", "assistant",
+                          "shadow", "acting", "co"})
+IMPLIED_LEADER_RULE, IMPLIED_LEADER_CONFIDENCE = "title-implied-company", 0.6
+
+
+def implied_leaders(
+    sent: Span, mentions: Sequence[tuple[Span, Mention]], found: Sequence[Relation]
+) -> list[Relation]:
+    """A person titled chief executive, chairman or boss, with no organisation named with the
+    title, leads the one company the sentence names or refers to ("Chief executive X and
+    chief financial officer Y have left the firm": X leads the firm's company).
+
+    >>> from kg.nlp.pipeline import load_pipeline
+    >>> from kg.nlp.entities import find_mentions
+    >>> from kg.model import Document
+    >>> text = "Chief executive Ann Holt said Velmar Group would grow."
+    >>> doc = load_pipeline()(text)
+    >>> ms = find_mentions(doc, DocumentContext.of(Document.from_text(text, source="t")))
+    >>> [(r.subject, r.object) for r in implied_leaders(next(doc.sents), ms, [])]
+    [('ann holt', 'velmar group')]
+    """
+    in_sent = [(span, m) for span, m in mentions if sent.start <= span.start < sent.end]
+    companies = {m.key for _, m in in_sent if is_subclass(m.cls, "Company")}
+    if len(companies) != 1:
+        return []
+    (company,) = companies
+    led = {r.subject for r in found if r.predicate == "leaderOf"}
+    doc = sent.doc
+    out: list[Relation] = []
+    for span, m in in_sent:
+        if m.cls != "Person" or m.key in led or m.source == "coref":
+            continue
+        for title in LEADER_TITLE_WORDS:
+            start = span.start - len(title)
+            if start < sent.start or tuple(t.lower_ for t in doc[start : span.start]) != title:
+                continue
+            if start > sent.start and doc[start - 1].lower_ in LESSER_POSTS:
+                continue
+            if start > sent.start and (doc[start - 1].ent_type_ or doc[start - 1].pos_ == "PROPN"):
+                continue  # "Velmar chief executive X": the rules read the named company
+            evidence = Evidence(m.sentence, IMPLIED_LEADER_RULE, IMPLIED_LEADER_CONFIDENCE)
+            out.append(Relation(m.key, "leaderOf", company, evidence))
+            led.add(m.key)
+            break
+    return out
 
 
 def _finalise(reader: ParseReader, candidates: Iterable[_Candidate]) -> list[Relation]:
