@@ -465,3 +465,10 @@ def test_a_chief_executive_leads_the_one_company_the_sentence_means() -> None:
     found = facts("Deputy chairman Ian Bell said Vorn Group would recover.")
     assert not any(p == "leaderOf" for _, p, _ in found)
     assert "Deputy" not in labelled("Deputy chairman Ian Bell said Vorn Group would recover.")
+
+
+def test_under_a_head_of_state_the_country_of_the_clause_is_led_by_them() -> None:
+    found = facts("Under President Moon Jae-in, South Korea pursued talks with Pyongyang.")
+    assert ("Moon Jae-in", "leaderOf", "South Korea") in found
+    found = facts("Under Ana Ruiz, Peru pursued talks with Chile.")
+    assert not any(p == "leaderOf" for _, p, _ in found)

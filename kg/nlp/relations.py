@@ -310,7 +310,51 @@ def extract_relations(
     }
     candidates = typed + extractor.related(typed_pairs)
     found = _finalise(reader, candidates)
-    return found + implied_leaders(sent, mentions, found)
+    found += implied_leaders(sent, mentions, found)
+    return found + leaders_under(sent, mentions, found)
+
+
+#: Titles of the head of a state or government ("Under President X, Peru …").
+HEAD_OF_STATE_TITLES = frozenset({"president", "minister", "chancellor", "premier", "king",
+                                  "queen", "emperor", "prime"})
+
+
+def leaders_under(
+    sent: Span, mentions: Sequence[tuple[Span, Mention]], found: Sequence[Relation]
+) -> list[Relation]:
+    """ "Under President X, Peru pursued talks": X led the country that is the subject of the
+    clause the "under" phrase belongs to.
+
+    >>> from kg.nlp.pipeline import load_pipeline
+    >>> from kg.nlp.entities import find_mentions
+    >>> from kg.model import Document
+    >>> text = "Under President Ana Ruiz, Peru pursued talks with Chile."
+    >>> doc = load_pipeline()(text)
+    >>> ms = find_mentions(doc, DocumentContext.of(Document.from_text(text, source="t")))
+    >>> [(r.subject, r.object) for r in leaders_under(next(doc.sents), ms, [])]
+    [('ana ruiz', 'peru')]
+    """
+    by_token = {t.i: m for span, m in mentions for t in span}
+    led = {r.subject for r in found if r.predicate == "leaderOf"}
+    out: list[Relation] = []
+    for span, m in mentions:
+        if m.cls != "Person" or m.key in led or not sent.start <= span.start < sent.end:
+            continue
+        root = span.root
+        if root.dep_ != "pobj" or root.head.lower_ != "under":
+            continue
+        if span.start - 1 < sent.start or sent.doc[span.start - 1].lower_ not in (
+            HEAD_OF_STATE_TITLES
+        ):
+            continue
+        verb = root.head.head
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        countries = [by_token[c.i] for c in subjects if c.i in by_token]
+        countries = [c for c in countries if c.cls == "Country"]
+        if len(countries) == 1:
+            evidence = Evidence(m.sentence, "prep-under-head-of-state", 0.65)
+            out.append(Relation(m.key, "leaderOf", countries[0].key, evidence))
+    return out
 
 
 #: Titles written before a name that make the person the head of a company ("Chief executive
