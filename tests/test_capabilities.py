@@ -472,3 +472,11 @@ def test_under_a_head_of_state_the_country_of_the_clause_is_led_by_them() -> Non
     assert ("Moon Jae-in", "leaderOf", "South Korea") in found
     found = facts("Under Ana Ruiz, Peru pursued talks with Chile.")
     assert not any(p == "leaderOf" for _, p, _ in found)
+
+
+def test_acting_at_an_event_is_taking_part_in_it() -> None:
+    found = facts("Norway and Chile agreed at the Bergen Summit to cut emissions.")
+    assert ("Norway", "participatedIn", "Bergen Summit") in found
+    assert ("Chile", "participatedIn", "Bergen Summit") in found
+    found = facts("At the Bergen Summit, Norway criticised Chile.")
+    assert ("Chile", "participatedIn", "Bergen Summit") not in found
