@@ -480,3 +480,9 @@ def test_acting_at_an_event_is_taking_part_in_it() -> None:
     assert ("Chile", "participatedIn", "Bergen Summit") in found
     found = facts("At the Bergen Summit, Norway criticised Chile.")
     assert ("Chile", "participatedIn", "Bergen Summit") not in found
+
+
+def test_coordinated_demonyms_on_a_subject_all_take_part() -> None:
+    found = facts("Norwegian and Chilean troops took part in Exercise Polar Shield.")
+    assert ("Norway", "participatedIn", "Exercise Polar Shield") in found
+    assert ("Chile", "participatedIn", "Exercise Polar Shield") in found

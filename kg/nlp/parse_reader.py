@@ -239,7 +239,8 @@ class ParseReader:
                 found.append(idx)
             if lemma_of(c) in _LOCATIVE_PARTICIPLES:
                 continue  # "the Frankfurt-based exchange" is not Frankfurt
-            stack.extend(k for k in c.children if k.dep_ in _MOD_DEPS)
+            # "Norwegian and Chilean troops": a modifier's conjuncts modify the noun too
+            stack.extend(k for k in c.children if k.dep_ in _MOD_DEPS or k.dep_ == "conj")
         return sorted(set(found), key=found.index)
 
     # -- negation --------------------------------------------------------------------------
