@@ -486,3 +486,12 @@ def test_coordinated_demonyms_on_a_subject_all_take_part() -> None:
     found = facts("Norwegian and Chilean troops took part in Exercise Polar Shield.")
     assert ("Norway", "participatedIn", "Exercise Polar Shield") in found
     assert ("Chile", "participatedIn", "Exercise Polar Shield") in found
+
+
+def test_only_countries_are_allies_and_a_minister_acts_for_hers() -> None:
+    found = facts(
+        "Sweden's defence minister, Pal Jonsen, signed the Defence Cooperation Agreement "
+        "with the United States in December 2023."
+    )
+    assert not any(p == "alliedWith" and s == "Pal Jonsen" for s, p, _ in found)
+    assert ("Sweden", "partyTo", "Defence Cooperation Agreement") in found
