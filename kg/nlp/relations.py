@@ -228,6 +228,8 @@ class _Extractor:
         if blocked and rule.property not in SYMMETRIC_PROPERTIES and all(spec.fits(cls[1], cls[0])):
             s, o = o, s  # the property's classes say the roles are the other way round
             fits, blocked = (True, True), False
+        if rule.property == "alliedWith" and cls[0] == "Person" and not blocked:
+            blocked = True  # people are not allies; the country a titled person acts for may be
         if blocked and cls[0] == "Person" and not fits[0] and spec.fits("Country", cls[1])[0]:
             country = self._represented_country(s)
             if country is not None:  # "French President de Gaulle signed …": France did
