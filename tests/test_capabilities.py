@@ -495,3 +495,11 @@ def test_only_countries_are_allies_and_a_minister_acts_for_hers() -> None:
     )
     assert not any(p == "alliedWith" and s == "Pal Jonsen" for s, p, _ in found)
     assert ("Sweden", "partyTo", "Defence Cooperation Agreement") in found
+
+
+def test_the_firm_in_the_next_sentence_makes_a_mistyped_subject_a_company() -> None:
+    entities = resolved("Vexon cut 200 jobs on Monday. The firm said demand had fallen.").entities
+    assert [(e.label, e.cls) for e in entities.values()] == [("Vexon", "Company")]
+    text = "John Vexon chairs Brakel Group. Vexon said profits rose. The company said sales fell."
+    people = {e.label: e.cls for e in resolved(text).entities.values()}
+    assert people["John Vexon"] == "Person"

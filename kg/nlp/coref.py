@@ -228,12 +228,50 @@ def resolve_references(
                     or _pick(history, cls, index, subject=True)
                     or _pick(history, cls, index, subject=False)
                 )
+                if target is None and cls == "Company":
+                    weak = _mistyped_subject(history, index)
+                    if weak is not None:  # "Vexon cut jobs. The firm said …": Vexon is a firm
+                        mention = _coref_mention(weak, phrase, sentence_of(sent), offset)
+                        retyped = replace(mention, cls=cls, strength=RETYPING_STRENGTH)
+                        found.append((phrase, retyped))
+                        continue
             if target is None:
                 continue
             found.append((phrase, _coref_mention(target, phrase, sentence_of(sent), offset)))
     for span, mention in by_start[cursor:]:
         history.append(_antecedent(mention, span, first_sentence + _index_of(starts, span.start)))
     return found
+
+
+#: How strongly a description retypes the name it points back to ("the firm" -> Company).
+RETYPING_STRENGTH = 1.0
+
+
+def _mistyped_subject(history: Sequence[Antecedent], sentence_index: int) -> Mention | None:
+    """The one-word subject of the sentence before, when only NER's guess typed it (a person
+    or a place no gazetteer knows): "Vexon cut 200 jobs. The firm said …". Never a name the
+    text also gave as a person's surname ("John Vexon … Vexon said")."""
+    surnames = {
+        a.mention.label.split()[-1]
+        for a in history
+        if a.mention.cls == "Person" and " " in a.mention.label
+    }
+    for ante in reversed(history):
+        if ante.sentence_index < sentence_index - 1:
+            return None
+        if ante.sentence_index != sentence_index - 1 or not ante.subject:
+            continue
+        m = ante.mention
+        if (
+            m.source == "ner"
+            and m.strength <= 0.5
+            and " " not in m.label
+            and m.cls in {"Person", "City", "Region", "Product"}
+            and m.label not in surnames
+        ):
+            return m
+        return None
+    return None
 
 
 def chunks_by_sentence(doc: Doc, sents: Sequence[Span]) -> list[list[Span]]:
