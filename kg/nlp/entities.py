@@ -84,6 +84,8 @@ OF_COMPLEMENTED = frozenset(
         "Event",
     }
 )
+#: The most tokens a name recurring from an earlier block may span ("Pan-European" is three).
+KNOWN_NAME_TOKENS = 12
 #: Dependency roles in which a capital city stands for its government ("Washington answered").
 METONYM_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "poss", "dobj", "dative", "npadvmod"})
 
@@ -96,6 +98,8 @@ class DocumentContext:
     abbreviations: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     history: list[Antecedent] = field(default_factory=list)
     sentences_seen: int = 0
+    names: dict[str, Mention] = field(default_factory=dict)  # see EntityFinder.known_names
+    names_read: int = 0  # how much of ``history`` is in ``names``
 
     @classmethod
     def of(cls, document: Document) -> DocumentContext:
@@ -684,6 +688,37 @@ class EntityFinder:
                     )
 
 
+    def known_names(self, doc: Doc, ctx: DocumentContext) -> Iterator[Candidate]:
+        """Names that earlier blocks of the document gave a class, where they recur.
+
+        A later paragraph's parse may miss a name the document has already introduced
+        ("Euronext already has …" tagged as a common noun): the earlier reading holds. Only
+        capitalised names written out in full count (never a pronoun, a description or a
+        demonym); any other candidate for the same words wins.
+        """
+        names = ctx.names
+        for ante in ctx.history[ctx.names_read :]:  # each antecedent read once: linear
+            m = ante.mention
+            if m.source != "coref" and len(m.text) >= 3 and m.text[0].isupper():
+                names.setdefault(m.text, m)
+        ctx.names_read = len(ctx.history)
+        if not names:
+            return
+        longest = KNOWN_NAME_TOKENS
+        for i in range(len(doc)):
+            if not doc[i].text[:1].isupper():
+                continue
+            for n in range(min(longest, len(doc) - i), 0, -1):
+                span = doc[i : i + n]
+                mention = names.get(span.text)
+                if mention is not None and not doc[span.end - 1].is_punct:
+                    key = mention.key
+                    yield Candidate(
+                        i, i + n, mention.label, mention.cls, "ner", STRENGTH["bare"], key
+                    )
+                    break
+
+
 def abbreviates(short: str, long: str) -> bool:
     """Whether the letters of ``short`` can be read, in order, off ``long``, the first one
     starting a word (Schwartz and Hearst's test for an abbreviation and its long form).
@@ -807,6 +842,7 @@ def find_mentions(
         *finder.known_abbreviations(doc, ctx),
         *finder.statistical(doc, ctx),
         *finder.bare_names(doc),
+        *finder.known_names(doc, ctx),
     ]
     chosen = select(_absorb([c for c in cands if _acceptable(c, doc, lex)], doc))
     extra = finder.abbreviations(doc, chosen, ctx)

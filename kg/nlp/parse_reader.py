@@ -40,6 +40,8 @@ __all__ = ["Arg", "ParseReader", "lemma_of", "only_pronouns", "pobjs", "words_of
 _MOD_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 _WORD_DEPS = frozenset({"compound", "amod", "prt", "advmod", "npadvmod", "nmod", "det"})
 _LOCATIVE_PARTICIPLES = frozenset({"base", "headquarter", "headquartered", "locate", "register"})
+#: Dependencies of a name the parser failed to attach to the noun before it.
+_STRAY_NAME_DEPS = frozenset({"npadvmod", "dep"})
 _REL_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
 _NP_TAGS = frozenset({"JJ", "JJS", "JJR", "NN", "NNS", "VBG", "HYPH"})
 # dependencies through which a negation or a negator reaches down to a trigger
@@ -174,6 +176,9 @@ class ParseReader:
         if tok.dep_ == "compound" and tok.pos_ == "NOUN" and self.mention_at(tok.head) is not None:
             # "the Oslo-based insurer Fjordline": the noun before a name is that name
             return self.resolve([tok.head], depth + 1, conjuncts=False)
+        stray = self._stray_name_after(tok)
+        if stray is not None:  # the same, when the parser hung the name somewhere else
+            return self.resolve([stray], depth + 1, conjuncts=False)
         host = self.apposition_of(tok)
         if host is not None and self.mention_at(host) is not None:
             direct.extend(self.resolve([host], depth + 1, conjuncts=False))
@@ -190,6 +195,18 @@ class ParseReader:
                           for p in pobjs(c)]
             indirect = [Arg(a.index, False) for a in self.resolve(of_objects, depth + 1)]
         return indirect
+
+    def _stray_name_after(self, tok: Token) -> Token | None:
+        """``the futures exchange Liffe`` parsed as ``exchange`` plus a stray adverbial
+        ``Liffe``: a singular noun right before a name the parser left unattached."""
+        nxt = tok.i + 1
+        if tok.tag_ != "NN" or nxt >= self.sent.end:
+            return None
+        idx = self.mention_at(tok.doc[nxt])
+        if idx is None or self.mentions[idx][0].start != nxt:
+            return None
+        root = self.mentions[idx][0].root
+        return root if root.dep_ in _STRAY_NAME_DEPS else None
 
     def apposition_of(self, tok: Token) -> Token | None:
         """The name a noun phrase stands in apposition to, if it does.
@@ -257,7 +274,8 @@ class ParseReader:
                 if c.dep_ == "det" and c.lower_ in ("no", "neither"):
                     return True
             if node is not trigger and (
-                node.lower_ == "without" or lemma_of(node) in self.settings.negators
+                node.lower_ == "without"
+                or lemma_of(node) in self.settings.negators and not _only_intended(node)
             ):
                 return True
             if node.dep_ not in _NEG_WALK or node.head is node:
@@ -384,6 +402,8 @@ class ParseReader:
                     return [head.head]  # "led by A in partnership with B"
             verb = self.governor(anchor)
             return self.verb_roles(verb)["subj"] if verb is not None else []
+        if role == "agent":
+            return self.role_giver(anchor)
         if role == "between":
             return self._preps(anchor, frozenset({"between", "among", "amongst"}))
         if role == "by":
@@ -391,6 +411,17 @@ class ParseReader:
         if role == "apposed":
             return self.apposed_place(anchor)
         return self._preps(anchor, prep_words(role))
+
+    def role_giver(self, anchor: Token) -> list[Token]:
+        """Who gives someone the role a noun names: ``A appointed B and C as advisers`` (A),
+        ``A hired B as its auditor``. Only for a verb with an object of its own."""
+        first = _first_conjunct(anchor)
+        head = first.head
+        if first.dep_ != "pobj" or head.lower_ != "as" or head.head.pos_ != "VERB":
+            return []
+        roles = self.verb_roles(head.head)
+        objects = [c for c in head.head.children if c.dep_ == "dobj"]
+        return roles["subj"] if objects else []
 
     def apposed_place(self, anchor: Token) -> list[Token]:
         """``Austin, Texas`` or ``Guri, Bolivar, Venezuela``: the name after the comma.
@@ -442,8 +473,9 @@ class ParseReader:
             if self.mention_at(head.head) is not None:
                 return [head.head]
             if head.head.pos_ in ("VERB", "AUX"):
-                roles = self.verb_roles(head.head)
-                return _with_conjuncts(roles["subj"] or roles["dobj"])
+                roles = self.verb_roles(head.head)  # "appointed A as adviser" describes A
+                objects = [c for c in head.head.children if c.dep_ == "dobj"]
+                return _with_conjuncts(objects or roles["subj"] or roles["dobj"])
         if first.dep_ == "pobj" and head.lower_ in ("of", "among", "amongst"):
             # "one of Brazil's allies", "is among the partners of"
             if head.lower_ == "of" and _is_quantity(head.head):
@@ -599,6 +631,23 @@ def _unproven(verb: Token) -> bool:
         verb.dep_ == "ccomp"
         and lemma_of(verb.head) in _UNPROVEN_BY
         and any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+    )
+
+
+#: Words under which an infinitive is only wanted, not done ("moves to lift the ban").
+_INTENTIONS = frozenset(
+    {"aim", "attempt", "bid", "call", "campaign", "demand", "drive", "effort", "hope", "intend",
+     "move", "offer", "plan", "plot", "pressure", "propose", "proposal", "push", "seek", "threat",
+     "threaten", "try", "urge", "want", "wish"}
+)
+
+
+def _only_intended(verb: Token) -> bool:
+    """``moves to lift the ban``, ``plans to end the embargo``: the ban still stands."""
+    return (
+        verb.dep_ in ("xcomp", "acl", "advcl")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and lemma_of(verb.head) in _INTENTIONS
     )
 
 

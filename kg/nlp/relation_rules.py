@@ -30,7 +30,8 @@ directly, and they lower the confidence.
     ``President Joe Biden``), ``gov`` (the subject of the support verb that governs the noun,
     ``Japan announced investments``, or the name that ``in partnership with`` hangs on),
     ``between`` (``between A and B``), ``by`` and ``prep:…`` (as for verbs; a preposition on
-    the governing verb counts too), ``self`` (the mention the trigger is part of).
+    the governing verb counts too), ``self`` (the mention the trigger is part of), ``agent``
+    (who gives the role: ``A`` in ``A appointed B as adviser``, where ``desc`` is ``B``).
 ``kind: "entity"``: the anchor is every mention whose class is in ``classes``; roles as for
     nouns, with ``self`` the anchor mention (``Ghana's Digital Economy Policy``, ``Fort Bragg
     in North Carolina``) and ``apposed`` the name right after it and a comma (``Austin,
@@ -129,7 +130,9 @@ __all__ = [
 
 KINDS = ("verb", "noun", "entity")
 VERB_ROLES = frozenset({"subj", "dobj", "dative", "mod"})
-NOUN_ROLES = frozenset({"self", "desc", "poss", "mod", "gov", "between", "by", "apposed"})
+NOUN_ROLES = frozenset(
+    {"self", "desc", "poss", "mod", "gov", "between", "by", "apposed", "agent"}
+)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ from spacy.tokens import Span, Token
 from kg.nlp.lexicon import Lexicon
 
 LIST_MARKERS = frozenset({"like", "including", "as", "among"})
+#: Dependencies the parser gives a name it failed to attach to the noun before it ("the
+#: futures exchange Liffe" read as "exchange" + a stray adverbial "Liffe").
+MISPARSED_NAME_DEPS = frozenset({"npadvmod", "dep"})
 
 
 def noun_class(token: Token, lex: Lexicon) -> str | None:
@@ -57,6 +60,7 @@ def _noun_before(span: Span, lex: Lexicon) -> str | None:
     if prev.pos_ == "NOUN" and (
         span.start <= prev.head.i < span.end
         or any(c.dep_ in {"det", "poss"} and c.i < prev.i for c in prev.children)
+        or span.root.dep_ in MISPARSED_NAME_DEPS
     ):
         return noun_class(prev, lex)  # "phone firm X"; "the carmaker X" even when misparsed
     if prev.text != "," or span.start < 2:
