@@ -116,3 +116,37 @@ def test_serving_as_a_candidate_describes_the_subject() -> None:
         "In 2008 Joseph Banda ran as the Unity Alliance candidate and succeeded him."
     )
     assert ("Joseph Banda", "memberOf", "Unity Alliance") in found
+
+
+# -- rivals --------------------------------------------------------------------------------
+
+
+def test_a_rival_named_after_a_preposition_rivals_the_clause_subject() -> None:
+    found = facts("Velmar Group lost the top spot to rival Carvex Group.")
+    assert ("Carvex Group", "competesWith", "Velmar Group") in found
+
+
+def test_a_rejected_offer_still_names_a_rival_and_its_home() -> None:
+    found = facts(
+        "Last month, the Oslo Bourse rejected a merger offer from Swedish rival Nasdaq Stockholm."
+    )
+    assert ("Nasdaq Stockholm", "competesWith", "Oslo Bourse") in found
+    assert ("Nasdaq Stockholm", "headquarteredIn", "Sweden") in found
+    assert ("Nasdaq Stockholm", "competesWith", "Sweden") not in found  # Sweden is its home
+
+
+def test_a_coordinated_rival() -> None:
+    found = facts("Velmar Group and rival Carvex Group both cut prices.")
+    assert ("Carvex Group", "competesWith", "Velmar Group") in found
+
+
+def test_rival_tagged_as_an_adjective_is_still_a_rival() -> None:
+    found = facts("Critics fear the jets could be used by Chile to threaten its old rival Peru.")
+    assert ("Chile", "competesWith", "Peru") in found
+
+
+def test_a_possessor_before_a_rival_does_not_own_the_rival() -> None:
+    found = facts("Tellco's rival Carvex Group cut prices.")
+    assert ("Carvex Group", "competesWith", "Tellco") in found
+    assert ("Carvex Group", "subsidiaryOf", "Tellco") not in found
+

@@ -40,6 +40,18 @@ __all__ = ["Arg", "ParseReader", "lemma_of", "only_pronouns", "pobjs", "words_of
 _MOD_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 _WORD_DEPS = frozenset({"compound", "amod", "prt", "advmod", "npadvmod", "nmod", "det"})
 _LOCATIVE_PARTICIPLES = frozenset({"base", "headquarter", "headquartered", "locate", "register"})
+#: Nouns the tagger often takes for adjectives before a name ("its rival Carvex").
+_ADJECTIVE_NOUNS = frozenset({"rival", "partner", "parent", "chief", "fellow"})
+#: Nouns naming another party, not a part: "Tellco's rival Carvex" is not Tellco's own.
+_PEER_NOUNS = frozenset(
+    {"rival", "competitor", "challenger", "partner", "ally", "customer", "client", "supplier",
+     "counterpart", "neighbour", "neighbor", "parent", "owner", "investor", "shareholder",
+     "predecessor", "successor", "creditor", "lender", "auditor", "adviser", "advisor"}
+)
+#: Dependencies that only a noun can have.
+_NOUN_SLOTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "dative"})
+#: Dependencies through which a name climbs to the verb of its clause (``clause_subject``).
+_CLAUSE_WALK = frozenset({"pobj", "prep", "dobj", "dative", "pcomp"})
 #: Dependencies of a name the parser failed to attach to the noun before it.
 _STRAY_NAME_DEPS = frozenset({"npadvmod", "dep"})
 _REL_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
@@ -280,6 +292,8 @@ class ParseReader:
                 return True
             if node.dep_ not in _NEG_WALK or node.head is node:
                 return False
+            if _agent_phrase(node):
+                return False  # "rejected an offer from rival X": X is still a rival
             if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
                 return False
             node = node.head
@@ -293,6 +307,19 @@ class ParseReader:
             self._verb_cache[verb.i] = {}  # guards against cycles in odd parses
             self._verb_cache[verb.i] = self._compute_verb_roles(verb)
         return self._verb_cache[verb.i]
+
+    def adjective_noun(self, tok: Token) -> bool:
+        """``its rival Carvex`` with ``rival`` tagged as an adjective: a word that noun rules
+        know, right before the name it describes, is read as a noun."""
+        if tok.pos_ != "ADJ" or tok.lower_ not in _ADJECTIVE_NOUNS or self.mention_at(tok):
+            return False
+        if tok.dep_ in _NOUN_SLOTS:  # "to threaten its old rival Peru"
+            return True
+        return (
+            tok.dep_ in ("amod", "compound")
+            and tok.i < tok.head.i
+            and self.mention_at(tok.head) is not None
+        )
 
     def misparsed_verb(self, tok: Token) -> bool:
         """``Sony competes with…`` parsed as a noun compound: a root noun after a name."""
@@ -404,6 +431,8 @@ class ParseReader:
             return self.verb_roles(verb)["subj"] if verb is not None else []
         if role == "agent":
             return self.role_giver(anchor)
+        if role == "clause":
+            return self.clause_subject(anchor)
         if role == "between":
             return self._preps(anchor, frozenset({"between", "among", "amongst"}))
         if role == "by":
@@ -422,6 +451,27 @@ class ParseReader:
         roles = self.verb_roles(head.head)
         objects = [c for c in head.head.children if c.dep_ == "dobj"]
         return roles["subj"] if objects else []
+
+    def clause_subject(self, anchor: Token) -> list[Token]:
+        """The other party a bare relational noun before a name means: the name it is
+        coordinated with (``A and rival B``), else the subject of the clause the name sits in
+        (``A rejected an offer from rival B``, ``A lost the lead to rival B``). Nothing when the
+        name is itself a subject."""
+        name = anchor
+        while name.dep_ in ("compound", "amod", "nmod") and name.head is not name:
+            name = name.head
+        inside = range(name.left_edge.i, name.right_edge.i + 1)
+        if name.dep_ == "conj":
+            return [_first_conjunct(name)]
+        node = name
+        for _ in range(6):
+            head = node.head
+            if node.dep_ not in _CLAUSE_WALK or head is node or not self.in_sentence(head):
+                return []
+            if head.pos_ in ("VERB", "AUX"):
+                return [t for t in self.verb_roles(head)["subj"] if t.i not in inside]
+            node = head
+        return []
 
     def apposed_place(self, anchor: Token) -> list[Token]:
         """``Austin, Texas`` or ``Guri, Bolivar, Venezuela``: the name after the comma.
@@ -531,7 +581,7 @@ class ParseReader:
         """``X's`` before the anchor: by the parse, or by adjacency when the parse missed it."""
         found = [c for c in anchor.children if c.dep_ == "poss"]
         if found:
-            return found
+            return [c for c in found if not self._opaque_between(c, anchor)]
         if anchor.dep_ == "conj" and not any(c.dep_ == "det" for c in anchor.children):
             shared = self._place_possessors(_first_conjunct(anchor))
             if shared:  # "Germany's TUI and Lufthansa": a place possesses both
@@ -543,10 +593,22 @@ class ParseReader:
         while i > self.sent.start and doc[i].tag_ in _NP_TAGS:
             if self.mention_at(doc[i]) is not None:
                 break
+            if idx is not None and lemma_of(doc[i]) in _PEER_NOUNS:
+                return []  # "Tellco's rival Carvex": Carvex is not Tellco's
             i -= 1
         if i > self.sent.start and doc[i].tag_ == "POS" and self.mention_at(doc[i - 1]) is not None:
             return [doc[i - 1]]
         return []
+
+    def _opaque_between(self, poss: Token, anchor: Token) -> bool:
+        """``Tellco's rival Carvex``: a relational noun between a possessor and a name says
+        whose the name is (a rival), so the name itself is not the possessor's."""
+        idx = self.mention_at(anchor)
+        if idx is None:
+            return False
+        start = self.mentions[idx][0].start
+        between = anchor.doc[poss.right_edge.i + 1 : start]
+        return any(lemma_of(t) in _PEER_NOUNS for t in between)
 
     def _place_possessors(self, tok: Token) -> list[Token]:
         out = []
@@ -648,6 +710,15 @@ def _only_intended(verb: Token) -> bool:
         verb.dep_ in ("xcomp", "acl", "advcl")
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
         and lemma_of(verb.head) in _INTENTIONS
+    )
+
+
+def _agent_phrase(tok: Token) -> bool:
+    """``from X`` or ``by X`` on a noun (``an offer from X``): what is said of X there stands
+    whatever becomes of the noun."""
+    prep = tok.head
+    return (
+        tok.dep_ == "pobj" and prep.lower_ in ("from", "by") and prep.head.pos_ in ("NOUN",)
     )
 
 

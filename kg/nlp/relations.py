@@ -73,12 +73,12 @@ class _Extractor:
         for tok in reader.sent:
             words = words_of(tok)
             verbish = tok.pos_ in ("VERB", "ADJ", "AUX") or reader.misparsed_verb(tok)
-            if verbish and reader.mention_at(tok) is None:
+            if verbish and reader.mention_at(tok) is None and not reader.adjective_noun(tok):
                 matching = [r for r in verb_rules if r.lemmas & words]
                 if matching:
                     self._trigger(tok, matching, lambda role, t=tok: self._verb_role(t, role))
                     continue
-            if tok.pos_ in ("NOUN", "PROPN"):
+            if tok.pos_ in ("NOUN", "PROPN") or reader.adjective_noun(tok):
                 matching = [r for r in noun_rules if r.lemmas & words]
                 if matching:
                     self._trigger(tok, matching, lambda role, t=tok: self._noun_role(t, role))
