@@ -150,3 +150,33 @@ def test_a_possessor_before_a_rival_does_not_own_the_rival() -> None:
     assert ("Carvex Group", "competesWith", "Tellco") in found
     assert ("Carvex Group", "subsidiaryOf", "Tellco") not in found
 
+
+
+# -- what a party faces, and from whom ----------------------------------------------------
+
+
+def test_criticism_and_lawsuits_faced_from_someone() -> None:
+    assert ("Competition Commission", "opposes", "Carvex Group") in facts(
+        "Carvex Group came under pressure from the Competition Commission."
+    )
+    found = facts("Velmar Group faces lawsuits from Tellco Inc and from Carvex Group.")
+    assert ("Tellco Inc", "opposes", "Velmar Group") in found
+    assert ("Carvex Group", "opposes", "Velmar Group") in found
+
+
+def test_a_regulator_named_after_a_comma_is_the_one_criticising() -> None:
+    found = facts(
+        "Velmar Group is a big utility. It has faced harsh criticism from unions and from the "
+        "rail regulator, the Office of Rail Standards."
+    )
+    assert ("Office of Rail Standards", "opposes", "Velmar Group") in found
+    found = facts(
+        "Velmar Group has come under fire from customers and from the water regulator, the "
+        "Office of Water Services (OWS)."
+    )
+    assert ("Office of Water Services", "opposes", "Velmar Group") in found
+
+
+def test_a_ban_faced_from_a_regulator_restricts() -> None:
+    found = facts("Velmar Group faced a ban from the Financial Services Authority.")
+    assert ("Financial Services Authority", "restricts", "Velmar Group") in found

@@ -48,10 +48,17 @@ _PEER_NOUNS = frozenset(
      "counterpart", "neighbour", "neighbor", "parent", "owner", "investor", "shareholder",
      "predecessor", "successor", "creditor", "lender", "auditor", "adviser", "advisor"}
 )
+#: Verbs whose subject undergoes what their object names ("faced criticism from B").
+_UNDERGO_VERBS = frozenset(
+    {"face", "suffer", "receive", "attract", "draw", "incur", "endure", "weather", "confront"}
+)
 #: Dependencies that only a noun can have.
 _NOUN_SLOTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "dative"})
 #: Dependencies through which a name climbs to the verb of its clause (``clause_subject``).
 _CLAUSE_WALK = frozenset({"pobj", "prep", "dobj", "dative", "pcomp"})
+#: Dependencies the parser gives ", the Office of X" after "from the regulator" when it does
+#: not see the apposition.
+_STRAY_APPOS_DEPS = frozenset({"dobj", "npadvmod", "dep"})
 #: Dependencies of a name the parser failed to attach to the noun before it.
 _STRAY_NAME_DEPS = frozenset({"npadvmod", "dep"})
 _REL_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
@@ -194,6 +201,7 @@ class ParseReader:
         host = self.apposition_of(tok)
         if host is not None and self.mention_at(host) is not None:
             direct.extend(self.resolve([host], depth + 1, conjuncts=False))
+        direct.extend(self.resolve(self._stray_appositions(tok), depth + 1))
         for c in tok.children:
             if c.dep_ == "appos":
                 direct.extend(self.resolve([c], depth + 1))
@@ -207,6 +215,20 @@ class ParseReader:
                           for p in pobjs(c)]
             indirect = [Arg(a.index, False) for a in self.resolve(of_objects, depth + 1)]
         return indirect
+
+    def _stray_appositions(self, tok: Token) -> list[Token]:
+        """``from the regulator, the Office of X``: the name after the comma describes the
+        noun, even when the parser hung it on another word."""
+        comma = tok.right_edge.i + 1
+        if comma + 1 >= self.sent.end or tok.doc[comma].text != ",":
+            return []
+        after = tok.doc[comma + 1]
+        name = after.head if after.dep_ == "det" else after
+        if name.head.i == tok.i or self.mention_at(name) is None:
+            return []
+        if name.dep_ != "appos" and not (tok.dep_ == "pobj" and name.dep_ in _STRAY_APPOS_DEPS):
+            return []
+        return [name] if self.appos_host(name).i == tok.i else []
 
     def _stray_name_after(self, tok: Token) -> Token | None:
         """``the futures exchange Liffe`` parsed as ``exchange`` plus a stray adverbial
@@ -433,6 +455,8 @@ class ParseReader:
             return self.role_giver(anchor)
         if role == "clause":
             return self.clause_subject(anchor)
+        if role == "undergoer":
+            return self.undergoer(anchor)
         if role == "between":
             return self._preps(anchor, frozenset({"between", "among", "amongst"}))
         if role == "by":
@@ -458,7 +482,7 @@ class ParseReader:
         (``A rejected an offer from rival B``, ``A lost the lead to rival B``). Nothing when the
         name is itself a subject."""
         name = anchor
-        while name.dep_ in ("compound", "amod", "nmod") and name.head is not name:
+        while name.dep_ in ("compound", "amod", "nmod") and name.head.i != name.i:
             name = name.head
         inside = range(name.left_edge.i, name.right_edge.i + 1)
         if name.dep_ == "conj":
@@ -466,12 +490,27 @@ class ParseReader:
         node = name
         for _ in range(6):
             head = node.head
-            if node.dep_ not in _CLAUSE_WALK or head is node or not self.in_sentence(head):
+            if node.dep_ not in _CLAUSE_WALK or head.i == node.i or not self.in_sentence(head):
                 return []
             if head.pos_ in ("VERB", "AUX"):
                 return [t for t in self.verb_roles(head)["subj"] if t.i not in inside]
             node = head
         return []
+
+    def undergoer(self, anchor: Token) -> list[Token]:
+        """Who undergoes what a noun names: ``A faced criticism from B``, ``A came under
+        pressure from B``, ``A received a fine``: the subject of such a verb (A)."""
+        verb = self._undergo_verb(anchor)
+        return self.verb_roles(verb)["subj"] if verb is not None else []
+
+    def _undergo_verb(self, anchor: Token) -> Token | None:
+        first = _first_conjunct(anchor)
+        head = first.head
+        if first.dep_ == "pobj" and head.lower_ == "under" and lemma_of(head.head) == "come":
+            return head.head
+        if first.dep_ == "dobj" and lemma_of(head) in _UNDERGO_VERBS:
+            return head
+        return None
 
     def apposed_place(self, anchor: Token) -> list[Token]:
         """``Austin, Texas`` or ``Guri, Bolivar, Venezuela``: the name after the comma.
@@ -498,7 +537,12 @@ class ParseReader:
         return [other.root]
 
     def _preps(self, anchor: Token, words: frozenset[str]) -> list[Token]:
-        found = [p for c in self.preps(anchor) if c.lower_ in words for p in pobjs(c)]
+        found = [p for c in self.preps(anchor) if c.lower_ in words
+                 for k in (c, *c.conjuncts) if k.lower_ in words for p in pobjs(k)]
+        undergone = self._undergo_verb(anchor)
+        if not found and undergone is not None:  # "came under fire from B": B's fire
+            found = [p for c in self.preps(undergone) if c.lower_ in words and c.i > anchor.i
+                     for k in (c, *c.conjuncts) if k.lower_ in words for p in pobjs(k)]
         verb = self.governor(anchor)
         if not found and verb is not None and anchor.dep_ == "dobj":
             # the parser hung the phrase on the verb: "signed a partnership with B", and

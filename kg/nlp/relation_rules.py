@@ -33,7 +33,9 @@ directly, and they lower the confidence.
     the governing verb counts too), ``self`` (the mention the trigger is part of), ``agent``
     (who gives the role: ``A`` in ``A appointed B as adviser``, where ``desc`` is ``B``),
     ``clause`` (the other party of a bare relational noun before a name: the name it is
-    coordinated with, else the subject of its clause: ``A lost the lead to rival B``).
+    coordinated with, else the subject of its clause: ``A lost the lead to rival B``),
+    ``undergoer`` (the subject of ``face``, ``suffer``, ``receive``, ``come under``… whose
+    object the noun is: ``A faced criticism from B``).
 ``kind: "entity"``: the anchor is every mention whose class is in ``classes``; roles as for
     nouns, with ``self`` the anchor mention (``Ghana's Digital Economy Policy``, ``Fort Bragg
     in North Carolina``) and ``apposed`` the name right after it and a comma (``Austin,
@@ -133,7 +135,8 @@ __all__ = [
 KINDS = ("verb", "noun", "entity")
 VERB_ROLES = frozenset({"subj", "dobj", "dative", "mod"})
 NOUN_ROLES = frozenset(
-    {"self", "desc", "poss", "mod", "gov", "between", "by", "apposed", "agent", "clause"}
+    {"self", "desc", "poss", "mod", "gov", "between", "by", "apposed", "agent", "clause",
+     "undergoer"}
 )
 
 
