@@ -180,3 +180,42 @@ def test_a_regulator_named_after_a_comma_is_the_one_criticising() -> None:
 def test_a_ban_faced_from_a_regulator_restricts() -> None:
     found = facts("Velmar Group faced a ban from the Financial Services Authority.")
     assert ("Financial Services Authority", "restricts", "Velmar Group") in found
+
+
+# -- takeovers won -------------------------------------------------------------------------
+
+
+def test_winning_a_takeover_battle_for_a_firm_acquires_it() -> None:
+    found = facts(
+        "Norvik Telecom has won a takeover battle for Dutch cable firm Kabelnet with a bid "
+        "worth 2bn euros."
+    )
+    assert ("Kabelnet", "subsidiaryOf", "Norvik Telecom") in found
+    assert ("Kabelnet", "subsidiaryOf", "Norvik Telecom") in facts(
+        "Norvik Telecom won the bidding war for Kabelnet."
+    )
+
+
+def test_launching_or_losing_a_takeover_battle_acquires_nothing() -> None:
+    for text in (
+        "Norvik Telecom launched a takeover battle for Kabelnet.",
+        "Norvik Telecom lost the takeover battle for Kabelnet.",
+    ):
+        assert not {f for f in facts(text) if f[1] == "subsidiaryOf"}, text
+
+
+# -- people named with their organisation ------------------------------------------------
+
+
+def test_a_person_named_with_an_organisations_possessive_belongs_to_it() -> None:
+    assert ("Tom Reed", "memberOf", "Labour Party") in facts(
+        "Labour's Tom Reed voted against the bill."
+    )
+
+
+def test_a_relative_or_a_leader_is_not_just_a_member() -> None:
+    found = facts("Velmar Group's partner Anna Berg said sales rose.")
+    assert ("Anna Berg", "memberOf", "Velmar Group") not in found
+    found = facts("Velmar's chief executive Anna Berg resigned.")
+    assert ("Anna Berg", "leaderOf", "Velmar") in found
+    assert ("Anna Berg", "memberOf", "Velmar") not in found

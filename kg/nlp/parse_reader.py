@@ -42,11 +42,14 @@ _WORD_DEPS = frozenset({"compound", "amod", "prt", "advmod", "npadvmod", "nmod",
 _LOCATIVE_PARTICIPLES = frozenset({"base", "headquarter", "headquartered", "locate", "register"})
 #: Nouns the tagger often takes for adjectives before a name ("its rival Carvex").
 _ADJECTIVE_NOUNS = frozenset({"rival", "partner", "parent", "chief", "fellow"})
-#: Nouns naming another party, not a part: "Tellco's rival Carvex" is not Tellco's own.
+#: Nouns naming another party, not a part: "Tellco's rival Carvex" is not Tellco's own, nor
+#: is "Rossi's son Marco" a member of Rossi.
 _PEER_NOUNS = frozenset(
     {"rival", "competitor", "challenger", "partner", "ally", "customer", "client", "supplier",
      "counterpart", "neighbour", "neighbor", "parent", "owner", "investor", "shareholder",
-     "predecessor", "successor", "creditor", "lender", "auditor", "adviser", "advisor"}
+     "predecessor", "successor", "creditor", "lender", "auditor", "adviser", "advisor",
+     "son", "daughter", "wife", "husband", "father", "mother", "brother", "sister", "child",
+     "widow", "widower", "nephew", "niece", "cousin", "friend"}
 )
 #: Verbs whose subject undergoes what their object names ("faced criticism from B").
 _UNDERGO_VERBS = frozenset(
@@ -451,6 +454,8 @@ class ParseReader:
                     return [head.head]  # "led by A in partnership with B"
             verb = self.governor(anchor)
             return self.verb_roles(verb)["subj"] if verb is not None else []
+        if role.startswith("gov:"):
+            return self.governed_by(anchor, prep_words(role))
         if role == "agent":
             return self.role_giver(anchor)
         if role == "clause":
@@ -464,6 +469,16 @@ class ParseReader:
         if role == "apposed":
             return self.apposed_place(anchor)
         return self._preps(anchor, prep_words(role))
+
+    def governed_by(self, anchor: Token, lemmas: frozenset[str]) -> list[Token]:
+        """The subject of the verb among ``lemmas`` whose object the noun is (``A won the
+        takeover battle for B``: A), support verb or not."""
+        first = _first_conjunct(anchor)
+        head = first.head
+        if first.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+            if lemma_of(head) in lemmas:
+                return self.verb_roles(head)["subj"]
+        return []
 
     def role_giver(self, anchor: Token) -> list[Token]:
         """Who gives someone the role a noun names: ``A appointed B and C as advisers`` (A),

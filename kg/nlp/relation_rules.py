@@ -29,6 +29,8 @@ directly, and they lower the confidence.
     with, the items of ``such as``: ``Lexus, a Toyota subsidiary``, ``Lima is the capital``,
     ``President Joe Biden``), ``gov`` (the subject of the support verb that governs the noun,
     ``Japan announced investments``, or the name that ``in partnership with`` hangs on),
+    ``gov:win|clinch`` (the subject of a governing verb with one of these lemmas, support verb
+    or not: ``A won the takeover battle for B``),
     ``between`` (``between A and B``), ``by`` and ``prep:…`` (as for verbs; a preposition on
     the governing verb counts too), ``self`` (the mention the trigger is part of), ``agent``
     (who gives the role: ``A`` in ``A appointed B as adviser``, where ``desc`` is ``B``),
@@ -389,6 +391,8 @@ def _roles(value: Any, kind: str, where: str) -> tuple[str, ...]:
             ok = step in allowed if i == 0 else False
             if step.startswith("prep:") and len(step) > 5:
                 ok = True
+            if i == 0 and kind != "verb" and step.startswith("gov:") and len(step) > 4:
+                ok = True
             if not ok:
                 raise UsageError(
                     f"{where}: unknown role {step!r} for a {kind} rule "
@@ -442,8 +446,9 @@ def _build_rule(raw: Any, where: str) -> RelationRule | None:
 
 
 def prep_words(step: str) -> frozenset[str]:
-    """The prepositions a role step names: ``prep:in|into`` gives ``in`` and ``into``."""
-    return frozenset(step[len("prep:"):].split("|"))
+    """The words a role step names: ``prep:in|into`` gives ``in`` and ``into``; so does
+    ``gov:win|clinch`` give its verbs."""
+    return frozenset(step.split(":", 1)[1].split("|"))
 
 
 def default_rules() -> RelationRules:

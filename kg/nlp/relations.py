@@ -326,7 +326,9 @@ def _finalise(reader: ParseReader, candidates: Iterable[_Candidate]) -> list[Rel
         old = best.get(fact)
         if old is None or _better(evidence, old.evidence):
             best[fact] = Relation(s_key, c.rule.property, o_key, evidence)
-    return [best[f] for f in sorted(best)]
+    # "Velmar's chief executive Anna Berg": she leads Velmar; that she belongs to it says less
+    led = {(s, o) for s, p, o in best if p == "leaderOf"}
+    return [best[f] for f in sorted(best) if not (f[1] == "memberOf" and (f[0], f[2]) in led)]
 
 
 def _better(new: Evidence, old: Evidence) -> bool:
