@@ -219,3 +219,19 @@ def test_a_relative_or_a_leader_is_not_just_a_member() -> None:
     found = facts("Velmar's chief executive Anna Berg resigned.")
     assert ("Anna Berg", "leaderOf", "Velmar") in found
     assert ("Anna Berg", "memberOf", "Velmar") not in found
+
+
+def test_a_name_and_its_title_as_two_subjects_with_the_comma_on_the_name() -> None:
+    # '"…," Anna Berg, OWS director said.' with the comma hung on the name, as the parser
+    # sometimes does: the name and "OWS director" are still one person
+    words = ["Anna", "Berg", ",", "OWS", "director", "said", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=[1, 5, 1, 4, 5, 5, 5],
+              deps=["compound", "nsubj", "punct", "compound", "nsubj", "ROOT", "punct"],
+              pos=["PROPN", "PROPN", "PUNCT", "PROPN", "NOUN", "VERB", "PUNCT"],
+              tags=["NNP", "NNP", ",", "NNP", "NN", "VBD", "."],
+              lemmas=["Anna", "Berg", ",", "OWS", "director", "say", "."])
+    s = Sentence("0" * 64, 0, len(doc.text), doc.text)
+    ms = [(doc[0:2], _mention("Anna Berg", "anna berg", "Person", s)),
+          (doc[3:4], _mention("OWS", "ows", "GovernmentAgency", s, 12))]
+    found = {(r.subject, r.predicate, r.object) for r in extract_relations(doc[:], ms)}
+    assert ("anna berg", "leaderOf", "ows") in found

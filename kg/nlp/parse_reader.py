@@ -621,7 +621,8 @@ class ParseReader:
             if sib is tok or sib.dep_ != tok.dep_ or self.mention_at(sib) is None:
                 continue
             a, b = sorted((tok, sib), key=lambda t: t.i)
-            comma = a.right_edge.i + 1
+            end = a.right_edge.i  # the parser may hang the comma on the first subject
+            comma = end if doc[end].text == "," else end + 1
             if comma < len(doc) and doc[comma].text == "," and b.left_edge.i == comma + 1:
                 return [sib]
         return []
