@@ -235,3 +235,24 @@ def test_a_name_and_its_title_as_two_subjects_with_the_comma_on_the_name() -> No
           (doc[3:4], _mention("OWS", "ows", "GovernmentAgency", s, 12))]
     found = {(r.subject, r.predicate, r.object) for r in extract_relations(doc[:], ms)}
     assert ("anna berg", "leaderOf", "ows") in found
+
+
+# -- a bare title and the organisation the person leaves -----------------------------------
+
+
+def test_a_titled_person_leaving_the_company_led_it() -> None:
+    found = facts(
+        "Velmar Group reported a loss. Chief executive Anna Berg, a former banker at Citi, "
+        "and finance director Tom Reed have left the company."
+    )
+    assert ("Anna Berg", "leaderOf", "Velmar Group") in found
+    assert ("Tom Reed", "leaderOf", "Velmar Group") not in found  # a finance director
+    found = facts("Velmar Group reported a loss. Chairman Tom Reed resigned from the bank.")
+    assert ("Tom Reed", "leaderOf", "Velmar Group") in found
+
+
+def test_a_finance_chief_leaving_is_no_leader() -> None:
+    found = facts(
+        "Velmar Group reported a loss. Chief financial officer Tom Reed has left the firm."
+    )
+    assert ("Tom Reed", "leaderOf", "Velmar Group") not in found

@@ -55,6 +55,10 @@ _PEER_NOUNS = frozenset(
 _UNDERGO_VERBS = frozenset(
     {"face", "suffer", "receive", "attract", "draw", "incur", "endure", "weather", "confront"}
 )
+#: Verbs whose object is the organisation their subject works for ("has left the firm").
+_EMPLOYER_OBJECT_VERBS = frozenset({"leave", "quit", "join", "rejoin", "exit", "run", "lead"})
+#: Verbs whose "from" object is that organisation ("resigned from the bank").
+_EMPLOYER_FROM_VERBS = frozenset({"resign", "retire", "step", "stand", "depart"})
 #: Dependencies that only a noun can have.
 _NOUN_SLOTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "dative"})
 #: Dependencies through which a name climbs to the verb of its clause (``clause_subject``).
@@ -458,6 +462,8 @@ class ParseReader:
             return self.governed_by(anchor, prep_words(role))
         if role == "agent":
             return self.role_giver(anchor)
+        if role == "employer":
+            return self.employer(anchor)
         if role == "clause":
             return self.clause_subject(anchor)
         if role == "undergoer":
@@ -479,6 +485,21 @@ class ParseReader:
             if lemma_of(head) in lemmas:
                 return self.verb_roles(head)["subj"]
         return []
+
+    def employer(self, anchor: Token) -> list[Token]:
+        """The organisation a titled person leaves, joins or runs, when the title names none:
+        ``Chief executive A has left the company`` (the company), ``A … resigned from B``."""
+        out: list[Token] = []
+        for name in self.described(anchor):
+            first = _first_conjunct(name)
+            if first.dep_ != "nsubj":
+                continue
+            verb = first.head
+            if lemma_of(verb) in _EMPLOYER_OBJECT_VERBS:
+                out.extend(c for c in verb.children if c.dep_ == "dobj")
+            elif lemma_of(verb) in _EMPLOYER_FROM_VERBS:
+                out.extend(p for c in self.preps(verb) if c.lower_ == "from" for p in pobjs(c))
+        return out
 
     def role_giver(self, anchor: Token) -> list[Token]:
         """Who gives someone the role a noun names: ``A appointed B and C as advisers`` (A),

@@ -37,7 +37,9 @@ directly, and they lower the confidence.
     ``clause`` (the other party of a bare relational noun before a name: the name it is
     coordinated with, else the subject of its clause: ``A lost the lead to rival B``),
     ``undergoer`` (the subject of ``face``, ``suffer``, ``receive``, ``come under``… whose
-    object the noun is: ``A faced criticism from B``).
+    object the noun is: ``A faced criticism from B``), ``employer`` (what a person the
+    noun describes leaves, joins, runs or resigns from: ``Chief executive A has left the
+    firm``).
 ``kind: "entity"``: the anchor is every mention whose class is in ``classes``; roles as for
     nouns, with ``self`` the anchor mention (``Ghana's Digital Economy Policy``, ``Fort Bragg
     in North Carolina``) and ``apposed`` the name right after it and a comma (``Austin,
@@ -138,7 +140,7 @@ KINDS = ("verb", "noun", "entity")
 VERB_ROLES = frozenset({"subj", "dobj", "dative", "mod"})
 NOUN_ROLES = frozenset(
     {"self", "desc", "poss", "mod", "gov", "between", "by", "apposed", "agent", "clause",
-     "undergoer"}
+     "undergoer", "employer"}
 )
 
 
