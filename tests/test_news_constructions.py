@@ -9,12 +9,18 @@ person named with the organisation they work for.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 import spacy
 from spacy.tokens import Doc
 
+from kg.errors import UsageError
 from kg.model import Document, Mention, Sentence
 from kg.nlp.coref import Antecedent
 from kg.nlp.entities import DocumentContext, finder_for
+from kg.nlp.relation_rules import load_rules
 from kg.nlp.relations import extract_relations
 from tests.nlp_helpers import nlp
 from tests.test_generalisation import facts
@@ -256,3 +262,43 @@ def test_a_finance_chief_leaving_is_no_leader() -> None:
         "Velmar Group reported a loss. Chief financial officer Tom Reed has left the firm."
     )
     assert ("Tom Reed", "leaderOf", "Velmar Group") not in found
+
+
+# -- titles after an organisation's name, and sales of businesses -------------------------
+
+
+def test_an_organisation_before_a_chief_executive_title() -> None:
+    found = facts("Hartwell Group chief executive Anna Berg said profits rose.")
+    assert ("Anna Berg", "leaderOf", "Hartwell Group") in found
+    found = facts("Hartwell Group finance director Anna Berg said profits rose.")
+    assert ("Anna Berg", "leaderOf", "Hartwell Group") not in found
+
+
+def test_selling_a_business_to_a_buyer_makes_it_the_buyers() -> None:
+    found = facts("Hartwell Group sold its Brightline Foods unit to Carvex Holdings.")
+    assert ("Brightline Foods", "subsidiaryOf", "Carvex Holdings") in found
+    assert ("Hartwell Group", "suppliesTo", "Carvex Holdings") not in found
+
+
+def test_selling_goods_to_a_customer_supplies_it() -> None:
+    found = facts("Hartwell Group sold 20 Falcon X200 jets to Carvex Holdings.")
+    assert ("Hartwell Group", "suppliesTo", "Carvex Holdings") in found
+    assert not {f for f in found if f[1] == "subsidiaryOf"}
+
+
+def test_rule_files_accept_direct_and_the_new_roles(tmp_path: Path) -> None:
+    rule = {"name": "noun-mentor", "kind": "noun", "lemmas": ["mentor"],
+            "property": "cooperatesWith", "subject": "desc",
+            "object": ["agent", "gov:hire|appoint", "employer", "undergoer", "clause"],
+            "direct": True}
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps({"rules": [rule]}), encoding="utf-8")
+    loaded = load_rules(path).rules[0]
+    assert loaded.direct and loaded.object[1] == "gov:hire|appoint"
+    path.write_text(json.dumps({"rules": [{**rule, "direct": "yes"}]}), encoding="utf-8")
+    with pytest.raises(UsageError, match="direct: expected true or false"):
+        load_rules(path)
+    verb_rule = {**rule, "kind": "verb", "subject": "subj", "object": "gov:hire"}
+    path.write_text(json.dumps({"rules": [verb_rule]}), encoding="utf-8")
+    with pytest.raises(UsageError, match="unknown role 'gov:hire'"):
+        load_rules(path)

@@ -214,6 +214,10 @@ class ParseReader:
                 direct.extend(self.resolve([c], depth + 1))
             elif c.dep_ == "prep" and c.lower_ in self.settings.list_prepositions:
                 direct.extend(self.resolve(pobjs(c), depth + 1))
+        if not direct and lemma_of(tok) in self.settings.opaque_nouns and any(
+            c.dep_ == "poss" for c in tok.children
+        ):  # "its Lexus unit" is Lexus, where "a Toyota unit" is not Toyota
+            direct = [Arg(i, True) for i in self.modifier_mentions(tok)]
         if direct or tok.pos_ != "NOUN" or lemma_of(tok) in self.settings.opaque_nouns:
             return direct  # a modifier names neither an unknown name nor "a Toyota subsidiary"
         indirect = [Arg(i, False) for i in self.modifier_mentions(tok)]
@@ -711,7 +715,8 @@ class ParseReader:
         return [self.mentions[i][0].root for i in sorted(set(found), key=found.index)]
 
     def _left_run(self, anchor: Token, host: int | None) -> list[int]:
-        """Mentions written right before a pre-modifying noun: ``West German`` Chancellor X."""
+        """Mentions written right before a pre-modifying noun: ``West German`` Chancellor X,
+        ``Hartwell Group chief executive`` X (over the title's own words)."""
         found: list[int] = []
         i = anchor.i - 1
         while i >= self.sent.start:
@@ -722,6 +727,8 @@ class ParseReader:
                 i = self.mentions[j][0].start - 1
             elif tok.tag_ == "HYPH":
                 i -= 1
+            elif not found and tok.head.i == anchor.i and tok.dep_ in ("amod", "compound"):
+                i -= 1  # "chief" in "chief executive"
             else:
                 break
         return found
@@ -749,8 +756,11 @@ class ParseReader:
         return verb
 
     def modifier_words(self, trigger: Token) -> set[str]:
-        """Words modifying a trigger (``trading`` partner, ``prime`` minister, ``vice``…)."""
+        """Words modifying a trigger (``trading`` partner, ``prime`` minister, ``vice``…), and
+        for a verb the head words of its objects (``sold its unit``)."""
         words: set[str] = set()
+        if trigger.pos_ == "VERB":  # "sold its unit": what a verb acts on qualifies it
+            words |= {lemma_of(c) for c in trigger.children if c.dep_ == "dobj"}
         for c in trigger.children:
             if c.dep_ in _WORD_DEPS:
                 words |= words_of(c)

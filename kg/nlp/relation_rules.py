@@ -92,8 +92,10 @@ directly is used, else the first that yields an indirect one, and a bare pronoun
 allies``), and
 optionally ``unless`` (roles that must yield nothing), ``subject_classes`` and
 ``object_classes`` (the rule applies only to these classes), ``requires`` / ``excludes``
-(modifier words of the trigger that must / must not be present: ``trading partner``,
-``vice president``), ``confidence`` and ``enabled`` (``false`` switches a packaged rule off).
+(modifier words of the trigger, and for a verb the head words of its objects, that must /
+must not be present: ``trading partner``, ``sold its unit``,
+``vice president``), ``confidence``, ``direct`` (``true``: both ends must be named directly,
+never through a modifier or ``of``) and ``enabled`` (``false`` switches a packaged rule off).
 For one trigger the first rule that yields a pair of mentions claims it; later rules skip it.
 
 Other behaviour: a negated trigger (``not``, ``never``, ``no``, ``without``, a negator verb
@@ -181,6 +183,7 @@ class RelationRule:
     requires: frozenset[str] = frozenset()
     excludes: frozenset[str] = frozenset()
     confidence: float = 0.7
+    direct: bool = False
 
 
 @dataclass(frozen=True)
@@ -287,7 +290,7 @@ _TOP_KEYS = frozenset({"extends", "settings", "properties", "rules", "$comment",
 _RULE_KEYS = frozenset(
     {"name", "kind", "property", "lemmas", "classes", "subject", "object", "pairs", "unless",
      "subject_classes", "object_classes", "requires", "excludes", "confidence", "enabled",
-     "$comment"}
+     "direct", "$comment"}
 )
 
 
@@ -444,7 +447,14 @@ def _build_rule(raw: Any, where: str) -> RelationRule | None:
         requires=_words(raw.get("requires", []), f"{here}.requires"),
         excludes=_words(raw.get("excludes", []), f"{here}.excludes"),
         confidence=_number(raw.get("confidence", 0.7), f"{here}.confidence"),
+        direct=_flag(raw.get("direct", False), f"{here}.direct"),
     )
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise UsageError(f"{where}: expected true or false, got {value!r}")
+    return value
 
 
 def prep_words(step: str) -> frozenset[str]:

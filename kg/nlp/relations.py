@@ -150,7 +150,9 @@ class _Extractor:
             return
         cache: dict[str, list[Arg] | None] = {}
 
-        def args(roles: tuple[str, ...], classes: tuple[str, ...]) -> tuple[list[Arg], str]:
+        def args(
+            roles: tuple[str, ...], classes: tuple[str, ...], direct: bool = False
+        ) -> tuple[list[Arg], str]:
             """The mentions of the first role that names one directly, else of the first role
             that yields any; a bare pronoun stops the search."""
             fallback: tuple[list[Arg], str] = ([], "")
@@ -160,7 +162,8 @@ class _Extractor:
                 resolved = cache[role]
                 if resolved is None:
                     break
-                found = [a for a in resolved if self._cls_ok(a, classes)]
+                found = [a for a in resolved if self._cls_ok(a, classes)
+                         and (a.direct or not direct)]
                 if any(a.direct for a in found):
                     return found, role
                 if found and not fallback[0]:
@@ -187,8 +190,10 @@ class _Extractor:
                 if rule.property not in SYMMETRIC_PROPERTIES:
                     pairs += [(b, a) for a, b in pairs]
             else:
-                subjects, s_role = args(rule.subject, rule.subject_classes)
-                objects, o_role = args(rule.object, rule.object_classes) if subjects else ([], "")
+                subjects, s_role = args(rule.subject, rule.subject_classes, rule.direct)
+                objects, o_role = (
+                    args(rule.object, rule.object_classes, rule.direct) if subjects else ([], "")
+                )
                 if s_role == o_role:
                     continue  # both ends from one slot ("French and German sites") say nothing
                 pairs = [(s, o) for s in subjects for o in objects]
