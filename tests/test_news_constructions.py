@@ -302,3 +302,59 @@ def test_rule_files_accept_direct_and_the_new_roles(tmp_path: Path) -> None:
     path.write_text(json.dumps({"rules": [verb_rule]}), encoding="utf-8")
     with pytest.raises(UsageError, match="unknown role 'gov:hire'"):
         load_rules(path)
+
+
+# -- mergers, contracts, investment received, parents, products made by -----------------
+
+
+def test_mergers_join_the_two_firms() -> None:
+    for text in (
+        "Hartwell Group is to merge with Carvex Holdings.",
+        "Hartwell Group and Carvex Holdings agreed to merge.",
+    ):
+        assert ("Carvex Holdings", "cooperatesWith", "Hartwell Group") in facts(text), text
+
+
+def test_a_contract_signed_binds_its_signer_to_what_it_says() -> None:
+    assert ("Hartwell Group", "suppliesTo", "Carvex Holdings") in facts(
+        "Hartwell Group has signed a contract to supply turbines to Carvex Holdings."
+    )
+    assert ("Brightline Foods", "subsidiaryOf", "Hartwell Group") in facts(
+        "Hartwell Group signed a deal to buy Brightline Foods."
+    )
+    for text in (
+        "Hartwell Group rejected a proposal to buy Brightline Foods.",
+        "Carvex Holdings proposed a deal to buy Brightline Foods.",
+    ):
+        assert not {f for f in facts(text) if f[1] == "subsidiaryOf"}, text
+
+
+def test_a_contract_won_from_a_customer_supplies_it() -> None:
+    assert ("Hartwell Group", "suppliesTo", "Carvex Holdings") in facts(
+        "Hartwell Group has won a contract from Carvex Holdings."
+    )
+
+
+def test_investment_received_from_an_investor() -> None:
+    assert ("Hartwell Group", "investsIn", "Brightline Foods") in facts(
+        "Brightline Foods received investment from Hartwell Group."
+    )
+
+
+def test_a_fine_with_an_amount_after_the_name() -> None:
+    found = facts("The European Commission fined Hartwell Group 100m euros.")
+    assert ("European Commission", "restricts", "Hartwell Group") in found
+
+
+def test_a_parent_company_in_apposition() -> None:
+    assert ("Hartwell Group", "subsidiaryOf", "Carvex Holdings") in facts(
+        "Carvex Holdings, Hartwell Group's parent company, reported a loss."
+    )
+
+
+def test_products_made_by_a_firm() -> None:
+    for text in (
+        "Critics praised the Falcon X200 phones made by Hartwell Group.",
+        "The Falcon X200 phone, made by Hartwell Group in Leeds, is popular.",
+    ):
+        assert ("Hartwell Group", "produces", "Falcon X200") in facts(text), text

@@ -376,8 +376,11 @@ class EntityFinder:
         ("Euronext has a stake"): a weak Company guess that any other evidence overrides."""
         for sent in doc.sents:
             for start, end in _propn_runs(sent):
-                if end < sent.end and doc[end].is_digit and len(doc[end].text) <= 4:
-                    end += 1  # "Starfall 3"
+                if (
+                    end < sent.end and doc[end].is_digit and len(doc[end].text) <= 4
+                    and not _amount_follows(doc, end + 1)
+                ):
+                    end += 1  # "Starfall 3", not "fined Velmar 100m euros"
                 span = doc[start:end]
                 if any(t.ent_type_ not in {"", "NORP"} for t in span):
                     continue
@@ -523,8 +526,11 @@ class EntityFinder:
                 head_end = stop
                 if stop < end and doc[stop].lower_ in {"of", "for"} and cls in OF_COMPLEMENTED:
                     stop = end  # "Kiel Institute for the World Economy"
-                while stop < len(doc) and NUMERAL.match(doc[stop].text):
-                    stop += 1  # "World War II", "Task Force 104"
+                while (
+                    stop < len(doc) and NUMERAL.match(doc[stop].text)
+                    and not _amount_follows(doc, stop + 1)
+                ):
+                    stop += 1  # "World War II", "Task Force 104"; not "Velmar Group 100m"
                 return cls, head_end, stop
         return None, end, end
 
@@ -743,6 +749,18 @@ def abbreviates(short: str, long: str) -> bool:
             return False
         j -= 1
     return True
+
+
+#: Words after a number that make it an amount, not part of a name ("100m", "2 billion").
+AMOUNT_WORDS = frozenset(
+    {"m", "bn", "k", "million", "billion", "trillion", "thousand", "%", "per", "percent",
+     "euros", "dollars", "pounds", "yen", "shares", "people", "jobs", "staff", "workers"}
+)
+
+
+def _amount_follows(doc: Doc, i: int) -> bool:
+    """Whether the token at ``i`` makes the number before it an amount."""
+    return i < len(doc) and doc[i].lower_ in AMOUNT_WORDS
 
 
 def _priority(c: Candidate) -> tuple[int, int, float, int]:

@@ -59,6 +59,11 @@ _UNDERGO_VERBS = frozenset(
 _EMPLOYER_OBJECT_VERBS = frozenset({"leave", "quit", "join", "rejoin", "exit", "run", "lead"})
 #: Verbs whose "from" object is that organisation ("resigned from the bank").
 _EMPLOYER_FROM_VERBS = frozenset({"resign", "retire", "step", "stand", "depart"})
+#: Verbs by which a party binds itself to what a contract's infinitive says ("signed a deal
+#: to build a plant"); not "proposed" or "rejected".
+_BINDING = frozenset({"sign", "win", "secure", "clinch", "agree", "seal", "ink", "land", "strike"})
+#: Generic nouns a relational word may qualify: "parent company", "partner firm".
+_GENERIC_HEADS = frozenset({"company", "firm", "group", "organisation", "organization", "body"})
 #: Dependencies that only a noun can have.
 _NOUN_SLOTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "dative"})
 #: Dependencies through which a name climbs to the verb of its clause (``clause_subject``).
@@ -368,8 +373,10 @@ class ParseReader:
         if not nsubj and verb.dep_ == "ROOT" and not any(c.dep_ == "nsubjpass" for c in kids):
             nsubj = self._left_names(verb)  # "Sony competes": the name was taken for a modifier
         nsubjpass = [c for c in kids if c.dep_ == "nsubjpass"]
-        passive = bool(nsubjpass) or any(c.dep_ == "auxpass" for c in kids)
         agents = [p for c in kids if c.dep_ == "agent" for p in pobjs(c)]
+        passive = bool(nsubjpass) or any(c.dep_ == "auxpass" for c in kids) or (
+            bool(agents) and verb.tag_ == "VBN"  # "the phone, made by X,"
+        )
         roles: dict[str, list[Token]] = {
             "subj": agents if passive else nsubj,
             "dobj": nsubjpass + [c for c in kids if c.dep_ == "dobj"],
@@ -410,6 +417,9 @@ class ParseReader:
     def _inherit(self, verb: Token, roles: dict[str, list[Token]], *, has_subject: bool) -> None:
         dep, head = verb.dep_, verb.head
         if has_subject or roles["subj"]:
+            if dep == "acl" and verb.tag_ == "VBN" and not has_subject and not roles["dobj"]:
+                if head.pos_ in ("NOUN", "PROPN"):
+                    roles["dobj"] = [head]  # "phones made by X": X made the phones
             if dep == "relcl" and not roles["dobj"] and not self._has_pronoun(verb):
                 if not any(c.dep_ == "prep" and not pobjs(c) for c in verb.children):
                     roles["dobj"] = [head]  # "the treaty Japan signed"
@@ -428,6 +438,9 @@ class ParseReader:
         elif dep in ("acl", "amod") and head.pos_ in ("NOUN", "PROPN"):
             if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
                 roles["subj"] = [c for c in head.children if c.dep_ == "poss"]
+                if not roles["subj"] and head.dep_ == "dobj" and lemma_of(head.head) in _BINDING:
+                    # "A signed a contract to supply B": A supplies B
+                    roles["subj"] = list(self.verb_roles(head.head)["subj"])
             elif verb.tag_ == "VBN" and not (dep == "acl" and head.dep_ == "ROOT"):
                 roles["dobj"] = roles["dobj"] or [head]
             else:
@@ -633,6 +646,8 @@ class ParseReader:
             out.extend(_with_conjuncts(subjects))
         if first.dep_ in ("compound", "amod", "nmod") and self.mention_at(head) is not None:
             out.append(head)
+        elif first.dep_ in ("compound", "amod") and lemma_of(head) in _GENERIC_HEADS:
+            out.extend(self.described(head))  # "its parent company, X": X is the parent
         out.extend(self._comma_subject(first))
         return out
 
