@@ -358,3 +358,47 @@ def test_products_made_by_a_firm() -> None:
         "The Falcon X200 phone, made by Hartwell Group in Leeds, is popular.",
     ):
         assert ("Hartwell Group", "produces", "Falcon X200") in facts(text), text
+
+
+# -- ownership, control, customers, appointments, failed bids -----------------------------
+
+
+def test_ownership_by_a_modifier_or_by_part_of() -> None:
+    assert ("Hotbox", "subsidiaryOf", "Microsoft") in facts(
+        "The Microsoft-owned service Hotbox grew fast."
+    )
+    for text in (
+        "Brightline Foods, part of Hartwell Group, reported a loss.",
+        "Brightline Foods is part of Hartwell Group.",
+    ):
+        assert ("Brightline Foods", "subsidiaryOf", "Hartwell Group") in facts(text), text
+
+
+def test_control_taken_and_a_passive_under_agree() -> None:
+    for text in (
+        "Hartwell Group has taken control of Brightline Foods.",
+        "Brightline Foods agreed to be bought by Hartwell Group.",
+    ):
+        assert ("Brightline Foods", "subsidiaryOf", "Hartwell Group") in facts(text), text
+
+
+def test_a_customer_is_supplied() -> None:
+    assert ("Hartwell Group", "suppliesTo", "Carvex Holdings") in facts(
+        "Carvex Holdings is Hartwell Group's largest customer."
+    )
+
+
+def test_a_failed_bid_gives_no_stake() -> None:
+    assert not {f for f in facts("Hartwell Group's bid for Brightline Foods failed.")
+                if f[1] == "investsIn"}
+    assert ("Hartwell Group", "investsIn", "Brightline Foods") in facts(
+        "Hartwell Group's bid for Brightline Foods succeeded."
+    )
+
+
+def test_appointed_or_named_to_lead() -> None:
+    for text in (
+        "Hartwell Group appointed Anna Berg as chief executive.",
+        "Anna Berg was named chief executive of Hartwell Group.",
+    ):
+        assert ("Anna Berg", "leaderOf", "Hartwell Group") in facts(text), text

@@ -328,6 +328,9 @@ class ParseReader:
                 or lemma_of(node) in self.settings.negators and not _only_intended(node)
             ):
                 return True
+            negator_above = lemma_of(node.head) in self.settings.negators
+            if node.dep_ in ("nsubj", "nsubjpass") and negator_above:
+                return True  # "the bid failed", "the offer was rejected"
             if node.dep_ not in _NEG_WALK or node.head is node:
                 return False
             if _agent_phrase(node):
@@ -416,6 +419,10 @@ class ParseReader:
 
     def _inherit(self, verb: Token, roles: dict[str, list[Token]], *, has_subject: bool) -> None:
         dep, head = verb.dep_, verb.head
+        if dep == "xcomp" and any(c.dep_ == "auxpass" for c in verb.children):
+            if not roles["dobj"] and head.pos_ in ("VERB", "AUX"):
+                # "B agreed to be bought by A": B is the one bought
+                roles["dobj"] = list(self.verb_roles(head).get("subj", []))
         if has_subject or roles["subj"]:
             if dep == "acl" and verb.tag_ == "VBN" and not has_subject and not roles["dobj"]:
                 if head.pos_ in ("NOUN", "PROPN"):
@@ -644,6 +651,10 @@ class ParseReader:
         if first.dep_ in ("attr", "acomp", "oprd") and lemma_of(head) in self.settings.copulas:
             subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
             out.extend(_with_conjuncts(subjects))
+        elif first.dep_ == "oprd" and head.pos_ == "VERB":
+            # "A was named chief executive", "they elected A president"
+            named = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
+            out.extend(_with_conjuncts(named))
         if first.dep_ in ("compound", "amod", "nmod") and self.mention_at(head) is not None:
             out.append(head)
         elif first.dep_ in ("compound", "amod") and lemma_of(head) in _GENERIC_HEADS:
