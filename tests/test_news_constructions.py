@@ -402,3 +402,16 @@ def test_appointed_or_named_to_lead() -> None:
         "Anna Berg was named chief executive of Hartwell Group.",
     ):
         assert ("Anna Berg", "leaderOf", "Hartwell Group") in facts(text), text
+
+
+def test_a_product_named_in_apposition_to_a_firms_product_noun() -> None:
+    for text, maker, product in (
+        ("Velmar Motors grew fast. Its best-selling product, the Velmar V8, is assembled in "
+         "Leeds.", "Velmar Motors", "Velmar V8"),
+        ("Hartwell Group's new phone, the Falcon X200, went on sale.", "Hartwell Group",
+         "Falcon X200"),
+        ("The Falcon X200, a Hartwell Group phone, sold well.", "Hartwell Group", "Falcon X200"),
+    ):
+        assert (maker, "produces", product) in facts(text), text
+    assert not {f for f in facts("Japan's best-selling car, the Corolla, is made in Aichi.")
+                if f[1] == "produces"}  # a country makes no product
