@@ -22,7 +22,7 @@ from kg.nlp.coref import Antecedent
 from kg.nlp.entities import DocumentContext, finder_for
 from kg.nlp.relation_rules import load_rules
 from kg.nlp.relations import extract_relations
-from tests.nlp_helpers import nlp
+from tests.nlp_helpers import labelled, nlp
 from tests.test_generalisation import facts
 
 
@@ -415,3 +415,40 @@ def test_a_product_named_in_apposition_to_a_firms_product_noun() -> None:
         assert (maker, "produces", product) in facts(text), text
     assert not {f for f in facts("Japan's best-selling car, the Corolla, is made in Aichi.")
                 if f[1] == "produces"}  # a country makes no product
+
+
+# -- sentences opening on a date ----------------------------------------------------------
+
+
+def test_a_weekday_or_a_fronted_preposition_is_no_part_of_names() -> None:
+    found = labelled("On Monday Hartwell Group and Carvex Holdings signed a supply deal.")
+    assert found == {"Hartwell Group": "Company", "Carvex Holdings": "Company"}
+
+
+def test_names_after_a_fronted_date_are_subjects() -> None:
+    assert ("Carvex Holdings", "cooperatesWith", "Hartwell Group") in facts(
+        "On Monday Hartwell Group and Carvex Holdings signed a supply deal."
+    )
+    found = facts(
+        "On 4 May 1970 Italian President Mario Rossi and Austrian Chancellor Karl Huber signed "
+        "the Treaty of Graz in Vienna."
+    )
+    assert ("Italy", "partyTo", "Treaty of Graz") in found
+    assert ("Austria", "partyTo", "Treaty of Graz") in found
+
+
+def test_two_names_glued_into_one_subject_are_both_subjects() -> None:
+    # "Rossi and Huber signed the pact", parsed as one phrase headed by "Huber" with "Rossi"
+    # hanging on it and keeping the "and"
+    words = ["Rossi", "and", "Huber", "signed", "the", "pact", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=[2, 0, 3, 3, 5, 3, 3],
+              deps=["nmod", "cc", "nsubj", "ROOT", "det", "dobj", "punct"],
+              pos=["PROPN", "CCONJ", "PROPN", "VERB", "DET", "NOUN", "PUNCT"],
+              tags=["NNP", "CC", "NNP", "VBD", "DT", "NN", "."],
+              lemmas=["Rossi", "and", "Huber", "sign", "the", "pact", "."])
+    s = Sentence("0" * 64, 0, len(doc.text), doc.text)
+    ms = [(doc[0:1], _mention("Rossi", "rossi", "Country", s)),
+          (doc[2:3], _mention("Huber", "huber", "Country", s, 10)),
+          (doc[5:6], _mention("pact", "pact", "Treaty", s, 28))]
+    found = {(r.subject, r.predicate, r.object) for r in extract_relations(doc[:], ms)}
+    assert {("rossi", "partyTo", "pact"), ("huber", "partyTo", "pact")} <= found

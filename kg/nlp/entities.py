@@ -342,10 +342,13 @@ class EntityFinder:
         """Two typed names joined by "and" are two names ("Avon Energy and Kell Group"),
         unless the first one holds a connector ("Department of Energy and Climate Change")
         or lacks a head word of its own ("Scottish and Newcastle")."""
-        for k in range(start + 1, end - 1):
+        first = start
+        while first < end and _leading_filler(doc[first]):
+            first += 1  # "On Monday A Group and B Holdings": "On" joins nothing
+        for k in range(first + 1, end - 1):
             if doc[k].lower_ != "and":
                 continue
-            left = [t.text for t in doc[start:k]]
+            left = [t.text for t in doc[first:k]]
             right = [t.text for t in doc[k + 1 : end]]
             if any(w.lower() in CONNECTORS for w in left):
                 return [(start, end)]
@@ -447,6 +450,7 @@ class EntityFinder:
             or YEAR.match(doc[start].text)
             or doc[start].pos_ in LEADING_POS_DROP
             or doc[start].lower_ in CONNECTORS
+            or doc[start].ent_type_ in DATE_LABELS  # "On Monday Hartwell Group …"
         ):
             start += 1
         if start >= end:
@@ -749,6 +753,18 @@ def abbreviates(short: str, long: str) -> bool:
             return False
         j -= 1
     return True
+
+
+#: NER labels of words that open a sentence before a name without being part of it.
+DATE_LABELS = frozenset({"DATE", "TIME"})
+
+
+def _leading_filler(tok: Token) -> bool:
+    """A word before a name that belongs to no name: "On", "the", "Monday"."""
+    return (
+        tok.lower_ in DETERMINERS or tok.lower_ in CONNECTORS or tok.pos_ in LEADING_POS_DROP
+        or tok.ent_type_ in DATE_LABELS
+    )
 
 
 #: Words after a number that make it an amount, not part of a name ("100m", "2 billion").

@@ -62,6 +62,8 @@ _EMPLOYER_FROM_VERBS = frozenset({"resign", "retire", "step", "stand", "depart"}
 #: Verbs by which a party binds itself to what a contract's infinitive says ("signed a deal
 #: to build a plant"); not "proposed" or "rejected".
 _BINDING = frozenset({"sign", "win", "secure", "clinch", "agree", "seal", "ink", "land", "strike"})
+#: Prepositions that front a date ("On Monday", "In March 2001").
+_DATE_PREPS = frozenset({"on", "in", "at", "during", "by", "since", "after", "before"})
 #: Generic nouns a relational word may qualify: "parent company", "partner firm".
 _GENERIC_HEADS = frozenset({"company", "firm", "group", "organisation", "organization", "body"})
 #: Dependencies that only a noun can have.
@@ -375,6 +377,9 @@ class ParseReader:
         nsubj = [c for c in kids if c.dep_ == "nsubj"]
         if not nsubj and verb.dep_ == "ROOT" and not any(c.dep_ == "nsubjpass" for c in kids):
             nsubj = self._left_names(verb)  # "Sony competes": the name was taken for a modifier
+        nsubj = nsubj + self._after_fronted_date(verb, nsubj, kids)
+        nsubj = nsubj + [g for t in nsubj if self.mention_at(t) is not None
+                         for g in self._glued_conjuncts(t) if g not in nsubj]
         nsubjpass = [c for c in kids if c.dep_ == "nsubjpass"]
         agents = [p for c in kids if c.dep_ == "agent" for p in pobjs(c)]
         passive = bool(nsubjpass) or any(c.dep_ == "auxpass" for c in kids) or (
@@ -404,6 +409,47 @@ class ParseReader:
                 if _is_comitative(c):
                     roles["subj"] = roles["subj"] + pobjs(c)
         return roles
+
+    def _after_fronted_date(
+        self, verb: Token, nsubj: list[Token], kids: list[Token]
+    ) -> list[Token]:
+        """``On Monday A and B signed …`` parsed with A (and B) as objects of ``On``: a name
+        right after a fronted date is a subject; with ``and`` before the parsed subject it is
+        one more subject."""
+        if any(c.dep_ == "nsubjpass" for c in kids):
+            return []
+        for prep in kids:
+            if prep.dep_ != "prep" or prep.i > verb.i or prep.lower_ not in _DATE_PREPS:
+                continue
+            if not any(t.ent_type_ in ("DATE", "TIME") for t in prep.subtree):
+                continue
+            for obj in pobjs(prep):
+                if self.mention_at(obj) is None or obj.ent_type_ in ("DATE", "TIME"):
+                    continue
+                if not nsubj:  # with names the parser glued on before an "and"
+                    return [obj, *self._glued_conjuncts(obj)]
+                before = nsubj[0].left_edge.i - 1
+                if before > obj.i and prep.doc[before].lower_ == "and":
+                    if obj.right_edge.i == before - 1 or obj.i == before - 1:
+                        return [obj]
+        return []
+
+    def _glued_conjuncts(self, obj: Token) -> list[Token]:
+        """``A and B`` parsed as one phrase headed by B, with A hanging on it and keeping the
+        ``and``: A is a conjunct of B."""
+        out: list[Token] = []
+        own = self.mention_at(obj)
+        if own is None:
+            return out
+        for t in obj.subtree:
+            j = self.mention_at(t)
+            if t.i == obj.i or j is None or self.mentions[j][0].root.i != t.i:
+                continue
+            if self.mentions[j][1].cls != self.mentions[own][1].cls:
+                continue  # "France's A and Germany's B": Germany is B's, not a conjunct
+            if t.dep_ in ("nmod", "compound") and any(c.dep_ == "cc" for c in t.children):
+                out.append(t)
+        return out
 
     def _shared_object(self, verb: Token) -> list[Token]:
         """``signed and ratified the pact``: the object of a subjectless conjunct verb."""
