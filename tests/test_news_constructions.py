@@ -452,3 +452,10 @@ def test_two_names_glued_into_one_subject_are_both_subjects() -> None:
           (doc[5:6], _mention("pact", "pact", "Treaty", s, 28))]
     found = {(r.subject, r.predicate, r.object) for r in extract_relations(doc[:], ms)}
     assert {("rossi", "partyTo", "pact"), ("huber", "partyTo", "pact")} <= found
+
+
+def test_a_fronted_as_phrase_describes_the_subject_not_the_object() -> None:
+    found = facts("As Peru's largest trading partner, Chile wields great influence.")
+    assert ("Chile", "tradesWith", "Peru") in found or ("Peru", "tradesWith", "Chile") in found
+    found = facts("As its adviser, Barclays praised Velmar Group.")
+    assert ("Barclays", "cooperatesWith", "Velmar Group") not in found  # no one appointed

@@ -578,6 +578,8 @@ class ParseReader:
         head = first.head
         if first.dep_ != "pobj" or head.lower_ != "as" or head.head.pos_ != "VERB":
             return []
+        if head.i < head.head.i:
+            return []  # "As its adviser, A said …": no one is appointed
         roles = self.verb_roles(head.head)
         objects = [c for c in head.head.children if c.dep_ == "dobj"]
         return roles["subj"] if objects else []
@@ -673,8 +675,9 @@ class ParseReader:
             if self.mention_at(head.head) is not None:
                 return [head.head]
             if head.head.pos_ in ("VERB", "AUX"):
-                roles = self.verb_roles(head.head)  # "appointed A as adviser" describes A
-                objects = [c for c in head.head.children if c.dep_ == "dobj"]
+                roles = self.verb_roles(head.head)  # "appointed A as adviser" describes A,
+                objects = [c for c in head.head.children  # "As a partner, A wields …" A
+                           if c.dep_ == "dobj" and head.i > head.head.i]
                 return _with_conjuncts(objects or roles["subj"] or roles["dobj"])
         if first.dep_ == "pobj" and head.lower_ in ("of", "among", "amongst"):
             # "one of Brazil's allies", "is among the partners of"
