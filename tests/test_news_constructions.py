@@ -459,3 +459,12 @@ def test_a_fronted_as_phrase_describes_the_subject_not_the_object() -> None:
     assert ("Chile", "tradesWith", "Peru") in found or ("Peru", "tradesWith", "Chile") in found
     found = facts("As its adviser, Barclays praised Velmar Group.")
     assert ("Barclays", "cooperatesWith", "Velmar Group") not in found  # no one appointed
+
+
+def test_a_title_naming_its_assembly_gives_membership() -> None:
+    for text in (
+        "The European Parliament voted on Monday. French Green MEP Ana Ruiz called it a scandal.",
+        "Ana Ruiz, a Labour MEP, spoke. The European Parliament voted.",
+    ):
+        assert ("Ana Ruiz", "memberOf", "European Parliament") in facts(text), text
+    assert not {f for f in facts("Green MEP Ana Ruiz spoke in Brussels.") if f[1] == "memberOf"}

@@ -36,7 +36,7 @@ from kg.nlp.entities import (
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.pipeline import DEFAULT_MODEL, load_pipeline
 from kg.nlp.relation_rules import RelationRules, load_rules
-from kg.nlp.relations import extract_relations, named_parties
+from kg.nlp.relations import extract_relations, named_parties, title_memberships
 
 #: Longest block handed to spaCy at once; longer paragraphs are cut at a sentence end, else
 #: between words. spaCy's memory grows with the text it parses at once (about 2.5 kB a
@@ -224,6 +224,7 @@ class Extractor:
                     relations.extend(extract_relations(sent, in_sent, rules=self.rules))
                 if not block.heading:
                     relations.extend(named_parties(in_sent, ctx, self.finder.lex))
+        relations.extend(title_memberships(mentions, document.text))
         return Extraction(
             document, tuple(sentences), tuple(mentions), tuple(relations), tuple(dates)
         )

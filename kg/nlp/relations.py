@@ -37,8 +37,10 @@ __all__ = [
     "NAMED_PARTY_CONFIDENCE",
     "NAMED_PARTY_RULE",
     "RELATED_RULE",
+    "TITLE_CHAMBERS",
     "extract_relations",
     "named_parties",
+    "title_memberships",
 ]
 
 RELATED_RULE = "verb-related"
@@ -378,4 +380,43 @@ def named_parties(
         evidence = Evidence(mention.sentence, NAMED_PARTY_RULE, NAMED_PARTY_CONFIDENCE)
         for party in parties:
             out[(party, mention.key)] = Relation(party, "partyTo", mention.key, evidence)
+    return [out[k] for k in sorted(out)]
+
+
+#: Titles that name the assembly their holder sits in ("MEP": Member of the European
+#: Parliament). Only titles that belong to one assembly in the world.
+TITLE_CHAMBERS = {"MEP": "European Parliament", "MSP": "Scottish Parliament"}
+TITLE_MEMBER_RULE, TITLE_MEMBER_CONFIDENCE = "entity-titled-member", 0.6
+_TITLE_BEFORE = re.compile(r"\b(MEP|MSP)s?\s+$")
+_TITLE_AFTER = re.compile(r"^,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(MEP|MSP)\b")
+
+
+def title_memberships(mentions: Sequence[Mention], text: str) -> list[Relation]:
+    """A person titled "MEP" or "MSP" ("Green MEP Ana Ruiz", "Ana Ruiz, a Labour MEP") is a
+    member of the assembly the title names, when the document names that assembly.
+
+    ``mentions`` are the document's mentions and ``text`` its text.
+
+    >>> from kg.model import Sentence
+    >>> text = "Green MEP Ana Ruiz spoke. The European Parliament voted."
+    >>> s = Sentence("0" * 64, 0, 25, text[:25])
+    >>> ms = [Mention("Ana Ruiz", 10, 18, "ana ruiz", "Ana Ruiz", "Person", s),
+    ...       Mention("European Parliament", 30, 49, "european parliament",
+    ...               "European Parliament", "GovernmentAgency", s)]
+    >>> [(r.subject, r.predicate, r.object) for r in title_memberships(ms, text)]
+    [('ana ruiz', 'memberOf', 'european parliament')]
+    """
+    chambers = {m.label: m.key for m in mentions if m.label in TITLE_CHAMBERS.values()}
+    out: dict[tuple[str, str], Relation] = {}
+    for m in mentions:
+        if m.cls != "Person" or m.source == "coref" or not chambers:
+            continue
+        before = _TITLE_BEFORE.search(text[max(0, m.start - 12) : m.start])
+        after = _TITLE_AFTER.match(text[m.end : m.end + 60])
+        title = (before or after).group(1) if before or after else None
+        chamber = chambers.get(TITLE_CHAMBERS.get(title or "", ""))
+        if chamber is None or (m.key, chamber) in out:
+            continue
+        evidence = Evidence(m.sentence, TITLE_MEMBER_RULE, TITLE_MEMBER_CONFIDENCE)
+        out[(m.key, chamber)] = Relation(m.key, "memberOf", chamber, evidence)
     return [out[k] for k in sorted(out)]
