@@ -413,8 +413,9 @@ def title_memberships(mentions: Sequence[Mention], text: str) -> list[Relation]:
             continue
         before = _TITLE_BEFORE.search(text[max(0, m.start - 12) : m.start])
         after = _TITLE_AFTER.match(text[m.end : m.end + 60])
-        title = (before or after).group(1) if before or after else None
-        chamber = chambers.get(TITLE_CHAMBERS.get(title or "", ""))
+        found = before or after
+        title = found.group(1) if found is not None else ""
+        chamber = chambers.get(TITLE_CHAMBERS.get(title, ""))
         if chamber is None or (m.key, chamber) in out:
             continue
         evidence = Evidence(m.sentence, TITLE_MEMBER_RULE, TITLE_MEMBER_CONFIDENCE)
