@@ -468,3 +468,12 @@ def test_a_title_naming_its_assembly_gives_membership() -> None:
     ):
         assert ("Ana Ruiz", "memberOf", "European Parliament") in facts(text), text
     assert not {f for f in facts("Green MEP Ana Ruiz spoke in Brussels.") if f[1] == "memberOf"}
+
+
+def test_a_name_before_based_is_a_place() -> None:
+    assert labelled("Hartwell Group, the Dundee-based brewer, reported higher profits.")[
+        "Dundee"] == "City"
+    assert labelled("The Texas-based firm Kestrel Oil grew.")["Texas"] == "Region"
+    assert ("Hartwell Group", "headquarteredIn", "Dundee") in facts(
+        "Hartwell Group, the Dundee-based brewer, reported higher profits."
+    )

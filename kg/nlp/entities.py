@@ -929,6 +929,8 @@ def _typed_by_context(cand: Candidate, doc: Doc, lex: Lexicon) -> Candidate:
     found = context_class(doc[cand.start : cand.end], lex)
     if found is None or found == cand.cls:
         return cand
+    if is_subclass(found, "Place") and (is_subclass(cand.cls, "Place") or cand.cls == "Country"):
+        return cand  # "Texas-based": a region already, not a city
     return replace(cand, cls=found, source="context", strength=STRENGTH["context"])
 
 

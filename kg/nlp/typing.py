@@ -74,8 +74,23 @@ def _noun_before(span: Span, lex: Lexicon) -> str | None:
     return noun_class(noun, lex)
 
 
+def _based_in(span: Span) -> bool:
+    """``Dundee-based``, ``Leeds-headquartered``: the name is where something is based."""
+    doc = span.doc
+    nxt = span.end
+    return (
+        nxt + 1 < len(doc)
+        and doc[nxt].text in {"-", "–"}
+        and doc[nxt + 1].lower_ in {"based", "headquartered"}
+    )
+
+
 def context_class(span: Span, lex: Lexicon) -> str | None:
     """The class the sentence gives the name in ``span``, or None when it says nothing."""
+    if _based_in(span):  # where a firm is based: a region or a country if the lexicon says so
+        if span.text in lex.countries:
+            return None
+        return "Region" if span.text in lex.subdivisions else "City"
     root = span.root
     before = _noun_before(span, lex)
     if before is not None:
