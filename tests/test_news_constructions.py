@@ -477,3 +477,20 @@ def test_a_name_before_based_is_a_place() -> None:
     assert ("Hartwell Group", "headquarteredIn", "Dundee") in facts(
         "Hartwell Group, the Dundee-based brewer, reported higher profits."
     )
+
+
+def test_charges_brought_by_someone_and_settled_or_pleaded_to() -> None:
+    for text in (
+        "Hartwell Group agreed to pay $5m to settle charges brought by the Securities and "
+        "Exchange Commission.",
+    ):
+        assert ("Securities and Exchange Commission", "opposes", "Hartwell Group") in facts(text)
+    assert ("Serious Fraud Office", "opposes", "Hartwell Group") in facts(
+        "Hartwell Group pleaded guilty to charges brought by the Serious Fraud Office."
+    )
+
+
+def test_a_speaker_who_denies_is_not_undone() -> None:
+    assert ("Tom Reed", "memberOf", "Hartwell Group") in facts(
+        "Hartwell Group's spokesman Tom Reed denied the claims."
+    )

@@ -53,7 +53,8 @@ _PEER_NOUNS = frozenset(
 )
 #: Verbs whose subject undergoes what their object names ("faced criticism from B").
 _UNDERGO_VERBS = frozenset(
-    {"face", "suffer", "receive", "attract", "draw", "incur", "endure", "weather", "confront"}
+    {"face", "suffer", "receive", "attract", "draw", "incur", "endure", "weather", "confront",
+     "settle", "contest", "deny", "fight", "dispute"}
 )
 #: Verbs whose object is the organisation their subject works for ("has left the firm").
 _EMPLOYER_OBJECT_VERBS = frozenset({"leave", "quit", "join", "rejoin", "exit", "run", "lead"})
@@ -330,8 +331,7 @@ class ParseReader:
                 or lemma_of(node) in self.settings.negators and not _only_intended(node)
             ):
                 return True
-            negator_above = lemma_of(node.head) in self.settings.negators
-            if node.dep_ in ("nsubj", "nsubjpass") and negator_above:
+            if node is trigger and _undone(node, self.settings.negators):
                 return True  # "the bid failed", "the offer was rejected"
             if node.dep_ not in _NEG_WALK or node.head is node:
                 return False
@@ -540,8 +540,11 @@ class ParseReader:
             return self.undergoer(anchor)
         if role == "between":
             return self._preps(anchor, frozenset({"between", "among", "amongst"}))
-        if role == "by":
-            return self._preps(anchor, frozenset({"by"}))
+        if role == "by":  # "a ban by X", and "charges brought by X", "a suit filed by X"
+            return self._preps(anchor, frozenset({"by"})) + [
+                p for c in anchor.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                for a in c.children if a.dep_ == "agent" for p in pobjs(a)
+            ]
         if role == "apposed":
             return self.apposed_place(anchor)
         return self._preps(anchor, prep_words(role))
@@ -618,6 +621,9 @@ class ParseReader:
             return head.head
         if first.dep_ == "dobj" and lemma_of(head) in _UNDERGO_VERBS:
             return head
+        if first.dep_ == "pobj" and head.lower_ == "to":  # "pleaded guilty to charges by B"
+            verb = head.head.head if head.head.dep_ == "acomp" else head.head
+            return verb if lemma_of(verb) == "plead" else None
         return None
 
     def apposed_place(self, anchor: Token) -> list[Token]:
@@ -877,6 +883,19 @@ def _only_intended(verb: Token) -> bool:
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
         and lemma_of(verb.head) in _INTENTIONS
     )
+
+
+#: Intransitive verbs that undo their subject ("the bid failed").
+_FAILING = frozenset({"fail", "collapse", "founder", "falter", "stall", "lapse"})
+
+
+def _undone(noun: Token, negators: frozenset[str]) -> bool:
+    """``the bid failed``, ``the offer was rejected``: the noun is the subject of a failure or
+    the patient of a negator (not ``the spokesman denied``: a speaker is not undone)."""
+    verb = lemma_of(noun.head)
+    if noun.dep_ == "nsubj":
+        return verb in _FAILING
+    return noun.dep_ == "nsubjpass" and verb in negators
 
 
 def _agent_phrase(tok: Token) -> bool:
