@@ -82,14 +82,14 @@ def redocred_documents(data: Path, words: int) -> list[Any]:
 
 def bench_throughput(args: argparse.Namespace) -> list[str]:
     from kg.build import build_documents
-    from kg.nlp.extract import _split_long, blocks_of
+    from kg.nlp.extract import blocks_of, split_long
     from kg.nlp.pipeline import load_pipeline
     from kg.parallel import default_jobs
 
     docs = redocred_documents(args.data, args.words)
     words = sum(len(d.text.split()) for d in docs)
     nlp = load_pipeline()
-    texts = [b.text for d in docs for blk in blocks_of(d) for b in _split_long(blk)]
+    texts = [b.text for d in docs for blk in blocks_of(d) for b in split_long(blk)]
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=32):
         pass

@@ -79,9 +79,6 @@ def split_long(block: Block, limit: int = MAX_BLOCK_CHARS) -> Iterator[Block]:
     yield Block(block.start + start, block.end, text[start:], block.heading)
 
 
-_split_long = split_long  # the name benchmarks import
-
-
 def batches(
     texts: Iterable[str], *, blocks: int = BATCH_BLOCKS, chars: int = BATCH_CHARS
 ) -> Iterator[list[str]]:
