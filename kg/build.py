@@ -33,7 +33,7 @@ from kg.ingest.text import read_plain
 from kg.model import Document, Extraction
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.pipeline import DEFAULT_MODEL
-from kg.parallel import CHUNK_DOCUMENTS, extract_stream
+from kg.parallel import CHUNK_DOCUMENTS, extract_stream, stop_worker
 from kg.rdf import Emitter, to_graph
 from kg.resolve import Resolution, resolve
 from kg.vocab import DEFAULT_BASE
@@ -376,11 +376,11 @@ def extract_documents(
     interrupted build keeps its work. The missing documents go out to be parsed first: with
     more than one job the workers parse while this process reads the cache. A few go to
     ``pool``, a worker started before the inputs were read, which has been loading the
-    model all along; it is shut down when there are none, or too many for one worker.
+    model all along; it is stopped when there are none, or too many for one worker.
     """
     missing = list(docs) if cache is None else [d for d in docs if not cache.holds(d.sha256)]
     if pool is not None and not 0 < len(missing) <= CHUNK_DOCUMENTS:
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop_worker(pool)
         pool = None
     bar = _progress(len(missing)) if options.progress and missing else None
     parse = partial(

@@ -324,7 +324,7 @@ def build_store(
     removes them.
     """
     from kg.build import BuildOptions, sample_path
-    from kg.parallel import start_worker
+    from kg.parallel import start_worker, stop_worker
 
     started = time.perf_counter()
     opts = (options or BuildOptions()).with_changes(**changes)
@@ -340,7 +340,7 @@ def build_store(
         )
     finally:
         if scout is not None:
-            scout.shutdown(wait=False, cancel_futures=True)
+            stop_worker(scout)
     result.report.seconds = time.perf_counter() - started
     return result
 
