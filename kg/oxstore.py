@@ -182,8 +182,15 @@ def _write_generation(
 
     The new generation starts as a copy of the live one (a RocksDB checkpoint: hard links, no
     data copied) when that was written by the same code; then only the graphs of documents
-    whose facts changed, and the entities graph, are replaced.
+    whose facts changed, and the entities graph, are replaced. When the live generation
+    already holds exactly this build, nothing is written.
     """
+    if state is not None and _holds(state, emitter, documents, options):
+        database = open_store(root)
+        try:
+            return len(database)
+        finally:
+            del database
     live = state.generation if state else None
     name = _next_generation(live)
     folder = root / name
@@ -223,6 +230,29 @@ def _write_generation(
     if live is not None:
         shutil.rmtree(root / live, ignore_errors=True)
     return triples
+
+
+def _holds(
+    state: StoreState, emitter: Emitter, documents: Sequence[Document], options: dict[str, Any]
+) -> bool:
+    """Whether the live generation holds this build already: the same options and code, the
+    same documents (names too), every document graph with the same fingerprint, and the
+    same entities graph."""
+    if state.options != options or state.graphs != {
+        d.sha256: emitter.fingerprint(d) for d in documents
+    }:
+        return False
+    listed = [StoredDocument(d.sha256, d.source, d.title, d.format) for d in documents]
+    if state.documents != listed:
+        return False
+    entities = emitter.parts(only=[])[emitter.entities_graph]
+    database = open_store(state.root)
+    try:
+        graph = ox.NamedNode(str(emitter.entities_graph))
+        old = set(database.quads_for_pattern(None, None, None, graph))
+    finally:
+        del database
+    return old == set(_quads({emitter.entities_graph: entities}))
 
 
 def _fsync_dir(folder: Path) -> None:
