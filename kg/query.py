@@ -37,7 +37,7 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar, cast
 
 from pyparsing import ParseBaseException
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -47,12 +47,10 @@ from rdflib.term import Node
 
 from kg.errors import KgError, QueryError, UsageError, visible
 from kg.sparql.guard import checked_query
-from kg.vocab import prefixes
+from kg.sparql.prefixes import PREFIXES as PREFIXES
+from kg.sparql.prefixes import query_namespaces
 
 T = TypeVar("T")
-
-#: The prefixes every kg graph and query knows; ``kgr`` is the default base (overridable).
-PREFIXES: dict[str, Namespace] = {prefix: Namespace(ns) for prefix, ns in prefixes().items()}
 
 UPDATE_REFUSED = "SPARQL updates are not allowed: kg query is read-only"
 TOO_DEEP = ("the query is nested too deeply or is too long for kg's SPARQL parser; "
@@ -77,22 +75,6 @@ class QueryResult:
     boolean: bool | None = None
     graph: Graph | None = field(default=None, compare=False)
     namespaces: tuple[tuple[str, str], ...] = ()
-
-
-def query_namespaces(graph: Graph) -> dict[str, str]:
-    """The prefixes a query on ``graph`` may use without declaring them.
-
-    The graph's own bindings come first, the standard prefixes override them, except that a
-    graph built with its own base keeps its ``kgr``.
-
-    >>> query_namespaces(Graph(bind_namespaces="none"))["kgo"]
-    'https://w3id.org/kg/ontology#'
-    """
-    own = {prefix: str(namespace) for prefix, namespace in graph.namespaces()}
-    merged = {**own, **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()}}
-    if "kgr" in own:
-        merged["kgr"] = own["kgr"]
-    return merged
 
 
 def run_query(graph: Graph, sparql: str) -> QueryResult:

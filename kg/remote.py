@@ -42,7 +42,8 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from kg.errors import EndpointError, GraphParseError, UsageError
-from kg.rdf import ENTITIES_GRAPH, Triple, bind_prefixes, document_graph_iri
+from kg.rdf import ENTITIES_GRAPH, Triple, document_graph_iri
+from kg.sparql.prefixes import bind_prefixes, standard_namespaces
 from kg.vocab import DEFAULT_BASE, KGO
 
 if TYPE_CHECKING:
@@ -412,13 +413,13 @@ def remote_query(endpoint: Endpoint, sparql: str) -> QueryResult:
     Updates, ``SERVICE`` and ``FROM`` are refused locally with the same messages; the
     standard prefixes are predeclared; rows without ORDER BY are sorted.
     """
-    from kg.query import PREFIXES, answer, prepare
+    from kg.query import answer, prepare
     from kg.sparql.guard import checked_query
 
     sparql = checked_query(sparql)  # the endpoint gets the very text that was checked
     graphs = endpoint.kg_graphs()
-    namespaces = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    namespaces["kgr"] = _bases(graphs)[0] if _bases(graphs) else DEFAULT_BASE
+    bases = _bases(graphs)
+    namespaces = standard_namespaces(bases[0] if bases else DEFAULT_BASE)
     prepared = prepare(sparql, namespaces)
     text = with_prefixes(sparql, namespaces)
     kind = prepared.algebra.name

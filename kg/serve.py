@@ -79,8 +79,8 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.ask.engine import Source
 from kg.errors import QueryError, ServeError, UsageError, visible
-from kg.graphs.oxigraph import standard_namespaces
 from kg.sparql.guard import checked_query
+from kg.sparql.prefixes import standard_namespaces
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7878
 #: Above this many triples the viewer and /graph.ttl are not made (query /sparql instead).

@@ -103,8 +103,8 @@ class _OpenStore:
         self._namespaces: dict[str, str] = {}
 
     def _open(self) -> tuple[ox.Store, dict[str, str]]:
-        from kg.graphs.oxigraph import standard_namespaces
         from kg.graphs.store import open_store, read_state
+        from kg.sparql.prefixes import standard_namespaces
 
         state = read_state(self.root)
         key = (os.getpid(), state.generation)

@@ -30,7 +30,7 @@ from rdflib.term import Node
 
 from kg.errors import KgError, QueryError, StoreError
 from kg.graphs.source import VIEW_QUERY, GraphSource
-from kg.query import PREFIXES, QueryResult, answer, describe_error, prepare
+from kg.query import QueryResult, answer, describe_error, prepare
 from kg.sparql.guard import checked_query
 
 if TYPE_CHECKING:
@@ -172,23 +172,11 @@ class OxigraphSource(GraphSource):
         return b"\n".join(lines) + b"\n" if lines else b""
 
 
-def standard_namespaces(base: str | None = None) -> dict[str, str]:
-    """The prefixes every kg query may use without declaring them; ``base`` overrides kgr.
-
-    >>> standard_namespaces("https://example.org/")["kgr"]
-    'https://example.org/'
-    """
-    namespaces = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    if base is not None:
-        namespaces["kgr"] = base
-    return namespaces
-
-
 class MemorySource(OxigraphSource):
     """An rdflib Graph as a source (see ``kg.graphs.memory_source``)."""
 
     def __init__(self, graph: Graph) -> None:
-        from kg.query import query_namespaces
+        from kg.sparql.prefixes import query_namespaces
 
         super().__init__(memory_store(graph), query_namespaces(graph))
         self.graph = graph
