@@ -2,7 +2,7 @@
 
 A graph file (``kg.graphs.file``) and a kg store (``kg.graphs.store``) are both an open
 ``pyoxigraph.Store`` seen through :class:`OxigraphSource`; queries run on the union of its
-graphs, checked first by ``kg.query.prepare`` (updates, ``SERVICE`` and ``FROM`` refused).
+graphs, checked first by ``kg.sparql.prepare.prepare`` (updates, ``SERVICE`` and ``FROM`` refused).
 
 >>> import pyoxigraph as ox
 >>> store = ox.Store()
@@ -30,8 +30,9 @@ from rdflib.term import Node
 
 from kg.errors import KgError, QueryError, StoreError
 from kg.graphs.source import VIEW_QUERY, GraphSource
-from kg.query import QueryResult, answer, describe_error, prepare
 from kg.sparql.guard import checked_query
+from kg.sparql.prepare import describe_error, prepare
+from kg.sparql.results import QueryResult, answer
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -100,7 +101,7 @@ def memory_store(graph: Graph) -> ox.Store:
 
 def query_oxigraph(store: ox.Store, sparql: str, namespaces: dict[str, str]) -> QueryResult:
     """Run a read-only query on an open Oxigraph store (the union of its graphs), checked as
-    ``kg.query.prepare`` checks it; a ``kg.query.QueryResult``."""
+    ``kg.sparql.prepare.prepare`` checks it; a ``kg.sparql.results.QueryResult``."""
     sparql = checked_query(sparql)  # Oxigraph runs the very text that was checked
     prepared = prepare(sparql, namespaces)
     try:
@@ -141,7 +142,8 @@ class OxigraphSource(GraphSource):
         return rdflib_graph(self.store, self.namespaces)
 
     def view_graph(self) -> Graph:
-        # a constant query of kg's own: run as it is, without a copy through kg.query.answer
+        # a constant query of kg's own: run as it is, without a copy through
+        # kg.sparql.results.answer
         triples = self.store.query(VIEW_QUERY, prefixes=self.namespaces,
                                    use_default_graph_as_union=True)
         return rdflib_graph(triples, self.namespaces)
