@@ -33,7 +33,10 @@ Safety, by default:
 
 Answers: SPARQL JSON, XML, CSV and TSV for SELECT and ASK; Turtle, N-Triples, RDF/XML and
 JSON-LD for CONSTRUCT and DESCRIBE, chosen by the ``Accept`` header and its q values (or a
-``format``/``output`` parameter, as Virtuoso-style clients send).
+``format``/``output`` parameter, as Virtuoso-style clients send). The SPARQL handling is
+``kg.sparql``'s, as for ``kg query``: the check and classification of the query
+(``kg.sparql.prepare``), the writers of every format (``kg.sparql.results``) and the timed,
+memory-capped, preemptible process each query runs in (``kg.sparql.runner``).
 
 >>> parse_size("1MB"), parse_size("512k"), parse_size("2048")
 (1048576, 524288, 2048)

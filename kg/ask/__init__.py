@@ -61,7 +61,7 @@ def store_source(path: Path) -> Source:
 
 def oxigraph_source(store: ox.Store, namespaces: dict[str, str]) -> Source:
     """An open Oxigraph store (what ``kg serve`` holds) as a source."""
-    from kg.graphs.oxigraph import query_oxigraph
+    from kg.sparql.oxigraph import query_oxigraph
 
     return Source(lambda sparql: query_oxigraph(store, sparql, namespaces),
                   lean=lambda sparql: lean_cells(store, sparql, namespaces))
@@ -116,7 +116,7 @@ class _OpenStore:
         return self._store, self._namespaces
 
     def query(self, sparql: str) -> QueryResult:
-        from kg.graphs.oxigraph import query_oxigraph
+        from kg.sparql.oxigraph import query_oxigraph
 
         store, namespaces = self._open()
         result: QueryResult = query_oxigraph(store, sparql, namespaces)
