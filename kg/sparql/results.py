@@ -392,18 +392,27 @@ class _Full(Exception):
 
 class _Sink:
     """A binary sink for pyoxigraph that stops the writing once it holds more than ``limit``
-    bytes (so a huge answer is never written whole)."""
+    bytes, or more than ``max_rows`` rows when each row's end can be counted (``row_end``,
+    seen ``uncounted`` times outside the rows), so a huge answer is never written whole."""
 
-    def __init__(self, limit: int | None) -> None:
+    def __init__(self, limit: int | None, max_rows: int | None = None,
+                 row_end: bytes | None = None, uncounted: int = 0) -> None:
         self.parts: list[bytes] = []
         self.size = 0
         self.limit = limit
+        self.max_rows = max_rows if row_end else None
+        self.row_end = row_end or b""
+        self.rows = -uncounted  # a row end cut in two by a write is not counted: fewer, safe
 
     def write(self, data: bytes) -> int:
         self.parts.append(bytes(data))
         self.size += len(data)
         if self.limit is not None and self.size > self.limit:
             raise _Full
+        if self.max_rows is not None:
+            self.rows += data.count(self.row_end)
+            if self.rows > self.max_rows:
+                raise _Full
         return len(data)
 
     def flush(self) -> None:
@@ -442,13 +451,17 @@ _LAYOUTS: dict[str, tuple[str, Callable[[str, int], Iterator[int]], str]] = {
             "</results></sparql>"),
     "tsv": ("\n", lambda text, start: _found_rows(text, start, "\n"), ""),
 }
+#: Row ends that the sink counts as the bytes come (and how often the head holds one), so
+#: that pyoxigraph stops soon after ``max_rows`` rows; a JSON row end needs a parse.
+_ROW_ENDS: dict[str, tuple[bytes, int]] = {"xml": (b"</result>", 0), "tsv": (b"\n", 1)}
 
 
-def _by_pyoxigraph(solutions: ox.QuerySolutions, fmt: str,
+def _by_pyoxigraph(solutions: ox.QuerySolutions, fmt: str, max_rows: int | None,
                    max_bytes: int | None) -> tuple[str, Iterator[str], str, bool]:
     """The head, rows and tail of what pyoxigraph writes, stopped soon after ``max_bytes``
-    bytes, and whether it was stopped there."""
-    sink = _Sink(max_bytes)
+    bytes (or ``max_rows`` rows), and whether it was stopped."""
+    row_end, uncounted = _ROW_ENDS.get(fmt, (None, 0))
+    sink = _Sink(max_bytes, max_rows, row_end, uncounted)
     try:
         solutions.serialize(cast(IO[bytes], sink), RESULTS_FORMATS[fmt])
         stopped = False
@@ -502,7 +515,7 @@ def serialize_solutions(solutions: ox.QuerySolutions, fmt: str, max_rows: int | 
                         max_bytes: int | None = None) -> Body:
     r"""SELECT rows from pyoxigraph in a SPARQL results format (JSON, XML and TSV written by
     pyoxigraph, CSV by kg), cut after ``max_rows`` rows or before the row that would pass
-    ``max_bytes`` bytes; the writing stops soon after ``max_bytes``.
+    ``max_bytes`` bytes; the writing stops soon after either limit.
 
     >>> store = ox.Store()
     >>> store.extend([ox.Quad(ox.NamedNode(f"urn:s{n}"), ox.NamedNode("urn:p"),
@@ -519,7 +532,7 @@ def serialize_solutions(solutions: ox.QuerySolutions, fmt: str, max_rows: int | 
     if fmt == "csv":
         head, rows, tail, stopped = _by_kg_csv(solutions)
     else:
-        head, rows, tail, stopped = _by_pyoxigraph(solutions, fmt, max_bytes)
+        head, rows, tail, stopped = _by_pyoxigraph(solutions, fmt, max_rows, max_bytes)
     if not head:
         return Body(b"", "bytes", 0)
     room = None if max_bytes is None else max_bytes - len(tail.encode("utf-8"))
