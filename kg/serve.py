@@ -115,6 +115,8 @@ _FORMAT_PARAMS: dict[str, str] = {
     "rdfxml": "rdfxml", "rdf/xml": "rdfxml", "rdf": "rdfxml",
     "jsonld": "jsonld", "json-ld": "jsonld",
 }
+
+
 def parse_size(text: str) -> int:
     """A byte count from ``1MB``, ``512KB``, ``64k`` or a plain number."""
     match = re.fullmatch(r"\s*(\d+)\s*([kmg]?)i?b?\s*", text.lower())

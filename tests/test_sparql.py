@@ -166,6 +166,7 @@ def test_one_prefix_table_and_bind_prefixes() -> None:
 
 def test_the_runner_keeps_errors_and_stops_at_the_deadline() -> None:
     assert with_timeout(lambda: Literal("x"), 10) == Literal("x")
+
     def refuse() -> None:
         raise UsageError("no such thing")
 
