@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import threading
+from pathlib import Path
 from xml.dom import minidom
 
 import pyoxigraph as ox
@@ -18,6 +19,7 @@ from kg.query import run_query
 from kg.sparql.prefixes import bind_prefixes, query_namespaces, standard_namespaces
 from kg.sparql.prepare import UpdateRefused, classify, prepare, query_kind
 from kg.sparql.results import (
+    FORMATS,
     NotXml,
     format_result,
     serialize_boolean,
@@ -201,3 +203,17 @@ def test_the_runner_preempts_the_longest_task_when_every_worker_is_busy() -> Non
             busy.run(lambda: "never")
     finally:
         busy.slots.release()
+
+
+def test_kg_query_offers_every_format(tiny_turtle: str, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from kg import cli
+
+    graph = tmp_path / "g.ttl"
+    graph.write_text(tiny_turtle, encoding="utf-8")
+    select = "SELECT ?c WHERE { ?c a kgo:Country }"
+    for fmt in FORMATS:
+        assert cli.main(["query", str(graph), select, "--format", fmt]) == (
+            2 if fmt == "turtle" else 0), fmt
+        out = capsys.readouterr().out
+        assert fmt == "turtle" or "south-korea" in out

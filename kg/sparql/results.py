@@ -311,7 +311,7 @@ def _stable_jsonld(node: Any) -> Any:
     return node
 
 
-def _by_oxigraph(result: QueryResult, fmt: str) -> str:
+def _results_format(result: QueryResult, fmt: str) -> str:
     """A SELECT or ASK result in a SPARQL results format, written by pyoxigraph."""
     document = json.dumps(sparql_json(result), ensure_ascii=False).encode("utf-8")
     parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
@@ -324,17 +324,17 @@ def format_csv(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results CSV (CRLF line ends); ASK gives a one-column ``_askResult``."""
     if result.kind == "ask":
         return f"_askResult\r\n{'true' if result.boolean else 'false'}\r\n"
-    return _by_oxigraph(result, "csv")
+    return _results_format(result, "csv")
 
 
 def format_xml(result: QueryResult) -> str:
     """SPARQL Query Results XML; ``NotXml`` when a value holds what XML 1.0 cannot carry."""
-    return _by_oxigraph(result, "xml")
+    return _results_format(result, "xml")
 
 
 def format_tsv(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results TSV (terms as in Turtle); ASK gives ``true`` or ``false``."""
-    return _by_oxigraph(result, "tsv")
+    return _results_format(result, "tsv")
 
 
 def format_turtle(result: QueryResult) -> str:
