@@ -265,11 +265,11 @@ def _extract_missing(
     loading the model all along.
     """
     from kg.build import in_order, paused_gc
-    from kg.parallel import CHUNK_DOCUMENTS, extract_stream
+    from kg.parallel import CHUNK_DOCUMENTS, extract_stream, stop_worker
 
     missing = [d for d in docs if not cache.path(d.sha256).is_file()]
     if scout is not None and not 0 < len(missing) <= CHUNK_DOCUMENTS:
-        scout.shutdown(wait=False, cancel_futures=True)
+        stop_worker(scout)
         scout = None
     bar = None
     if progress and missing:
@@ -397,7 +397,7 @@ def build_store(
     """
     from kg.build import sample_path
     from kg.nlp.pipeline import DEFAULT_MODEL
-    from kg.parallel import start_worker
+    from kg.parallel import start_worker, stop_worker
 
     model = model or DEFAULT_MODEL
     started = time.perf_counter()
@@ -413,7 +413,7 @@ def build_store(
         )
     finally:
         if scout is not None:
-            scout.shutdown(wait=False, cancel_futures=True)
+            stop_worker(scout)
 
 
 def _build_into(
