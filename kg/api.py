@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from kg.build import BuildChanges, BuildOptions, BuildReport
     from kg.explain import Explanation
     from kg.graphs import GraphSource
-    from kg.query import QueryResult
+    from kg.sparql.results import QueryResult
     from kg.stats import GraphStats
     from kg.validate import ValidationReport
 

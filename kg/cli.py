@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from kg.llm import LLMConfig
     from kg.remote import Endpoint
 
-from kg.errors import InputError, KgError, UsageError, visible
+from kg.errors import InputError, KgError, QueryError, UsageError, visible
 from kg.vocab import DEFAULT_BASE
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -203,7 +203,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run a read-only SPARQL query and print its results."""
-    from kg.query import format_result, with_timeout
+    from kg.sparql.results import format_result
+    from kg.sparql.runner import TimedOut, with_timeout
 
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
@@ -221,7 +222,11 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise UsageError("no query given: pass it as an argument or with -f FILE")
     source = _source(args, graph)
     seconds = None if args.endpoint else args.timeout  # an endpoint has its own limits
-    _out(with_timeout(lambda: format_result(source.query(sparql), args.format), seconds))
+    try:
+        output = with_timeout(lambda: format_result(source.query(sparql), args.format), seconds)
+    except TimedOut as err:
+        raise QueryError(f"{err}; simplify it or raise --timeout") from None
+    _out(output)
     return EXIT_OK
 
 
@@ -429,9 +434,11 @@ def _parser() -> argparse.ArgumentParser:
             "run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)")
     _add_source_options(q, "SPARQL", "the query text")
     q.add_argument("-f", "--file", help="read the query from this file")
-    q.add_argument("--format", choices=("table", "csv", "json", "turtle"), default="table",
-                   help="table (default), csv or json for SELECT and ASK (SPARQL results "
-                        "formats); table or turtle for CONSTRUCT and DESCRIBE, json-ld as json")
+    q.add_argument("--format", choices=("table", "csv", "json", "xml", "tsv", "turtle"),
+                   default="table",
+                   help="table (default), csv, json, xml or tsv for SELECT and ASK (SPARQL "
+                        "results formats); table or turtle for CONSTRUCT and DESCRIBE, json-ld "
+                        "as json"),
     q.add_argument(
         "--timeout",
         type=float,

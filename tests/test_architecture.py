@@ -97,3 +97,12 @@ def test_reading_and_parsing_never_import_the_later_steps() -> None:
         if target in later or target.startswith(tuple(f"{name}." for name in later))
     }
     assert reached == set()
+
+
+def test_the_sparql_layer_needs_only_the_errors_and_the_vocabulary() -> None:
+    """kg.sparql sits below every command, the graph sources and the server."""
+    graph = import_graph()
+    layer = {m for m in graph if m == "kg.sparql" or m.startswith("kg.sparql.")}
+    assert {"kg.sparql.guard", "kg.sparql.prepare", "kg.sparql.results"} <= layer
+    reached = {target for module in layer for target in nx.descendants(graph, module)}
+    assert reached - layer <= {"kg", "kg.errors", "kg.vocab"}
