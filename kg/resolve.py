@@ -412,13 +412,49 @@ def _country_in_name(label: str, lex: Lexicon) -> str | None:
 
 #: The rule name and confidence of "in a place that lies in a country, so in that country".
 CHAIN_RULE, CHAIN_CONFIDENCE = "located-in-chain", 0.5
-_CHAINED = ("locatedIn",)
+#: Facts about where something is that carry over to the country the place lies in.
+_CHAINED = ("locatedIn", "headquarteredIn", "operatesIn")
+#: How many places deep a chain of places may go ("a district of a city of a region").
+_CHAIN_DEPTH = 3
+
+
+def _countries_of_places(
+    found: Sequence[Relation], entities: dict[str, Entity]
+) -> dict[str, set[str]]:
+    """Each place's countries, through chains of ``locatedIn`` between places (a capital lies
+    in the country it is the capital of)."""
+    up: dict[str, set[str]] = defaultdict(set)
+    for rel in found:
+        target = entities.get(rel.object)
+        if target is None or rel.subject == rel.object:
+            continue
+        if rel.predicate == "locatedIn" or (
+            rel.predicate == "capitalOf" and target.cls == "Country"
+        ):
+            up[rel.subject].add(rel.object)
+    countries: dict[str, set[str]] = {}
+    for place in sorted(up):
+        seen, frontier, found_here = {place}, set(up[place]), set()
+        for _ in range(_CHAIN_DEPTH):
+            nxt: set[str] = set()
+            for key in sorted(frontier - seen):
+                seen.add(key)
+                entity = entities.get(key)
+                if entity is not None and entity.cls == "Country":
+                    found_here.add(key)
+                else:
+                    nxt |= up.get(key, set())
+            frontier = nxt
+        if found_here:
+            countries[place] = found_here
+    return countries
 
 
 def country_chains(found: Sequence[Relation], entities: dict[str, Entity]) -> list[Relation]:
     """What lies in a place that the same document puts in a country lies in that country:
-    "the museum is in Bergen" and "Bergen, Norway" give the museum in Norway (one step, with
-    the first fact's sentence as evidence).
+    "the museum is in Bergen" and "Bergen, Norway" give the museum in Norway; a firm based in
+    a city of a region of a country is based in that country (chains of up to three places,
+    with the first fact's sentence as evidence); a capital lies in its country.
 
     >>> from kg.model import Document
     >>> doc = Document.from_text("A is in B. B is in C.", source="a.txt")
@@ -430,21 +466,65 @@ def country_chains(found: Sequence[Relation], entities: dict[str, Entity]) -> li
     ...         Relation("b", "locatedIn", "c", Evidence(s2, "r", 0.8))]
     >>> [(r.subject, r.predicate, r.object) for r in country_chains(rels, ents)]
     [('a', 'locatedIn', 'c')]
+    >>> ents["f"] = Entity("f", "F", "Company")
+    >>> rels = [Relation("f", "headquarteredIn", "a", Evidence(s1, "r", 0.8)), *rels]
+    >>> [(r.subject, r.predicate, r.object) for r in country_chains(rels, ents)]
+    [('f', 'headquarteredIn', 'c'), ('a', 'locatedIn', 'c')]
     """
-    countries: dict[str, list[str]] = defaultdict(list)
-    for rel in found:
-        target = entities.get(rel.object)
-        if rel.predicate == "locatedIn" and target is not None and target.cls == "Country":
-            countries[rel.subject].append(rel.object)
+    countries = _countries_of_places(found, entities)
     out: list[Relation] = []
     for rel in found:
         place = entities.get(rel.object)
         if rel.predicate not in _CHAINED or place is None or place.cls == "Country":
             continue
-        for country in sorted(set(countries.get(rel.object, ()))):
+        for country in sorted(countries.get(rel.object, ())):
             if country != rel.subject:
                 evidence = Evidence(rel.evidence.sentence, CHAIN_RULE, CHAIN_CONFIDENCE)
                 out.append(Relation(rel.subject, rel.predicate, country, evidence))
+    return out
+
+
+#: The rule name and confidence of "a known city or region of a country the document names".
+DOCUMENT_PLACE_RULE, DOCUMENT_PLACE_CONFIDENCE = "gazetteer-place-document-country", 0.5
+
+
+def document_place_countries(
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon
+) -> list[Relation]:
+    """A city or region lies in its own country (by the gazetteer) when the document names
+    that country anywhere, not only in the place's sentence: "Calgary … in Canada". The
+    evidence is the place's first sentence. A name the gazetteer gives another country, or
+    a country the document never names, gives nothing.
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("Sacramento grew. It is in the United States.", source="a.txt")
+    >>> s1, s2 = Sentence(doc.sha256, 0, 16, "Sacramento grew."), Sentence(doc.sha256, 17, 44,
+    ...     "It is in the United States.")
+    >>> ms = (Mention("Sacramento", 0, 10, "sacramento", "Sacramento", "City", s1),
+    ...       Mention("United States", 30, 43, "united states", "United States", "Country", s2))
+    >>> ents = {"sacramento": Entity("sacramento", "Sacramento", "City"),
+    ...         "united states": Entity("united states", "United States", "Country")}
+    >>> [(r.subject, r.object, r.evidence.sentence.text) for r in document_place_countries(
+    ...     Extraction(doc, (s1, s2), ms, ()), KeyMap({}, {}), ents, load_lexicon())]
+    [('sacramento', 'united states', 'Sacramento grew.')]
+    """
+    sha = ex.document.sha256
+    first: dict[str, Sentence] = {}
+    for m in sorted(ex.mentions, key=lambda m: m.start):
+        key = keys.of(m.key, sha)
+        if not m.heading and m.source != "coref" and key in entities:
+            first.setdefault(key, m.sentence)
+    countries = {k for k in first if entities[k].cls == "Country"}
+    out: list[Relation] = []
+    for key in sorted(first):
+        entity = entities[key]
+        if entity.cls not in {"City", "Region"} or len(countries) != 1:
+            continue
+        country = lex.country_of_place(entity.label) or lex.capitals.get(entity.label)
+        target = keys.of(normalise_key(country), sha) if country else ""
+        if target in countries and target != key:
+            evidence = Evidence(first[key], DOCUMENT_PLACE_RULE, DOCUMENT_PLACE_CONFIDENCE)
+            out.append(Relation(key, "locatedIn", target, evidence))
     return out
 
 
@@ -462,6 +542,7 @@ def _relations(
                 *ex.relations,
                 *place_countries(ex, keys, entities, lex),
                 *name_countries(ex, keys, entities, lex),
+                *document_place_countries(ex, keys, entities, lex),
             ]
         ]
         for rel in [*found, *country_chains(found, entities)]:

@@ -1,0 +1,67 @@
+"""Where things are: the country facts a text states or implies (Wikidata's P17, "country").
+
+Every sentence here is written for the test (none comes from a benchmark document); the
+organisations are invented, the places are real (the gazetteer is world-wide knowledge). Each
+test checks one way of reading English: places the document puts in its one country, chains of
+places, and what a place or a name says about an organisation.
+"""
+
+from __future__ import annotations
+
+from kg.model import Document, Extraction
+from kg.nlp.extract import Extractor
+from kg.resolve import resolve
+from tests.nlp_helpers import nlp
+
+
+def extract(text: str) -> Extraction:
+    """kg's extraction of ``text`` as one plain-text document."""
+    document = Document.from_text(text, source="lead.txt")
+    return Extractor(nlp=nlp()).extract([document])[0]
+
+
+def facts(text: str) -> set[tuple[str, str, str]]:
+    """(subject label, property, object label) of every typed relation after resolution."""
+    res = resolve([extract(text)])
+    label = {k: e.label for k, e in res.entities.items()}
+    return {
+        (label[r.subject], r.predicate, label[r.object])
+        for r in res.relations
+        if r.predicate != "relatedTo"
+    }
+
+
+def located(text: str) -> set[tuple[str, str]]:
+    """(subject, object) of the locatedIn facts of ``text``."""
+    return {(s, o) for s, p, o in facts(text) if p == "locatedIn"}
+
+
+# -- places of the document's country ---------------------------------------------------------
+
+
+def test_a_city_lies_in_the_one_country_the_document_names() -> None:
+    text = ("The Halvorsen Museum opened in Bergen in 1990. "
+            "It is the oldest private museum in Norway.")
+    assert ("Bergen", "Norway") in located(text)
+
+
+def test_no_country_from_the_gazetteer_when_the_document_names_another() -> None:
+    assert not any(s == "Bergen" for s, _ in located(
+        "The Halvorsen Museum opened in Bergen in 1990. Its founder later moved to Portugal."))
+
+
+def test_no_document_country_when_the_document_names_several() -> None:
+    text = ("The Halvorsen Museum opened in Bergen in 1990. "
+            "Its founder was born in Sweden and studied in Denmark.")
+    assert not any(s == "Bergen" for s, _ in located(text))
+
+
+# -- chains of places ---------------------------------------------------------------------------
+
+
+def test_a_firm_based_in_a_city_of_a_country_is_based_in_that_country() -> None:
+    text = ("Veltrona Systems is headquartered in Kelowna. "
+            "Kelowna is a city in British Columbia, Canada.")
+    found = facts(text)
+    assert ("Veltrona Systems", "headquarteredIn", "Kelowna") in found
+    assert ("Veltrona Systems", "headquarteredIn", "Canada") in found
