@@ -302,8 +302,12 @@ def place_countries(
 #: The rule name and confidence of "an organisation named after its country" (the
 #: "Norwegian Coastal Administration", the "Bank of Ghana") when the text names that country.
 NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE = "name-country", 0.55
+#: The same for a company's or a newspaper's home.
+NAME_HOME_RULE, NAME_HOME_CONFIDENCE = "name-country-home", 0.5
 #: A company named after a country may be anywhere ("Air Tanzania" aside); blocs span many.
-NAME_COUNTRY_SKIP = frozenset({"InternationalOrganization", "Company", "MediaOrganization"})
+NAME_COUNTRY_SKIP = frozenset({"InternationalOrganization", "Company"})
+#: Classes whose country in the name is their home (``headquarteredIn``), not a location.
+NAME_COUNTRY_HOME = frozenset({"MediaOrganization"})
 #: Words that may come before the country in such a name.
 _NAME_OPENERS = frozenset({"the", "The", "Royal", "National", "Imperial", "Federal"})
 
@@ -312,10 +316,11 @@ def name_countries(
     ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon
 ) -> list[Relation]:
     """An organisation or facility whose name opens with a country or its demonym ("Royal
-    Danish Navy", "Kenyan Ports Authority") or ends "of <country>" lies in that country, and
-    the countries a war is named after took part in it ("Iran–Iraq War"), when the document
-    also names the country itself. Companies are left out: a company named
-    after a country says where it began, not always where it is.
+    Danish Navy", "Kenyan Ports Authority", "United States Navy") or ends "of <country>" lies
+    in that country, and the countries a war is named after took part in it ("Iran–Iraq War"),
+    when the document also names the country itself. A newspaper or broadcaster named so has
+    its home there (``headquarteredIn``, "the Norwegian Broadcasting Corporation"). Companies
+    are left out: a company named after a country says where it began, not always where it is.
 
     >>> from kg.model import Document
     >>> doc = Document.from_text("The Danish Maritime Authority warned Denmark.", source="a.txt")
@@ -358,8 +363,12 @@ def name_countries(
         target = keys.of(normalise_key(country), sha) if country else ""
         if target in countries and target != key:
             seen.add(key)
-            evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
-            out.append(Relation(key, "locatedIn", target, evidence))
+            if entity.cls in NAME_COUNTRY_HOME:
+                evidence = Evidence(m.sentence, NAME_HOME_RULE, NAME_HOME_CONFIDENCE)
+                out.append(Relation(key, "headquarteredIn", target, evidence))
+            else:
+                evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
+                out.append(Relation(key, "locatedIn", target, evidence))
     return out
 
 
@@ -384,11 +393,13 @@ def _countries_in_war_name(label: str, lex: Lexicon) -> list[str]:
 
 
 def _country_in_name(label: str, lex: Lexicon) -> str | None:
-    """The country a name opens with, or ends with after "of".
+    """The country a name opens with (by its name or demonym), or ends with after "of".
 
     >>> lex = load_lexicon()
     >>> _country_in_name("Royal Thai Navy", lex), _country_in_name("Bank of Ghana", lex)
     ('Thailand', 'Ghana')
+    >>> _country_in_name("United States Navy", lex)
+    'United States'
     >>> _country_in_name("Jordan Motors", lex) is None  # an ambiguous name is no country
     True
     """
@@ -400,8 +411,7 @@ def _country_in_name(label: str, lex: Lexicon) -> str | None:
     for n in (3, 2, 1):
         head = " ".join(words[:n])
         found = lex.countries.get(head)
-        demonym = found is not None and found.kind == "demonym" and not found.ambiguous
-        if found is not None and demonym and n < len(words):
+        if found is not None and not found.ambiguous and found.code and n < len(words):
             return found.label
     if len(words) >= 3 and words[-2] == "of":
         found = lex.countries.get(words[-1])
@@ -481,6 +491,11 @@ def country_chains(found: Sequence[Relation], entities: dict[str, Entity]) -> li
             if country != rel.subject:
                 evidence = Evidence(rel.evidence.sentence, CHAIN_RULE, CHAIN_CONFIDENCE)
                 out.append(Relation(rel.subject, rel.predicate, country, evidence))
+    for rel in found:  # an agency of a country's state is in that country
+        target = entities.get(rel.object)
+        if rel.predicate == "partOf" and target is not None and target.cls == "Country":
+            evidence = Evidence(rel.evidence.sentence, CHAIN_RULE, CHAIN_CONFIDENCE)
+            out.append(Relation(rel.subject, "locatedIn", rel.object, evidence))
     return out
 
 

@@ -65,3 +65,46 @@ def test_a_firm_based_in_a_city_of_a_country_is_based_in_that_country() -> None:
     found = facts(text)
     assert ("Veltrona Systems", "headquarteredIn", "Kelowna") in found
     assert ("Veltrona Systems", "headquarteredIn", "Canada") in found
+
+
+# -- what a name or a modifier says about an organisation --------------------------------------
+
+
+def test_a_body_named_after_a_country_lies_in_it() -> None:
+    text = "The United States Navy Reserve sailed. The United States paid for it."
+    assert ("United States Navy Reserve", "United States") in located(text)
+
+
+def test_a_company_named_after_a_country_gets_no_home_from_its_name() -> None:
+    text = "Kenya Veltrona Holdings sold shares. Kenya welcomed it."
+    assert not any(s.startswith("Kenya V") for s, p, _ in facts(text) if p != "relatedTo")
+
+
+def test_a_country_possessing_a_research_body_locates_it() -> None:
+    found = located("Norway's Halvorsen Institute of Marine Studies agreed.")
+    assert ("Halvorsen Institute of Marine Studies", "Norway") in found
+
+
+def test_a_description_with_a_demonym_gives_a_bodys_home() -> None:
+    found = facts("The Halvorsen League is a Swedish political party.")
+    assert ("Halvorsen League", "headquarteredIn", "Sweden") in found
+    found = facts("The Halvorsen League is a political party in Sweden.")
+    assert ("Halvorsen League", "headquarteredIn", "Sweden") in found
+
+
+def test_a_description_with_a_demonym_locates_an_institution() -> None:
+    assert ("Halvorsen College", "Denmark") in located(
+        "Halvorsen College is a Danish medical school.")
+    assert ("Halvorsen College", "Bergen") in located(
+        "Halvorsen College is a medical school in Bergen.")
+
+
+def test_a_description_locates_a_natural_feature() -> None:
+    assert ("Wierna", "Poland") in located("The Wierna is a river in Poland.")
+    assert ("Mount Halvor", "Norway") in located("Mount Halvor is a Norwegian mountain.")
+
+
+def test_an_agency_of_a_countrys_state_lies_in_that_country() -> None:
+    found = facts("Portugal's Maritime Inspection Office fined the owners.")
+    assert ("Maritime Inspection Office", "partOf", "Portugal") in found
+    assert ("Maritime Inspection Office", "locatedIn", "Portugal") in found
