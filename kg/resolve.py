@@ -543,6 +543,132 @@ def document_place_countries(
     return out
 
 
+#: The rule name and confidence of "named in a text about one country, and placed nowhere else".
+DOCUMENT_COUNTRY_RULE, DOCUMENT_COUNTRY_CONFIDENCE = "document-country", 0.4
+#: Classes that take the document's country: organisations as their home, the rest as where
+#: they are. Companies and blocs reach across borders, and are left out.
+DOCUMENT_COUNTRY_HOME = frozenset({"Organization", "MediaOrganization"})
+DOCUMENT_COUNTRY_PLACE = frozenset({"GovernmentAgency", "ResearchOrganization", "Facility",
+                                    "City", "Region", "Place"})
+#: First words of names that reach beyond one country (continents, oceans, the world).
+_BEYOND_ONE_COUNTRY = frozenset({
+    "Africa", "African", "America", "Americas", "Antarctic", "Antarctica", "Arctic", "Asia",
+    "Asian", "Atlantic", "Balkan", "Balkans", "Caribbean", "Commonwealth", "Eurasia",
+    "Eurasian", "Europe", "European", "Global", "Indian Ocean", "Intergovernmental",
+    "International", "Mediterranean", "Middle", "Nordic", "Oceania", "Pacific", "Scandinavia",
+    "Scandinavian", "Transnational", "World",
+})
+_COMPASS = frozenset({"East", "West", "North", "South", "Central", "Southeast", "Southwest",
+                      "Northeast", "Northwest", "Eastern", "Western", "Northern", "Southern"})
+#: A text that opens by defining its subject: "X (1920–1992) was a Canadian politician".
+_DEFINITION = re.compile(r"\b(?:is|was|are|were)\s+(?:a|an|the|one)\b")
+
+
+def defines_subject(ex: Extraction) -> bool:
+    """Whether the document opens by defining a named subject, as an encyclopedia entry does:
+    its first sentence starts with a name and says what it is ("X is a river in …").
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("Halvorsen College is a school. It grew.", source="a.txt")
+    >>> s = Sentence(doc.sha256, 0, 30, "Halvorsen College is a school.")
+    >>> m = Mention("Halvorsen College", 0, 17, "halvorsen college", "Halvorsen College",
+    ...             "ResearchOrganization", s)
+    >>> defines_subject(Extraction(doc, (s,), (m,), ()))
+    True
+    >>> news = Document.from_text("Shares in Halvorsen College fell.", source="b.txt")
+    >>> s2 = Sentence(news.sha256, 0, 33, news.text)
+    >>> m2 = Mention("Halvorsen College", 10, 27, "halvorsen college", "Halvorsen College",
+    ...              "ResearchOrganization", s2)
+    >>> defines_subject(Extraction(news, (s2,), (m2,), ()))
+    False
+    """
+    mentions = [m for m in ex.mentions if not m.heading]
+    if not mentions:
+        return False
+    first = min(mentions, key=lambda m: m.start)
+    sentence = first.sentence
+    opening = ex.document.text[sentence.start:first.start]
+    if opening.strip() not in ("", "The", "the"):
+        return False
+    return _DEFINITION.search(ex.document.text[first.end:sentence.end]) is not None
+
+
+def _beyond(label: str, country: str, lex: Lexicon) -> bool:
+    """Whether a name points beyond one country: a continent, the world, or another country
+    named in it ("European Academy", "Imperial Japanese Army" in a text about Britain, "University
+    of Oxford" in a text about Germany)."""
+    words = label.split()
+    while len(words) > 1 and words[0] in _COMPASS:
+        words = words[1:]
+    if not words or words[0] in _BEYOND_ONE_COUNTRY:
+        return True
+    for n in (1, 2, 3):
+        for i in range(len(words) - n + 1):
+            found = lex.countries.get(" ".join(words[i:i + n]))
+            if found is not None and not found.ambiguous and found.label != country:
+                return True
+    if len(words) >= 3 and words[-2] == "of":
+        place = lex.country_of_place(words[-1])
+        return place is not None and place != country
+    return False
+
+
+def document_countries(
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon,
+    placed: set[str],
+) -> list[Relation]:
+    """In an encyclopedic text (one that opens by defining its subject, ``defines_subject``)
+    that names one country and no other, the agencies, institutions, facilities and places it
+    names are that country's, unless the text or the gazetteer puts them elsewhere (``placed``
+    holds what the text already places in a country) or their name reaches beyond it; a
+    party, a club or a newspaper has its home there. The evidence is the entity's first
+    sentence.
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("Halvorsen College is a school. Norway paid.", source="a.txt")
+    >>> s1, s2 = Sentence(doc.sha256, 0, 30, "Halvorsen College is a school."), Sentence(
+    ...     doc.sha256, 31, 43, "Norway paid.")
+    >>> ms = (Mention("Halvorsen College", 0, 17, "halvorsen college", "Halvorsen College",
+    ...               "ResearchOrganization", s1),
+    ...       Mention("Norway", 31, 37, "norway", "Norway", "Country", s2))
+    >>> ents = {m.key: Entity(m.key, m.label, m.cls) for m in ms}
+    >>> [(r.subject, r.predicate, r.object) for r in document_countries(
+    ...     Extraction(doc, (s1, s2), ms, ()), KeyMap({}, {}), ents, load_lexicon(), set())]
+    [('halvorsen college', 'locatedIn', 'norway')]
+    """
+    if not defines_subject(ex):
+        return []
+    sha = ex.document.sha256
+    first: dict[str, Sentence] = {}
+    for m in sorted(ex.mentions, key=lambda m: m.start):
+        key = keys.of(m.key, sha)
+        if not m.heading and m.source != "coref" and key in entities:
+            first.setdefault(key, m.sentence)
+    countries = sorted(k for k in first if entities[k].cls == "Country")
+    if len(countries) != 1:
+        return []
+    country = countries[0]
+    name = entities[country].label
+    out: list[Relation] = []
+    for key in sorted(first):
+        entity = entities[key]
+        if key in placed or key == country or _beyond(entity.label, name, lex):
+            continue
+        if entity.cls in DOCUMENT_COUNTRY_HOME:
+            prop = "headquarteredIn"
+        elif entity.cls in DOCUMENT_COUNTRY_PLACE:
+            prop = "locatedIn"
+        else:
+            continue
+        if is_subclass(entity.cls, "Place") and lex.country_of_place(entity.label) not in (
+            None, name
+        ):
+            continue  # the gazetteer puts it in another country
+        evidence = Evidence(first[key], DOCUMENT_COUNTRY_RULE, DOCUMENT_COUNTRY_CONFIDENCE)
+        out.append(Relation(key, prop, country, evidence))
+    return out
+
+
 def _relations(
     extractions: Sequence[Extraction], keys: KeyMap, entities: dict[str, Entity],
     lex: Lexicon,
@@ -560,7 +686,14 @@ def _relations(
                 *document_place_countries(ex, keys, entities, lex),
             ]
         ]
-        for rel in [*found, *country_chains(found, entities)]:
+        chained = [*found, *country_chains(found, entities)]
+        placed = {
+            rel.subject for rel in chained
+            if rel.predicate in _CHAINED and rel.object in entities
+            and entities[rel.object].cls == "Country"
+        }
+        chained += document_countries(ex, keys, entities, lex, placed)
+        for rel in chained:
             s, o = rel.subject, rel.object
             if s == o or s not in entities or o not in entities:
                 continue

@@ -108,3 +108,35 @@ def test_an_agency_of_a_countrys_state_lies_in_that_country() -> None:
     found = facts("Portugal's Maritime Inspection Office fined the owners.")
     assert ("Maritime Inspection Office", "partOf", "Portugal") in found
     assert ("Maritime Inspection Office", "locatedIn", "Portugal") in found
+
+
+# -- the country of an encyclopedic text ----------------------------------------------------------
+
+
+LEAD = ("Ingrid Halvorsen (born 1950) is a Norwegian politician for the Coastal Party. "
+        "She studied at Tromsø Maritime College and later sat on the Fisheries Council.")
+
+
+def test_an_encyclopedic_text_about_one_country_places_its_institutions_there() -> None:
+    found = facts(LEAD)
+    assert ("Coastal Party", "headquarteredIn", "Norway") in found
+    assert ("Fisheries Council", "locatedIn", "Norway") in found
+
+
+def test_no_document_country_for_a_text_that_does_not_define_its_subject() -> None:
+    news = ("Shares fell after Ingrid Halvorsen, a Norwegian politician for the Coastal Party, "
+            "criticised the Fisheries Council.")
+    assert not any(s == "Fisheries Council" and o == "Norway" for s, _, o in facts(news))
+
+
+def test_no_document_country_when_the_text_names_two_countries() -> None:
+    text = LEAD + " She was born in Sweden."
+    assert not any(s == "Fisheries Council" for s, _, _ in facts(text))
+
+
+def test_no_document_country_for_names_that_reach_beyond_it() -> None:
+    text = ("Ingrid Halvorsen (born 1950) is a Norwegian politician. She sat on the European "
+            "Fisheries Council and later studied at the University of Oxford.")
+    labels = {m.label for m in extract(text).mentions}
+    assert {"European Fisheries Council", "University of Oxford"} <= labels
+    assert not any(o == "Norway" for _, _, o in facts(text))
