@@ -530,10 +530,13 @@ def document_place_countries(
         if not m.heading and m.source != "coref" and key in entities:
             first.setdefault(key, m.sentence)
     countries = {k for k in first if entities[k].cls == "Country"}
+    encyclopedic = defines_subject(ex)
     out: list[Relation] = []
     for key in sorted(first):
         entity = entities[key]
-        if entity.cls not in {"City", "Region"} or len(countries) != 1:
+        if entity.cls not in {"City", "Region"} or not countries:
+            continue
+        if len(countries) > 1 and not encyclopedic:
             continue
         country = lex.country_of_place(entity.label) or lex.capitals.get(entity.label)
         target = keys.of(normalise_key(country), sha) if country else ""
@@ -561,7 +564,10 @@ _BEYOND_ONE_COUNTRY = frozenset({
 _COMPASS = frozenset({"East", "West", "North", "South", "Central", "Southeast", "Southwest",
                       "Northeast", "Northwest", "Eastern", "Western", "Northern", "Southern"})
 #: A text that opens by defining its subject: "X (1920–1992) was a Canadian politician".
-_DEFINITION = re.compile(r"\b(?:is|was|are|were)\s+(?:a|an|the|one)\b")
+_DEFINITION = re.compile(r"\b(?:is|was|are|were)\s+(?:(?:a|an|the|one)\b|[A-Z])")
+_NAME_JOINERS = frozenset({"of", "the", "de", "da", "do", "del", "della", "di", "du", "la",
+                           "le", "von", "van", "and", "for", "in", "on", "&"})
+_REPORTED = re.compile(r"\b(?:said|says|told|reported)\b")
 
 
 def defines_subject(ex: Extraction) -> bool:
@@ -587,10 +593,15 @@ def defines_subject(ex: Extraction) -> bool:
         return False
     first = min(mentions, key=lambda m: m.start)
     sentence = first.sentence
-    opening = ex.document.text[sentence.start:first.start]
-    if opening.strip() not in ("", "The", "the"):
-        return False
-    return _DEFINITION.search(ex.document.text[first.end:sentence.end]) is not None
+    opening = ex.document.text[sentence.start:first.start].split()
+    if len(opening) > 6 or any(
+        not w[:1].isupper() and w[:1] not in "\"“'(" and w not in _NAME_JOINERS for w in opening
+    ):
+        return False  # a name (after a title or a first name, or around the mention) opens it
+    rest = ex.document.text[first.end:sentence.end]
+    said = _REPORTED.search(rest)
+    definition = _DEFINITION.search(rest, 0, said.start() if said else len(rest))
+    return definition is not None
 
 
 def _beyond(label: str, country: str, lex: Lexicon) -> bool:

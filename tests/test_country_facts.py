@@ -140,3 +140,12 @@ def test_no_document_country_for_names_that_reach_beyond_it() -> None:
     labels = {m.label for m in extract(text).mentions}
     assert {"European Fisheries Council", "University of Oxford"} <= labels
     assert not any(o == "Norway" for _, _, o in facts(text))
+
+
+def test_an_encyclopedic_text_places_known_cities_among_several_countries() -> None:
+    text = ("Lieutenant-General Sir Anders Halvorsen (1767–1816) was a Norwegian officer. "
+            "He was born in Bergen and later served in Sweden and Denmark.")
+    assert ("Bergen", "Norway") in located(text)
+    news = ("Anders Halvorsen said he was born in Bergen. He later served in Sweden and "
+            "in Norway.")
+    assert ("Bergen", "Norway") not in located(news)
