@@ -546,6 +546,60 @@ def document_place_countries(
     return out
 
 
+#: The rule name and confidence of "a body named after a place the text names lies there".
+NAME_PLACE_RULE, NAME_PLACE_CONFIDENCE = "name-place", 0.55
+#: Classes that lie in the place they are named after (companies and blocs are left out).
+NAME_PLACE_CLASSES = frozenset({"GovernmentAgency", "ResearchOrganization", "Organization",
+                                "MediaOrganization", "Facility"})
+
+
+def name_places(
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity]
+) -> list[Relation]:
+    """A body or a facility whose name holds a city or region that the same document names
+    lies in it: "Calgary City Council", "the University of Alberta", "the Astana Financial
+    Centre", "the Berlin-Brandenburg Academy". A newspaper named so has its home there
+    (``headquarteredIn``, "the Leeds Courier"). Companies are left out, like blocs.
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("Bergen City Council met in Bergen.", source="a.txt")
+    >>> s = Sentence(doc.sha256, 0, 34, doc.text)
+    >>> ms = (Mention("Bergen City Council", 0, 19, "bergen city council", "Bergen City Council",
+    ...               "GovernmentAgency", s),
+    ...       Mention("Bergen", 27, 33, "bergen", "Bergen", "City", s))
+    >>> ents = {m.key: Entity(m.key, m.label, m.cls) for m in ms}
+    >>> [(r.subject, r.predicate, r.object) for r in name_places(
+    ...     Extraction(doc, (s,), ms, ()), KeyMap({}, {}), ents)]
+    [('bergen city council', 'locatedIn', 'bergen')]
+    """
+    sha = ex.document.sha256
+    first: dict[str, Mention] = {}
+    for m in sorted(ex.mentions, key=lambda m: m.start):
+        key = keys.of(m.key, sha)
+        if not m.heading and m.source != "coref" and key in entities:
+            first.setdefault(key, m)
+    places = {
+        entities[k].label: k for k in first if entities[k].cls in {"City", "Region"}
+    }
+    out: list[Relation] = []
+    for key in sorted(first):
+        entity = entities[key]
+        if entity.cls not in NAME_PLACE_CLASSES:
+            continue
+        words = re.split(r"[\s\-–]+", entity.label)
+        found = ""
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                place = places.get(" ".join(words[i:i + n]))
+                if place is not None and place != key and not found:
+                    found = place
+        if found:
+            prop = "headquarteredIn" if entity.cls == "MediaOrganization" else "locatedIn"
+            evidence = Evidence(first[key].sentence, NAME_PLACE_RULE, NAME_PLACE_CONFIDENCE)
+            out.append(Relation(key, prop, found, evidence))
+    return out
+
+
 #: The rule name and confidence of "named in a text about one country, and placed nowhere else".
 DOCUMENT_COUNTRY_RULE, DOCUMENT_COUNTRY_CONFIDENCE = "document-country", 0.4
 #: Classes that take the document's country: organisations as their home, the rest as where
@@ -695,6 +749,7 @@ def _relations(
                 *place_countries(ex, keys, entities, lex),
                 *name_countries(ex, keys, entities, lex),
                 *document_place_countries(ex, keys, entities, lex),
+                *name_places(ex, keys, entities),
             ]
         ]
         chained = [*found, *country_chains(found, entities)]

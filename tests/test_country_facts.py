@@ -149,3 +149,15 @@ def test_an_encyclopedic_text_places_known_cities_among_several_countries() -> N
     news = ("Anders Halvorsen said he was born in Bergen. He later served in Sweden and "
             "in Norway.")
     assert ("Bergen", "Norway") not in located(news)
+
+
+def test_a_body_named_after_a_place_of_the_text_lies_there() -> None:
+    text = ("Halvorsen studied at the University of Tromsø. "
+            "Tromsø is a city in northern Norway.")
+    assert ("University of Tromsø", "Tromsø") in located(text)
+    assert ("University of Tromsø", "Norway") in located(text)
+
+
+def test_a_company_named_after_a_place_is_not_placed_by_its_name() -> None:
+    text = "Tromsø Fishing Holdings bought boats. Tromsø is a city in Norway."
+    assert not any(s.startswith("Tromsø F") for s, _ in located(text))
