@@ -603,7 +603,8 @@ def name_places(
 #: The rule name and confidence of "named in a text about one country, and placed nowhere else".
 DOCUMENT_COUNTRY_RULE, DOCUMENT_COUNTRY_CONFIDENCE = "document-country", 0.4
 #: Classes that take the document's country: organisations as their home, the rest as where
-#: they are. Companies and blocs reach across borders, and are left out.
+#: they are. Blocs reach across borders, and are left out; so are companies, unless their name
+#: says they are one ("Tredegar Iron Company"), for a bare name typed Company is often a person.
 DOCUMENT_COUNTRY_HOME = frozenset({"Organization", "MediaOrganization"})
 DOCUMENT_COUNTRY_PLACE = frozenset({"GovernmentAgency", "ResearchOrganization", "Facility",
                                     "City", "Region", "Place"})
@@ -686,8 +687,8 @@ def document_countries(
     that names one country and no other, the agencies, institutions, facilities and places it
     names are that country's, unless the text or the gazetteer puts them elsewhere (``placed``
     holds what the text already places in a country) or their name reaches beyond it; a
-    party, a club or a newspaper has its home there. The evidence is the entity's first
-    sentence.
+    party, a club, a newspaper or a firm whose name says it is one ("… Company", "… Group")
+    has its home there. The evidence is the entity's first sentence.
 
     >>> from kg.model import Document
     >>> doc = Document.from_text("Halvorsen College is a school. Norway paid.", source="a.txt")
@@ -719,7 +720,9 @@ def document_countries(
         entity = entities[key]
         if key in placed or key == country or _beyond(entity.label, name, lex):
             continue
-        if entity.cls in DOCUMENT_COUNTRY_HOME:
+        if entity.cls in DOCUMENT_COUNTRY_HOME or (
+            entity.cls == "Company" and lex.head_class(entity.label.split()) == "Company"
+        ):
             prop = "headquarteredIn"
         elif entity.cls in DOCUMENT_COUNTRY_PLACE:
             prop = "locatedIn"

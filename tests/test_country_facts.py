@@ -161,3 +161,11 @@ def test_a_body_named_after_a_place_of_the_text_lies_there() -> None:
 def test_a_company_named_after_a_place_is_not_placed_by_its_name() -> None:
     text = "Tromsø Fishing Holdings bought boats. Tromsø is a city in Norway."
     assert not any(s.startswith("Tromsø F") for s, _ in located(text))
+
+
+def test_an_encyclopedic_text_gives_its_country_to_firms_named_as_firms() -> None:
+    text = ("Ingrid Halvorsen (born 1950) is a Norwegian engineer. She worked for "
+            "Fjordline Shipping Company and later for Tollefsen.")
+    found = facts(text)
+    assert ("Fjordline Shipping Company", "headquarteredIn", "Norway") in found
+    assert not any(s == "Tollefsen" and o == "Norway" for s, _, o in found)
