@@ -9,6 +9,8 @@ places, and what a place or a name says about an organisation.
 from __future__ import annotations
 
 from kg.model import Document, Extraction
+from kg.nlp.containment import place_chains
+from kg.nlp.entities import DocumentContext, find_mentions
 from kg.nlp.extract import Extractor
 from kg.resolve import resolve
 from tests.nlp_helpers import nlp
@@ -169,3 +171,35 @@ def test_an_encyclopedic_text_gives_its_country_to_firms_named_as_firms() -> Non
     found = facts(text)
     assert ("Fjordline Shipping Company", "headquarteredIn", "Norway") in found
     assert not any(s == "Tollefsen" and o == "Norway" for s, _, o in found)
+
+
+# -- chains of places in one description -------------------------------------------------------
+
+
+def chained(text: str) -> set[tuple[str, str]]:
+    """(subject, object) labels of what ``place_chains`` reads in the first sentence of text."""
+    doc = nlp()(text)
+    found = find_mentions(doc, DocumentContext.of(Document.from_text(text, source="t.txt")))
+    label = {m.key: m.label for _, m in found}
+    return {(label[r.subject], label[r.object])
+            for r in place_chains(next(iter(doc.sents)), found)}
+
+
+def test_every_container_of_a_description_locates_the_place() -> None:
+    found = chained("Narvik is a town in Nordland county, in northern Norway.")
+    assert found == {("Narvik", "Nordland county"), ("Narvik", "Norway")}
+
+
+def test_a_coordinated_description_and_a_phrase_on_the_verb_still_contain() -> None:
+    found = chained("Bodø is a town and municipality in the southern part of the county of "
+                    "Nordland, within Salten, in Norway.")
+    assert ("Bodø", "Norway") in found
+
+
+def test_a_direction_is_no_container() -> None:
+    found = chained("Fauske is a town north of the city of Bodø, in Norway.")
+    assert ("Fauske", "Bodø") not in found
+
+
+def test_only_a_described_place_has_containers() -> None:
+    assert chained("Halvorsen is a politician in Nordland, in Norway.") == set()
