@@ -347,13 +347,17 @@ def name_countries(
         entity = entities.get(key)
         if key in seen or entity is None or m.heading or m.source == "coref":
             continue
-        if entity.cls == "War":
+        if entity.cls in ("War", "Event"):
             seen.add(key)
             evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
             for party in _countries_in_war_name(entity.label, lex):
                 target = keys.of(normalise_key(party), sha)
                 if target in countries:
                     out.append(Relation(target, "participatedIn", key, evidence))
+            home = _home_event_country(entity.label, lex)
+            target = keys.of(normalise_key(home), sha) if home else ""
+            if target in countries:
+                out.append(Relation(key, "locatedIn", target, evidence))
             continue
         if entity.cls in NAME_COUNTRY_SKIP or not (
             is_subclass(entity.cls, "Organization") or entity.cls == "Facility"
@@ -370,6 +374,32 @@ def name_countries(
                 evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
                 out.append(Relation(key, "locatedIn", target, evidence))
     return out
+
+
+#: Words of an event's name that say it happened within one country.
+_HOME_EVENTS = frozenset({"Civil", "Revolution", "Campaign", "Uprising", "Rebellion",
+                          "Independence", "Insurgency", "Coup", "Election", "Referendum",
+                          "Crisis", "Revolt"})
+
+
+def _home_event_country(label: str, lex: Lexicon) -> str | None:
+    """The one country an event within a country is named after ("Finnish Civil War",
+    "Norwegian Campaign", "Chilean Election"); none for names of two sides.
+
+    >>> lex = load_lexicon()
+    >>> _home_event_country("Finnish Civil War", lex), _home_event_country("Korean Campaign", lex)
+    ('Finland', None)
+    >>> _home_event_country("Franco-Prussian War", lex) is None
+    True
+    """
+    if re.search(r"[\-–—]", label):
+        return None
+    words = label.split()
+    if not _HOME_EVENTS & set(words):
+        return None
+    found = {c.label for w in words if (c := lex.countries.get(w)) is not None and c.code}
+    ambiguous = any((c := lex.countries.get(w)) is not None and c.ambiguous for w in words)
+    return found.pop() if len(found) == 1 and not ambiguous else None
 
 
 def _countries_in_war_name(label: str, lex: Lexicon) -> list[str]:

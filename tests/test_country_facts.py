@@ -77,6 +77,13 @@ def test_a_body_named_after_a_country_lies_in_it() -> None:
     assert ("United States Navy Reserve", "United States") in located(text)
 
 
+def test_an_event_named_after_one_country_happened_there() -> None:
+    text = "Halvorsen fought in the Finnish Civil War. Finland later honoured him."
+    assert ("Finnish Civil War", "Finland") in located(text)
+    text = "Halvorsen fought in the Finnish-Soviet War. Finland later honoured him."
+    assert not any(s.startswith("Finnish") for s, _ in located(text))
+
+
 def test_a_company_named_after_a_country_gets_no_home_from_its_name() -> None:
     text = "Kenya Veltrona Holdings sold shares. Kenya welcomed it."
     assert not any(s.startswith("Kenya V") for s, p, _ in facts(text) if p != "relatedTo")
