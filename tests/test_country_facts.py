@@ -210,3 +210,12 @@ def test_a_direction_is_no_container() -> None:
 
 def test_only_a_described_place_has_containers() -> None:
     assert chained("Halvorsen is a politician in Nordland, in Norway.") == set()
+
+
+# -- the sides of a war ---------------------------------------------------------------------------
+
+
+def test_the_sides_a_named_war_is_fought_between_took_part_in_it() -> None:
+    found = facts("The Halvor War between Norway and Sweden ended in 1814.")
+    assert ("Norway", "participatedIn", "Halvor War") in found
+    assert ("Sweden", "participatedIn", "Halvor War") in found
