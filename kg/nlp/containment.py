@@ -42,6 +42,9 @@ _INSIDE = frozenset({"in", "within", "of", "inside"})
 #: Dependencies along which a chain of containers runs.
 _CHAIN_DEPS = frozenset({"prep", "pobj", "appos", "conj", "compound", "amod", "npadvmod"})
 _PLACE_CLASSES = ("Place", "Country")
+#: Tokens one description's walk may visit: a sentence's work stays linear in its length
+#: however many place nouns it holds (blocks are bounded, see ``kg.nlp.extract``).
+MAX_WALK = 120
 
 
 def place_chains(sent: Span, mentions: Sequence[tuple[Span, Mention]]) -> list[Relation]:
@@ -95,7 +98,7 @@ def _containers(noun: Token, by_token: dict[int, Mention]) -> list[Mention]:
     stack = [p for h in hosts for p in ([h] if h.dep_ == "prep" else h.children)
              if p.dep_ == "prep" and p.lower_ in _INSIDE]
     seen: set[int] = set()
-    while stack:
+    while stack and len(seen) < MAX_WALK:
         tok = stack.pop(0)
         if tok.i in seen:
             continue
