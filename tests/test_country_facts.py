@@ -13,7 +13,7 @@ from kg.nlp.containment import place_chains
 from kg.nlp.entities import DocumentContext, find_mentions
 from kg.nlp.extract import Extractor
 from kg.resolve import resolve
-from tests.nlp_helpers import nlp
+from tests.nlp_helpers import labelled, nlp
 
 
 def extract(text: str) -> Extraction:
@@ -219,3 +219,26 @@ def test_the_sides_a_named_war_is_fought_between_took_part_in_it() -> None:
     found = facts("The Halvor War between Norway and Sweden ended in 1814.")
     assert ("Norway", "participatedIn", "Halvor War") in found
     assert ("Sweden", "participatedIn", "Halvor War") in found
+
+
+# -- typing and descriptions that carry a country ---------------------------------------------
+
+
+def test_a_hospital_is_an_organisation() -> None:
+    found = labelled("Doctors at Halvorsen Memorial Hospital treated him.")
+    assert found["Halvorsen Memorial Hospital"] == "Organization"
+
+
+def test_a_demonym_description_gives_a_named_company_its_home() -> None:
+    assert ("Veltrona", "headquarteredIn", "Japan") in facts(
+        "Shares in Veltrona, a Japanese carmaker, rose on Monday.")
+    assert ("Veltrona", "headquarteredIn", "Japan") in facts(
+        "Japanese carmaker Veltrona recalled 10,000 cars.")
+
+
+def test_a_plural_apposition_describes_every_name_before_it() -> None:
+    found = facts("Veltrona and Osaki, two Japanese carmakers, merged.")
+    assert ("Veltrona", "headquarteredIn", "Japan") in found
+    assert ("Osaki", "headquarteredIn", "Japan") in found
+    single = facts("Veltrona and Osaki, a Japanese carmaker, merged.")
+    assert ("Veltrona", "headquarteredIn", "Japan") not in single
