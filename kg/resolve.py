@@ -302,7 +302,7 @@ def place_countries(
 #: The rule name and confidence of "an organisation named after its country" (the
 #: "Norwegian Coastal Administration", the "Bank of Ghana") when the text names that country.
 NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE = "name-country", 0.55
-#: The same for a company's or a newspaper's home.
+#: The same for a newspaper's or a broadcaster's home.
 NAME_HOME_RULE, NAME_HOME_CONFIDENCE = "name-country-home", 0.5
 #: A company named after a country may be anywhere ("Air Tanzania" aside); blocs span many.
 NAME_COUNTRY_SKIP = frozenset({"InternationalOrganization", "Company"})
@@ -397,7 +397,8 @@ def _home_event_country(label: str, lex: Lexicon) -> str | None:
     words = label.split()
     if not _HOME_EVENTS & set(words):
         return None
-    found = {c.label for w in words if (c := lex.countries.get(w)) is not None and c.code}
+    found = {c.label for w in words
+             if (c := lex.countries.get(w)) is not None and (c.code or c.kind == "demonym")}
     ambiguous = any((c := lex.countries.get(w)) is not None and c.ambiguous for w in words)
     return found.pop() if len(found) == 1 and not ambiguous else None
 
@@ -441,7 +442,10 @@ def _country_in_name(label: str, lex: Lexicon) -> str | None:
     for n in (3, 2, 1):
         head = " ".join(words[:n])
         found = lex.countries.get(head)
-        if found is not None and not found.ambiguous and found.code and n < len(words):
+        usable = found is not None and not found.ambiguous and (
+            found.kind == "demonym" or bool(found.code)  # historic countries by demonym only
+        )
+        if found is not None and usable and n < len(words):
             return found.label
     if len(words) >= 3 and words[-2] == "of":
         found = lex.countries.get(words[-1])

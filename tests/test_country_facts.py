@@ -242,3 +242,8 @@ def test_a_plural_apposition_describes_every_name_before_it() -> None:
     assert ("Osaki", "headquarteredIn", "Japan") in found
     single = facts("Veltrona and Osaki, a Japanese carmaker, merged.")
     assert ("Veltrona", "headquarteredIn", "Japan") not in single
+
+
+def test_a_body_named_by_a_historic_countrys_demonym_lies_in_it() -> None:
+    text = "The Soviet Navy Reserve sailed. The Soviet Union paid for it."
+    assert ("Soviet Navy Reserve", "Soviet Union") in located(text)
