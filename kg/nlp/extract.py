@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.model import Block, DateFact, Document, Extraction, Mention, Relation, Sentence
+from kg.nlp.containment import place_chains
 from kg.nlp.dates import YearIndex, find_dates
 from kg.nlp.entities import (
     DocumentContext,
@@ -77,9 +78,6 @@ def split_long(block: Block, limit: int = MAX_BLOCK_CHARS) -> Iterator[Block]:
         yield Block(block.start + start, block.start + cut, text[start:cut], block.heading)
         start = cut
     yield Block(block.start + start, block.end, text[start:], block.heading)
-
-
-_split_long = split_long  # the name benchmarks import
 
 
 def batches(
@@ -222,6 +220,7 @@ class Extractor:
                 dates.extend(find_dates(sent, in_sent, document_text=document.text, years=years))
                 if not block.heading and len(in_sent) >= 2:
                     relations.extend(extract_relations(sent, in_sent, rules=self.rules))
+                    relations.extend(place_chains(sent, in_sent))
                 if not block.heading:
                     relations.extend(named_parties(in_sent, ctx, self.finder.lex))
         relations.extend(title_memberships(mentions, document.text))

@@ -696,6 +696,8 @@ class ParseReader:
         host = self.apposition_of(first)
         if host is not None:
             out.append(host)
+            if anchor.tag_ in ("NNS", "NNPS"):  # "A and B, two Japanese carmakers": both
+                out.extend(t for t in _with_conjuncts([_first_conjunct(host)]) if t is not host)
         out.extend(_with_conjuncts(
             c for c in anchor.children if c.dep_ == "appos" and not self._apposed_to_place(c)
         ))
