@@ -503,3 +503,8 @@ def test_the_firm_in_the_next_sentence_makes_a_mistyped_subject_a_company() -> N
     text = "John Vexon chairs Brakel Group. Vexon said profits rose. The company said sales fell."
     people = {e.label: e.cls for e in resolved(text).entities.values()}
     assert people["John Vexon"] == "Person"
+
+
+def test_a_research_body_is_at_home_in_the_country_that_modifies_it() -> None:
+    found = facts("US research think-tank Rowe Internet & Civic Life says blogs grow.")
+    assert ("Rowe Internet & Civic Life", "headquarteredIn", "United States") in found

@@ -110,6 +110,8 @@ EVENT_MODIFIERS = frozenset(
 #: Plural possessives that belong inside a name ("People's Alliance Party").
 NAME_POSSESSORS = frozenset({"People", "Women", "Children", "Men"})
 
+#: The most tokens a name recurring from an earlier block may span ("Pan-European" is three).
+KNOWN_NAME_TOKENS = 12
 #: Dependency roles in which a capital city stands for its government ("Washington answered").
 METONYM_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "poss", "dobj", "dative", "npadvmod"})
 
@@ -140,6 +142,8 @@ class DocumentContext:
             pattern = re.compile(rf"(?<![\w.])(?:{forms})\s+([A-Z][\w'’-]*)")
             self.titled = frozenset(m.group(1) for m in pattern.finditer(self.document.text))
         return self.titled
+    names: dict[str, Mention] = field(default_factory=dict)  # see EntityFinder.known_names
+    names_read: int = 0  # how much of ``history`` is in ``names``
 
     @classmethod
     def of(cls, document: Document) -> DocumentContext:
@@ -466,12 +470,15 @@ class EntityFinder:
         so are any two joined by "and the"; not when the first one holds a connector
         ("Department of Energy and Climate Change") or lacks a head word of its own
         ("Scottish and Newcastle")."""
-        for k in range(start + 1, end - 1):
+        first = start
+        while first < end and _leading_filler(doc[first]):
+            first += 1  # "On Monday A Group and B Holdings": "On" joins nothing
+        for k in range(first + 1, end - 1):
             if doc[k].lower_ != "and":
                 continue
             if doc[k + 1].lower_ == "the" and k + 2 < end:  # "the Bank of X and the Y Fund"
                 return [(start, k), *self._split_names(doc, k + 2, end)]
-            left = [t.text for t in doc[start:k]]
+            left = [t.text for t in doc[first:k]]
             right = [t.text for t in doc[k + 1 : end]]
             if any(w.lower() in CONNECTORS for w in left):
                 return [(start, end)]
@@ -532,8 +539,11 @@ class EntityFinder:
         ("Euronext has a stake"): a weak Company guess that any other evidence overrides."""
         for sent in doc.sents:
             for start, end in _propn_runs(sent):
-                if end < sent.end and doc[end].is_digit and len(doc[end].text) <= 4:
-                    end += 1  # "Starfall 3"
+                if (
+                    end < sent.end and doc[end].is_digit and len(doc[end].text) <= 4
+                    and not _amount_follows(doc, end + 1)
+                ):
+                    end += 1  # "Starfall 3", not "fined Velmar 100m euros"
                 span = doc[start:end]
                 if any(t.ent_type_ not in {"", "NORP"} for t in span):
                     continue
@@ -602,6 +612,7 @@ class EntityFinder:
             or YEAR.match(doc[start].text)
             or doc[start].pos_ in LEADING_POS_DROP
             or doc[start].lower_ in CONNECTORS
+            or doc[start].ent_type_ in DATE_LABELS  # "On Monday Hartwell Group …"
         ):
             start += 1
         if start >= end:
@@ -688,8 +699,11 @@ class EntityFinder:
                 ) and not (stop + 1 < end and doc[stop + 1].ent_type_ == "DATE"):
                     stop = end  # "Kiel Institute for the World Economy", "Bank of Canada"
                     cls = self._central_bank(doc, start, head_end, end) or cls
-                while stop < len(doc) and NUMERAL.match(doc[stop].text):
-                    stop += 1  # "World War II", "Task Force 104"
+                while (
+                    stop < len(doc) and NUMERAL.match(doc[stop].text)
+                    and not _amount_follows(doc, stop + 1)
+                ):
+                    stop += 1  # "World War II", "Task Force 104"; not "Velmar Group 100m"
                 return cls, head_end, stop
         return None, end, end
 
@@ -984,6 +998,37 @@ class EntityFinder:
                     )
 
 
+    def known_names(self, doc: Doc, ctx: DocumentContext) -> Iterator[Candidate]:
+        """Names that earlier blocks of the document gave a class, where they recur.
+
+        A later paragraph's parse may miss a name the document has already introduced
+        ("Euronext already has …" tagged as a common noun): the earlier reading holds. Only
+        capitalised names written out in full count (never a pronoun, a description or a
+        demonym); any other candidate for the same words wins.
+        """
+        names = ctx.names
+        for ante in ctx.history[ctx.names_read :]:  # each antecedent read once: linear
+            m = ante.mention
+            if m.source != "coref" and len(m.text) >= 3 and m.text[0].isupper():
+                names.setdefault(m.text, m)
+        ctx.names_read = len(ctx.history)
+        if not names:
+            return
+        longest = KNOWN_NAME_TOKENS
+        for i in range(len(doc)):
+            if not doc[i].text[:1].isupper():
+                continue
+            for n in range(min(longest, len(doc) - i), 0, -1):
+                span = doc[i : i + n]
+                mention = names.get(span.text)
+                if mention is not None and not doc[span.end - 1].is_punct:
+                    key = mention.key
+                    yield Candidate(
+                        i, i + n, mention.label, mention.cls, "ner", STRENGTH["bare"], key
+                    )
+                    break
+
+
 def abbreviates(short: str, long: str) -> bool:
     """Whether the letters of ``short`` can be read, in order, off ``long``, the first one
     starting a word (Schwartz and Hearst's test for an abbreviation and its long form).
@@ -1008,6 +1053,30 @@ def abbreviates(short: str, long: str) -> bool:
             return False
         j -= 1
     return True
+
+
+#: NER labels of words that open a sentence before a name without being part of it.
+DATE_LABELS = frozenset({"DATE", "TIME"})
+
+
+def _leading_filler(tok: Token) -> bool:
+    """A word before a name that belongs to no name: "On", "the", "Monday"."""
+    return (
+        tok.lower_ in DETERMINERS or tok.lower_ in CONNECTORS or tok.pos_ in LEADING_POS_DROP
+        or tok.ent_type_ in DATE_LABELS
+    )
+
+
+#: Words after a number that make it an amount, not part of a name ("100m", "2 billion").
+AMOUNT_WORDS = frozenset(
+    {"m", "bn", "k", "million", "billion", "trillion", "thousand", "%", "per", "percent",
+     "euros", "dollars", "pounds", "yen", "shares", "people", "jobs", "staff", "workers"}
+)
+
+
+def _amount_follows(doc: Doc, i: int) -> bool:
+    """Whether the token at ``i`` makes the number before it an amount."""
+    return i < len(doc) and doc[i].lower_ in AMOUNT_WORDS
 
 
 def _priority(c: Candidate) -> tuple[int, int, float, int]:
@@ -1110,6 +1179,7 @@ def find_mentions(
         *finder.model_names(doc),
         *finder.post_holders(doc),
         *finder.event_phrases(doc),
+        *finder.known_names(doc, ctx),
     ]
     chosen = select(_absorb([c for c in cands if _acceptable(c, doc, lex)], doc))
     extra = finder.abbreviations(doc, chosen, ctx)
@@ -1217,6 +1287,8 @@ def _typed_by_context(cand: Candidate, doc: Doc, lex: Lexicon) -> Candidate:
     found = context_class(doc[cand.start : cand.end], lex)
     if found is None or found == cand.cls:
         return cand
+    if is_subclass(found, "Place") and (is_subclass(cand.cls, "Place") or cand.cls == "Country"):
+        return cand  # "Texas-based": a region already, not a city
     return replace(cand, cls=found, source="context", strength=STRENGTH["context"])
 
 

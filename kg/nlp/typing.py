@@ -36,6 +36,9 @@ STATE_NOUNS = frozenset(
 PATIENT_CLASSES = {"adopt": "Policy", "enact": "Policy", "ratify": "Treaty"}
 #: Nouns a name of a policy or treaty is put before: "the Zeitenwende policy".
 NAMED_BY_COMPOUND = frozenset({"policy", "doctrine", "treaty", "pact", "accord"})
+#: Dependencies the parser gives a name it failed to attach to the noun before it ("the
+#: futures exchange Liffe" read as "exchange" + a stray adverbial "Liffe").
+MISPARSED_NAME_DEPS = frozenset({"npadvmod", "dep"})
 
 
 def noun_class(token: Token, lex: Lexicon) -> str | None:
@@ -90,6 +93,7 @@ def _noun_before(span: Span, lex: Lexicon) -> str | None:
     if prev.pos_ == "NOUN" and (
         span.start <= prev.head.i < span.end
         or any(c.dep_ in {"det", "poss"} and c.i < prev.i for c in prev.children)
+        or span.root.dep_ in MISPARSED_NAME_DEPS
     ):
         return noun_class(prev, lex)  # "phone firm X"; "the carmaker X" even when misparsed
     if prev.text != "," or span.start < 2:
@@ -146,8 +150,23 @@ def _who_clause(root: Token) -> bool:
     )
 
 
+def _based_in(span: Span) -> bool:
+    """``Dundee-based``, ``Leeds-headquartered``: the name is where something is based."""
+    doc = span.doc
+    nxt = span.end
+    return (
+        nxt + 1 < len(doc)
+        and doc[nxt].text in {"-", "–"}
+        and doc[nxt + 1].lower_ in {"based", "headquartered"}
+    )
+
+
 def context_class(span: Span, lex: Lexicon) -> str | None:
     """The class the sentence gives the name in ``span``, or None when it says nothing."""
+    if _based_in(span):  # where a firm is based: a region or a country if the lexicon says so
+        if span.text in lex.countries:
+            return None
+        return "Region" if span.text in lex.subdivisions else "City"
     root = span.root
     before = _noun_before(span, lex)
     if before is not None:
