@@ -86,6 +86,9 @@ class Antecedent:
     mention: Mention
     sentence_index: int
     subject: bool
+    #: A word that modifies a common noun ("the Norwegian airline", "a Kenyan court"): the
+    #: phrase, not the name, is what a pronoun after it may mean.
+    modifier: bool = False
 
 
 def _description_class(chunk: Span) -> str | None:
@@ -135,14 +138,16 @@ def _pick_in_sentence(
     sentence_index: int,
     *,
     subject: bool = False,
+    named_only: bool = False,
 ) -> Mention | None:
     """The nearest name of one of ``classes`` before the phrase in its own sentence ("the X bid
-    ... chief executive of the exchange", "joined X after it acquired")."""
+    ... chief executive of the exchange", "joined X after it acquired"); ``named_only`` skips
+    names that only modify a common noun."""
     wanted = (classes,) if isinstance(classes, str) else tuple(classes)
     for ante in reversed(history):
         if ante.sentence_index != sentence_index:
             return None
-        if subject and not ante.subject:
+        if (subject and not ante.subject) or (named_only and ante.modifier):
             continue
         if any(is_subclass(ante.mention.cls, cls) for cls in wanted):
             return ante.mention
@@ -215,7 +220,7 @@ def resolve_references(
                 if phrase.root.dep_ == "poss":  # "its": this sentence's subject, else nearest
                     target = _pick_in_sentence(
                         history, PRONOUN_CLASSES, index, subject=True
-                    ) or _pick_in_sentence(history, PRONOUN_CLASSES, index)
+                    ) or _pick_in_sentence(history, PRONOUN_CLASSES, index, named_only=True)
                 elif _clause_subject(phrase.root):
                     target = _pick_in_sentence(history, PRONOUN_CLASSES, index)
                 for klass in PRONOUN_CLASSES if target is None else ():
@@ -306,7 +311,13 @@ def _index_of(starts: Sequence[int], token: int) -> int:
 
 
 def _antecedent(mention: Mention, span: Span, sentence_index: int) -> Antecedent:
-    return Antecedent(mention, sentence_index, _is_subject(span))
+    return Antecedent(mention, sentence_index, _is_subject(span), _modifies_a_noun(span))
+
+
+def _modifies_a_noun(span: Span) -> bool:
+    """A name that only describes a common noun: "Norwegian" in "the Norwegian airline"."""
+    root = span.root
+    return root.dep_ in {"amod", "compound", "nmod"} and root.head.pos_ == "NOUN"
 
 
 def _coref_mention(target: Mention, phrase: Span, sentence: Sentence, offset: int) -> Mention:
