@@ -247,3 +247,11 @@ def test_a_plural_apposition_describes_every_name_before_it() -> None:
 def test_a_body_named_by_a_historic_countrys_demonym_lies_in_it() -> None:
     text = "The Soviet Navy Reserve sailed. The Soviet Union paid for it."
     assert ("Soviet Navy Reserve", "Soviet Union") in located(text)
+
+
+def test_a_place_after_a_comma_is_its_container_but_a_list_is_not_a_chain() -> None:
+    assert {("Austin", "Texas"), ("Lyon", "France")} <= located(
+        "She moved from Austin, Texas, to Lyon, France."
+    )
+    listed = located("He had lived in Lagos, Germany, Madrid, Oslo, etc., before he retired.")
+    assert ("Madrid", "Germany") not in listed and ("Oslo", "Germany") not in listed

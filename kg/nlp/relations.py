@@ -121,6 +121,9 @@ class _Extractor:
             return [a for a in self.reader.resolve(subjects) if a.direct] or None
         if first in ("self", "desc") and not rest:
             return self.reader.resolve(tokens, conjuncts=False)
+        if first == "apposed" and not rest:  # the one name after the comma, not its list
+            own = self.reader.mention_at(anchor)
+            return [a for a in self.reader.resolve(tokens, conjuncts=False) if a.index != own]
         args = self._follow(tokens, rest)
         if first in ("self", "desc"):
             return args
