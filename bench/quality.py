@@ -435,6 +435,17 @@ def redocred_gold(
     >>> g = redocred_gold(rec)
     >>> [e.label for e in g.entities], g.dates[0].years
     (['Airbus'], frozenset({'1970'}))
+
+    A pair under two properties keeps the readings of both (P131 gives locatedIn alone, P17
+    also headquarteredIn):
+
+    >>> rec = {"id": "d2", "text": "", "sentences": [], "entities": [
+    ...   {"name": "Acme", "type": "ORG", "mentions": ["Acme"]},
+    ...   {"name": "Chile", "type": "LOC", "mentions": ["Chile"]}], "relations": [
+    ...   {"head": "Acme", "tail": "Chile", "relation_id": "P131", "evidence": []},
+    ...   {"head": "Acme", "tail": "Chile", "relation_id": "P17", "evidence": []}]}
+    >>> [(r.p, [a[1] for a in r.alts][:1]) for r in redocred_gold(rec, REDOCRED_MAP_P17).relations]
+    [('locatedIn', ['headquarteredIn'])]
     """
     sentences = list(record.get("sentences", []))
     types = {e["name"]: e["type"] for e in record["entities"]}
@@ -462,8 +473,15 @@ def redocred_gold(
         if pid == "P1001" and types.get(head) != "MISC":
             continue  # a person's or a council's jurisdiction is no law's issuer
         mapped = redocred_mapping(pid, head, tail, mapping)
-        if mapped and mapped[0] not in relations:
+        if not mapped:
+            continue
+        old = relations.get(mapped[0])
+        if old is None:
             relations[mapped[0]] = GoldRelation(*mapped[0], evidence=ev, alts=mapped[1:])
+        else:  # one pair under two properties (P131 and P17): either property's readings count
+            alts = old.alts + tuple(a for a in mapped[1:] if a not in old.alts)
+            relations[mapped[0]] = GoldRelation(*mapped[0], evidence=old.evidence or ev,
+                                                alts=alts)
     dates = tuple(GoldDate(e, frozenset(y), evidence_of.get(e, ""))
                   for e, y in sorted(years.items()))
     return GoldDoc(str(record["id"]), str(record["text"]), entities,

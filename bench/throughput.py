@@ -24,7 +24,7 @@ from kg.build import build_documents, sample_path
 from kg.ingest import read_all
 from kg.ingest.text import read_plain
 from kg.model import Document
-from kg.nlp.extract import _split_long, blocks_of
+from kg.nlp.extract import blocks_of, split_long
 from kg.nlp.pipeline import DEFAULT_MODEL, load_pipeline
 
 TARGET_RATIO = 1.5
@@ -47,7 +47,7 @@ def corpus(data: Path) -> list[Document]:
 
 def time_spacy(documents: list[Document], model: str) -> float:
     nlp = load_pipeline(model)
-    texts = [b.text for d in documents for blk in blocks_of(d) for b in _split_long(blk)]
+    texts = [b.text for d in documents for blk in blocks_of(d) for b in split_long(blk)]
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=32):
         pass

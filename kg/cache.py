@@ -170,6 +170,10 @@ class ExtractionCache:
     def path(self, sha256: str, version: str | None = None) -> Path:
         return self.folder / f"{sha256}.{version or self.version}.json"
 
+    def holds(self, sha256: str) -> bool:
+        """Whether this document has an entry for the current version (it may be damaged)."""
+        return self.path(sha256).is_file()
+
     def get(self, sha256: str) -> Extraction | None:
         """The cached Extraction of this document for the current version, if any."""
         return self._read(self.path(sha256))

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kg.graphs import GraphSource
+    from kg.llm import LLMConfig
     from kg.remote import Endpoint
 
-from kg.errors import InputError, KgError, UsageError, visible
+from kg.errors import InputError, KgError, QueryError, UsageError, visible
 from kg.vocab import DEFAULT_BASE
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -39,7 +40,7 @@ def _err(text: str) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Read documents, extract the graph and write graph.ttl and graph.html."""
-    from kg.build import build
+    from kg.build import BuildOptions, build
     from kg.export import export
     from kg.parallel import default_jobs
 
@@ -49,25 +50,23 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
     if args.prune and not args.store:
         raise UsageError("--prune needs --store DIR (it removes documents from a store)")
-    options = {
-        "model": args.model,
-        "base": args.base,
-        "min_confidence": args.min_confidence,
-        "entity_rules": args.entity_rules,
-        "relation_rules": args.relation_rules,
-        "progress": not args.quiet,
-        "jobs": args.jobs or default_jobs(),
-    }
-    llm = _llm_config(args)
-    if llm is not None:
-        options["llm"] = llm
+    options = BuildOptions(
+        model=args.model,
+        base=args.base,
+        min_confidence=args.min_confidence,
+        entity_rules=args.entity_rules,
+        relation_rules=args.relation_rules,
+        jobs=args.jobs or default_jobs(),
+        progress=not args.quiet,
+        llm=_llm_config(args),
+    )
     paths = [Path(p) for p in args.paths] or None
     if args.store:
         from kg.oxstore import build_store
 
-        result = build_store(paths, Path(args.store), prune=args.prune, **options)
+        result = build_store(paths, Path(args.store), options, prune=args.prune)
     else:
-        result = build(paths, **options)
+        result = build(paths, options)
     written: list[Path] = []
     out = Path(args.out or "exports")
     if not args.store or args.out:  # a store build writes files only when --out is given
@@ -136,7 +135,7 @@ def _add_llm_options(parser: argparse.ArgumentParser) -> None:
                        help="seconds to wait for one answer (default: 120)")
 
 
-def _llm_config(args: argparse.Namespace) -> object:
+def _llm_config(args: argparse.Namespace) -> LLMConfig | None:
     """The ``LLMConfig`` of the --llm options, or None without --llm."""
     if not args.llm:
         return None
@@ -204,7 +203,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run a read-only SPARQL query and print its results."""
-    from kg.query import format_result, with_timeout
+    from kg.sparql.results import format_result
+    from kg.sparql.runner import TimedOut, with_timeout
 
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
@@ -222,7 +222,11 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise UsageError("no query given: pass it as an argument or with -f FILE")
     source = _source(args, graph)
     seconds = None if args.endpoint else args.timeout  # an endpoint has its own limits
-    _out(with_timeout(lambda: format_result(source.query(sparql), args.format), seconds))
+    try:
+        output = with_timeout(lambda: format_result(source.query(sparql), args.format), seconds)
+    except TimedOut as err:
+        raise QueryError(f"{err}; simplify it or raise --timeout") from None
+    _out(output)
     return EXIT_OK
 
 
@@ -430,9 +434,11 @@ def _parser() -> argparse.ArgumentParser:
             "run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)")
     _add_source_options(q, "SPARQL", "the query text")
     q.add_argument("-f", "--file", help="read the query from this file")
-    q.add_argument("--format", choices=("table", "csv", "json", "turtle"), default="table",
-                   help="table (default), csv or json for SELECT and ASK (SPARQL results "
-                        "formats); table or turtle for CONSTRUCT and DESCRIBE, json-ld as json")
+    q.add_argument("--format", choices=("table", "csv", "json", "xml", "tsv", "turtle"),
+                   default="table",
+                   help="table (default), csv, json, xml or tsv for SELECT and ASK (SPARQL "
+                        "results formats); table or turtle for CONSTRUCT and DESCRIBE, json-ld "
+                        "as json"),
     q.add_argument(
         "--timeout",
         type=float,

@@ -49,7 +49,7 @@ from rdflib.term import Node
 from kg.errors import InputError, UsageError
 from kg.graphs import GraphSource, memory_source
 from kg.graphs.evidence import Statement, evidence_query, read_statements
-from kg.query import PREFIXES
+from kg.sparql.prefixes import PREFIXES
 from kg.vocab import KGO, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
 
 _KGO = str(KGO._NS)

@@ -29,7 +29,6 @@ Oxigraph over the union of all named graphs).
 from __future__ import annotations
 
 import fcntl
-import itertools
 import os
 import re
 import shutil
@@ -38,9 +37,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -58,14 +57,11 @@ from kg.graphs.store import (
     open_store,
     read_state,
 )
-from kg.ingest import read_inputs
-from kg.model import Document, Extraction
-from kg.nlp.lexicon import load_lexicon
-from kg.vocab import DEFAULT_BASE
+from kg.ingest import InputFile, read_inputs
+from kg.model import Document
 
 if TYPE_CHECKING:
-    from kg.build import BuildReport, BuildResult
-    from kg.llm import LLMConfig
+    from kg.build import BuildChanges, BuildOptions, BuildReport, BuildResult
     from kg.rdf import Emitter, Triple
 
 # The build side (kg.build, kg.parallel, kg.rdf, kg.resolve) is imported where it is used:
@@ -186,8 +182,15 @@ def _write_generation(
 
     The new generation starts as a copy of the live one (a RocksDB checkpoint: hard links, no
     data copied) when that was written by the same code; then only the graphs of documents
-    whose facts changed, and the entities graph, are replaced.
+    whose facts changed, and the entities graph, are replaced. When the live generation
+    already holds exactly this build, nothing is written.
     """
+    if state is not None and _holds(state, emitter, documents, options):
+        database = open_store(root)
+        try:
+            return len(database)
+        finally:
+            del database
     live = state.generation if state else None
     name = _next_generation(live)
     folder = root / name
@@ -229,6 +232,29 @@ def _write_generation(
     return triples
 
 
+def _holds(
+    state: StoreState, emitter: Emitter, documents: Sequence[Document], options: dict[str, Any]
+) -> bool:
+    """Whether the live generation holds this build already: the same options and code, the
+    same documents (names too), every document graph with the same fingerprint, and the
+    same entities graph."""
+    if state.options != options or state.graphs != {
+        d.sha256: emitter.fingerprint(d) for d in documents
+    }:
+        return False
+    listed = [StoredDocument(d.sha256, d.source, d.title, d.format) for d in documents]
+    if state.documents != listed:
+        return False
+    entities = emitter.parts(only=[])[emitter.entities_graph]
+    database = open_store(state.root)
+    try:
+        graph = ox.NamedNode(str(emitter.entities_graph))
+        old = set(database.quads_for_pattern(None, None, None, graph))
+    finally:
+        del database
+    return old == set(_quads({emitter.entities_graph: entities}))
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -246,70 +272,6 @@ def _fsync_tree(folder: Path) -> None:
         _fsync_dir(path)
 
 
-def _extract_missing(
-    docs: Sequence[Document],
-    cache: ExtractionCache,
-    *,
-    jobs: int,
-    model: str,
-    entity_rules: Path | None,
-    relation_rules: Path | None,
-    progress: bool,
-    scout: ProcessPoolExecutor | None = None,
-) -> tuple[list[Extraction], int]:
-    """Extractions of ``docs`` from the cache, parsing (and caching) only the missing ones.
-
-    The missing documents go out to be parsed first, so that with more than one job the
-    workers parse while this process reads the cache. A few go to ``scout``, a worker
-    started before the inputs were read (``kg.parallel.start_worker``), which has been
-    loading the model all along.
-    """
-    from kg.build import in_order, paused_gc
-    from kg.parallel import CHUNK_DOCUMENTS, extract_stream
-
-    missing = [d for d in docs if not cache.path(d.sha256).is_file()]
-    if scout is not None and not 0 < len(missing) <= CHUNK_DOCUMENTS:
-        scout.shutdown(wait=False, cancel_futures=True)
-        scout = None
-    bar = None
-    if progress and missing:
-        from kg.build import _progress
-
-        bar = _progress(len(missing))
-    parse = partial(
-        extract_stream,
-        model=model,
-        entity_rules=entity_rules,
-        relation_rules=relation_rules,
-        on_document=(lambda _d: bar.update(1)) if bar is not None else None,
-    )
-    stream = parse(missing, jobs=jobs, pool=scout)
-    try:
-        found: dict[str, Extraction] = {}
-        damaged: list[Document] = []  # a cache entry that cannot be read is parsed again
-        absent = {d.sha256 for d in missing}
-        with paused_gc():
-            for doc in docs:
-                if doc.sha256 in absent:
-                    continue
-                cached = cache.get(doc.sha256)
-                if cached is None:
-                    damaged.append(doc)
-                else:
-                    same = cached.document == doc
-                    found[doc.sha256] = cached if same else replace(cached, document=doc)
-        for ex in itertools.chain(stream, parse(damaged, jobs=1)):
-            cache.put(ex)  # as soon as it exists: an interrupted build keeps its work
-            found[ex.document.sha256] = ex
-    finally:
-        close = getattr(stream, "close", None)
-        if close is not None:
-            close()
-        if bar is not None:
-            bar.close()
-    return in_order(docs, found.values()), len(missing) + len(damaged)
-
-
 def _stored_document(state: StoreState, stored: StoredDocument, cache: ExtractionCache) -> Document:
     """A document of the store that is not in this build's input, from the cached text."""
     doc = cache.any_document(stored.sha256)
@@ -321,122 +283,110 @@ def _stored_document(state: StoreState, stored: StoredDocument, cache: Extractio
     return replace(doc, source=stored.source, title=stored.title, format=stored.format)
 
 
+def _manifest_options(options: BuildOptions) -> dict[str, Any]:
+    """The options a store's manifest keeps (rule files by absolute path)."""
+    return {
+        "model": options.model,
+        "base": options.base,
+        "min_confidence": options.min_confidence,
+        "entity_rules": str(Path(options.entity_rules).resolve()) if options.entity_rules else None,
+        "relation_rules": (
+            str(Path(options.relation_rules).resolve()) if options.relation_rules else None
+        ),
+    }
+
+
 def _commit(
     root: Path,
     state: StoreState | None,
     docs: list[Document],
-    errors: Sequence[ReadError],
-    options: dict[str, Any],
+    options: BuildOptions,
     *,
-    jobs: int,
-    progress: bool,
-    started: float,
+    errors: Sequence[ReadError] = (),
+    files: Sequence[InputFile] = (),
     scout: ProcessPoolExecutor | None = None,
-    llm: LLMConfig | None = None,
-) -> tuple[BuildResult, int]:
-    """Extract what is missing, resolve all, write a new generation; (result, parsed count)."""
-    from kg.build import BuildResult, _report, paused_gc
-    from kg.rdf import Emitter, emitter_version
-    from kg.resolve import resolve
+) -> BuildResult:
+    """Run the build path (``kg.build.build_documents``) over ``docs`` with the store's cache
+    of extractions, and write its result as a new generation."""
+    from kg.build import build_documents
+    from kg.rdf import emitter_version
 
-    entity_rules = Path(options["entity_rules"]) if options.get("entity_rules") else None
-    relation_rules = Path(options["relation_rules"]) if options.get("relation_rules") else None
+    manifest = _manifest_options(options)
+    entity_rules, relation_rules = (
+        Path(manifest[key]) if manifest[key] else None for key in ("entity_rules", "relation_rules")
+    )
+    options = options.with_changes(entity_rules=entity_rules, relation_rules=relation_rules)
     version = extractor_version(
-        options["model"], entity_rules=entity_rules, relation_rules=relation_rules
+        options.model, entity_rules=entity_rules, relation_rules=relation_rules
     )
-    options = {**options, "extractor": version, "emitter": emitter_version()}
-    cache = ExtractionCache(root / "cache", version)
-    extractions, parsed = _extract_missing(
-        docs,
-        cache,
-        jobs=jobs,
-        model=options["model"],
-        entity_rules=entity_rules,
-        relation_rules=relation_rules,
-        progress=progress,
-        scout=scout,
-    )
-    base, min_confidence = options["base"], options["min_confidence"]
-    llm_report = None
-    with paused_gc():
-        resolution = resolve(extractions, lexicon=load_lexicon(entity_rules))
-        if llm is not None:  # the model's answers are kept in the store (kg.llm.cache)
-            from kg.llm import add_model_facts
+    manifest = {**manifest, "extractor": version, "emitter": emitter_version()}
+    if options.llm is not None:  # the model's answers are kept in the store (kg.llm.cache)
+        from kg.llm.run import cache_folder
 
-            resolution, llm_report = add_model_facts(
-                extractions, resolution, llm, lexicon=load_lexicon(entity_rules), store=root
-            )
-        emitter = Emitter(resolution, docs, base=base, min_confidence=min_confidence)
-        triples = _write_generation(root, state, emitter, docs, options)
+        options = options.with_changes(
+            llm=replace(options.llm, cache=cache_folder(options.llm, root))
+        )
+    cache = ExtractionCache(root / "cache", version)
+
+    def write(result: BuildResult) -> int:
+        return _write_generation(root, state, result.emitter(), result.documents, manifest)
+
+    result = build_documents(
+        docs, options, errors=errors, files=files, cache=cache, pool=scout, write=write
+    )
     cache.prune({d.sha256 for d in docs})
-    seconds = time.perf_counter() - started
-    report = _report(triples, docs, list(errors), resolution, seconds, min_confidence)
-    report.llm = llm_report
-    return BuildResult(docs, extractions, resolution, report, base, min_confidence), parsed
+    return result
 
 
 def build_store(
     paths: Sequence[Path] | None,
     store: Path,
+    options: BuildOptions | None = None,
     *,
-    model: str | None = None,
-    base: str = DEFAULT_BASE,
-    min_confidence: float = 0.0,
-    entity_rules: Path | None = None,
-    relation_rules: Path | None = None,
-    jobs: int = 1,
     prune: bool = False,
-    progress: bool = False,
-    llm: LLMConfig | None = None,
+    **changes: Unpack[BuildChanges],
 ) -> BuildResult:
     """Build documents into the store at ``store``, parsing only new and changed ones.
 
-    A document whose source is in the store with other content replaces it (``changed``).
-    Documents in the store but not in ``paths`` stay, unless ``prune`` removes them.
-    ``model`` is the spaCy model (None: ``kg.nlp.pipeline.DEFAULT_MODEL``).
+    ``options`` (or its fields as keywords, see ``kg.build.BuildOptions``) say how, as for a
+    file build. A document whose source is in the store with other content replaces it
+    (``changed``). Documents in the store but not in ``paths`` stay, unless ``prune``
+    removes them.
     """
-    from kg.build import sample_path
-    from kg.nlp.pipeline import DEFAULT_MODEL
-    from kg.parallel import start_worker
+    from kg.build import BuildOptions, sample_path
+    from kg.parallel import start_worker, stop_worker
 
-    model = model or DEFAULT_MODEL
     started = time.perf_counter()
+    opts = (options or BuildOptions()).with_changes(**changes)
     root = Path(store)
     scout = None
-    if jobs > 1 and is_store(root):  # a re-build: a worker loads the model while inputs are read
-        scout = start_worker(model, entity_rules=entity_rules, relation_rules=relation_rules)
+    if opts.jobs > 1 and is_store(root):  # a re-build: a worker loads the model meanwhile
+        scout = start_worker(
+            opts.model, entity_rules=opts.entity_rules, relation_rules=opts.relation_rules
+        )
     try:
-        return _build_into(
-            root, list(paths) if paths else [sample_path()], scout, started,
-            model=model, base=base, min_confidence=min_confidence, entity_rules=entity_rules,
-            relation_rules=relation_rules, jobs=jobs, prune=prune, progress=progress, llm=llm,
+        result = _build_into(
+            root, list(paths) if paths else [sample_path()], opts, prune=prune, scout=scout
         )
     finally:
         if scout is not None:
-            scout.shutdown(wait=False, cancel_futures=True)
+            stop_worker(scout)
+    result.report.seconds = time.perf_counter() - started
+    return result
 
 
 def _build_into(
     root: Path,
     chosen: list[Path],
-    scout: ProcessPoolExecutor | None,
-    started: float,
+    options: BuildOptions,
     *,
-    model: str,
-    base: str,
-    min_confidence: float,
-    entity_rules: Path | None,
-    relation_rules: Path | None,
-    jobs: int,
     prune: bool,
-    progress: bool,
-    llm: LLMConfig | None = None,
+    scout: ProcessPoolExecutor | None,
 ) -> BuildResult:
-    from kg.build import mark_duplicates, unique_documents
+    from kg.build import unique_documents
 
     found = read_inputs(chosen)
-    documents, errors = found.documents, found.errors
-    inputs = unique_documents(documents)
+    inputs = unique_documents(found.documents)
     _prepare_root(root)
     with _locked(root):
         state = read_state(root) if is_store(root) else None
@@ -456,21 +406,13 @@ def _build_into(
             else:
                 counts["new"] += 1
         absent = [sha for sha in old if sha not in input_shas and sha not in replaced]
-        options = {
-            "model": model,
-            "base": base,
-            "min_confidence": min_confidence,
-            "entity_rules": str(Path(entity_rules).resolve()) if entity_rules else None,
-            "relation_rules": str(Path(relation_rules).resolve()) if relation_rules else None,
-        }
         kept: list[Document] = []
         if not prune and state is not None:
             old_cache = ExtractionCache(root / "cache", "")
             kept = [_stored_document(state, old[sha], old_cache) for sha in absent]
         docs = unique_documents([*inputs, *kept])
-        result, parsed = _commit(
-            root, state, docs, errors, options, jobs=jobs, progress=progress, started=started,
-            scout=scout, llm=llm,
+        result = _commit(
+            root, state, docs, options, errors=found.errors, files=found.files, scout=scout
         )
     report = result.report
     report.documents_read = len(inputs)
@@ -479,9 +421,7 @@ def _build_into(
     )
     report.removed = len(absent) if prune else 0
     report.kept = len(kept)
-    report.extracted = parsed
     report.store = str(root)
-    report.files = mark_duplicates(found.files)
     return result
 
 
@@ -513,8 +453,11 @@ def _select(state: StoreState, selectors: Sequence[str]) -> list[StoredDocument]
 def remove_documents(
     store: Path, selectors: Sequence[str], *, jobs: int = 1, progress: bool = False
 ) -> RemoveResult:
-    """Drop documents (by source, or sha256 prefix) from the store and re-resolve the rest."""
-    from kg.build import unique_documents
+    """Drop documents (by source, or sha256 prefix) from the store and re-resolve the rest.
+
+    The rest is built again with the options the store was built with.
+    """
+    from kg.build import BuildOptions, unique_documents
 
     started = time.perf_counter()
     root = Path(store)
@@ -530,14 +473,21 @@ def remove_documents(
         docs = unique_documents(
             _stored_document(state, d, any_cache) for d in state.documents if d.sha256 not in gone
         )
-        options = {k: v for k, v in state.options.items() if k not in ("extractor", "emitter")}
-        result, parsed = _commit(
-            root, state, docs, (), options, jobs=jobs, progress=progress, started=started
+        saved = state.options
+        options = BuildOptions(
+            model=saved["model"],
+            base=saved["base"],
+            min_confidence=saved["min_confidence"],
+            entity_rules=Path(saved["entity_rules"]) if saved.get("entity_rules") else None,
+            relation_rules=Path(saved["relation_rules"]) if saved.get("relation_rules") else None,
+            jobs=jobs,
+            progress=progress,
         )
+        result = _commit(root, state, docs, options)
     report: BuildReport = result.report
     report.documents_read = 0
     report.unchanged = len(docs)
     report.removed = len(removed)
-    report.extracted = parsed
     report.store = str(root)
+    report.seconds = time.perf_counter() - started
     return RemoveResult(removed, result)

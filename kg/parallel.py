@@ -57,7 +57,7 @@ def start_worker(
     """One worker process that starts loading the model now, for a few documents to come.
 
     Give it to ``extract_stream(..., pool=...)`` once the documents are known (a re-build
-    reads and compares its inputs meanwhile), or ``shutdown`` it when nothing needs parsing.
+    reads and compares its inputs meanwhile), or ``stop_worker`` it when nothing needs parsing.
     """
     pool = ProcessPoolExecutor(
         max_workers=1,
@@ -67,6 +67,27 @@ def start_worker(
     )
     pool.submit(_ready)
     return pool
+
+
+def stop_worker(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers of ``pool`` now, without waiting for them to finish loading the model.
+
+    For a worker started ahead (``start_worker``) that turns out to have nothing to parse. A
+    polite ``shutdown`` would let it load the whole model first, and a worker that never
+    finishes loading would keep the process from exiting; terminating it costs nothing, since
+    it holds no work.
+    """
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 and later
+    if terminate is not None:
+        terminate()
+        return
+    # Before 3.14 the executor keeps its processes in ``_processes`` (pid -> Process).
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(timeout=10)
 
 
 def _extract_chunk(chunk: list[Document]) -> list[Extraction]:
@@ -110,7 +131,7 @@ def extract_stream(
     if isinstance(documents, Sequence):
         if not documents:
             if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+                stop_worker(pool)
             return iter(())
         if len(documents) <= CHUNK_DOCUMENTS:
             jobs = 1  # one chunk: a worker pool would only add the cost of starting it

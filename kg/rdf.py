@@ -33,7 +33,8 @@ from rdflib.term import Node
 
 from kg.model import MODEL_EXTRACTOR_PREFIX, Document, Entity, Evidence, Sentence
 from kg.resolve import Resolution
-from kg.vocab import DEFAULT_BASE, KGO, kgo, prefixes
+from kg.sparql.prefixes import bind_prefixes
+from kg.vocab import DEFAULT_BASE, KGO, kgo
 
 Triple = tuple[Node, Node, Node]
 ENTITIES_GRAPH = "graph/entities"
@@ -46,13 +47,6 @@ def slug(label: str) -> str:
     if not text:
         return "e-" + hashlib.sha256(label.encode("utf-8")).hexdigest()[:12]
     return text[:80].strip("-")
-
-
-def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:
-    """Bind the contract's prefixes on a graph (and return it)."""
-    for prefix, ns in prefixes(base).items():
-        graph.bind(prefix, ns, override=True)
-    return graph
 
 
 def document_graph_iri(base: str, sha256: str) -> URIRef:

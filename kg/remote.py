@@ -42,12 +42,13 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from kg.errors import EndpointError, GraphParseError, UsageError
-from kg.rdf import ENTITIES_GRAPH, Triple, bind_prefixes, document_graph_iri
+from kg.rdf import ENTITIES_GRAPH, Triple, document_graph_iri
+from kg.sparql.prefixes import bind_prefixes, standard_namespaces
 from kg.vocab import DEFAULT_BASE, KGO
 
 if TYPE_CHECKING:
     from kg.build import BuildResult
-    from kg.query import QueryResult
+    from kg.sparql.results import QueryResult
 
 Row = tuple[Node | None, ...]
 
@@ -407,24 +408,25 @@ def with_prefixes(sparql: str, namespaces: Mapping[str, str]) -> str:
 
 
 def remote_query(endpoint: Endpoint, sparql: str) -> QueryResult:
-    """Run a read-only query on the kg graphs of ``endpoint``, as ``kg.query.run_query`` does.
+    """Run a read-only query on the kg graphs of ``endpoint``, checked as on any source.
 
     Updates, ``SERVICE`` and ``FROM`` are refused locally with the same messages; the
     standard prefixes are predeclared; rows without ORDER BY are sorted.
     """
-    from kg.query import PREFIXES, answer, prepare
     from kg.sparql.guard import checked_query
+    from kg.sparql.prepare import prepare, query_kind
+    from kg.sparql.results import answer
 
     sparql = checked_query(sparql)  # the endpoint gets the very text that was checked
     graphs = endpoint.kg_graphs()
-    namespaces = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    namespaces["kgr"] = _bases(graphs)[0] if _bases(graphs) else DEFAULT_BASE
+    bases = _bases(graphs)
+    namespaces = standard_namespaces(bases[0] if bases else DEFAULT_BASE)
     prepared = prepare(sparql, namespaces)
     text = with_prefixes(sparql, namespaces)
-    kind = prepared.algebra.name
-    if kind == "AskQuery":
+    kind = query_kind(prepared)
+    if kind == "ask":
         return answer(prepared, namespaces, boolean=endpoint.ask(text, default_graphs=graphs))
-    if kind == "SelectQuery":
+    if kind == "select":
         names, rows = endpoint.select(text, default_graphs=graphs)
         return answer(prepared, namespaces, names=tuple(names), rows=list(rows))
     graph = endpoint.construct(text, default_graphs=graphs)

@@ -204,9 +204,22 @@ class KeyMap:
         return _final(self.local.get((sha, key), key), self.merge)
 
 
-def _choose_label(mentions: list[Mention]) -> str:
+def _choose_label(mentions: list[Mention], cls: str = "") -> str:
+    """The most used label (gazetteer and abbreviation labels first); a person is called by
+    the fullest name the text gives ("Anna Berg", not "Berg" however often "Mrs Berg" recurs).
+
+    >>> from kg.model import Sentence
+    >>> s = Sentence("x", 0, 1, "x")
+    >>> labels = ("Anna Berg", "Berg", "Berg")
+    >>> ms = [Mention("", 0, 1, "berg", label, "Person", s) for label in labels]
+    >>> _choose_label(ms, "Person"), _choose_label(ms)
+    ('Anna Berg', 'Berg')
+    """
     canonical = [m.label for m in mentions if m.source in {"gazetteer", "abbreviation"}]
     pool = canonical or [m.label for m in mentions]
+    if cls == "Person" and not canonical:
+        longest = max(len(label.split()) for label in pool)
+        pool = [label for label in pool if len(label.split()) == longest]
     counts = Counter(pool)
     return max(sorted(counts), key=lambda lab: (counts[lab], len(lab)))
 
@@ -234,8 +247,8 @@ def _build_entities(groups: dict[str, list[Mention]], lex: Lexicon) -> dict[str,
             and max(m.strength for m in mentions) < HEADING_ONLY_MIN_STRENGTH
         ):
             continue
-        label = _choose_label(mentions)
         cls = vote_class(mentions)
+        label = _choose_label(mentions, cls)
         aliases = {m.text for m in mentions if m.text and m.text != label}
         aliases |= {m.label for m in mentions if m.label != label and m.source != "gazetteer"}
         if cls == "Country":
@@ -302,8 +315,12 @@ def place_countries(
 #: The rule name and confidence of "an organisation named after its country" (the
 #: "Norwegian Coastal Administration", the "Bank of Ghana") when the text names that country.
 NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE = "name-country", 0.55
+#: The same for a newspaper's or a broadcaster's home.
+NAME_HOME_RULE, NAME_HOME_CONFIDENCE = "name-country-home", 0.5
 #: A company named after a country may be anywhere ("Air Tanzania" aside); blocs span many.
-NAME_COUNTRY_SKIP = frozenset({"InternationalOrganization", "Company", "MediaOrganization"})
+NAME_COUNTRY_SKIP = frozenset({"InternationalOrganization", "Company"})
+#: Classes whose country in the name is their home (``headquarteredIn``), not a location.
+NAME_COUNTRY_HOME = frozenset({"MediaOrganization"})
 #: Words that may come before the country in such a name.
 _NAME_OPENERS = frozenset({"the", "The", "Royal", "National", "Imperial", "Federal"})
 
@@ -312,10 +329,11 @@ def name_countries(
     ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon
 ) -> list[Relation]:
     """An organisation or facility whose name opens with a country or its demonym ("Royal
-    Danish Navy", "Kenyan Ports Authority") or ends "of <country>" lies in that country, and
-    the countries a war is named after took part in it ("Iran–Iraq War"), when the document
-    also names the country itself. Companies are left out: a company named
-    after a country says where it began, not always where it is.
+    Danish Navy", "Kenyan Ports Authority", "United States Navy") or ends "of <country>" lies
+    in that country, and the countries a war is named after took part in it ("Iran–Iraq War"),
+    when the document also names the country itself. A newspaper or broadcaster named so has
+    its home there (``headquarteredIn``, "the Norwegian Broadcasting Corporation"). Companies
+    are left out: a company named after a country says where it began, not always where it is.
 
     >>> from kg.model import Document
     >>> doc = Document.from_text("The Danish Maritime Authority warned Denmark.", source="a.txt")
@@ -342,13 +360,17 @@ def name_countries(
         entity = entities.get(key)
         if key in seen or entity is None or m.heading or m.source == "coref":
             continue
-        if entity.cls == "War":
+        if entity.cls in ("War", "Event"):
             seen.add(key)
             evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
             for party in _countries_in_war_name(entity.label, lex):
                 target = keys.of(normalise_key(party), sha)
                 if target in countries:
                     out.append(Relation(target, "participatedIn", key, evidence))
+            home = _home_event_country(entity.label, lex)
+            target = keys.of(normalise_key(home), sha) if home else ""
+            if target in countries:
+                out.append(Relation(key, "locatedIn", target, evidence))
             continue
         if entity.cls in NAME_COUNTRY_SKIP or not (
             is_subclass(entity.cls, "Organization") or entity.cls == "Facility"
@@ -358,9 +380,40 @@ def name_countries(
         target = keys.of(normalise_key(country), sha) if country else ""
         if target in countries and target != key:
             seen.add(key)
-            evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
-            out.append(Relation(key, "locatedIn", target, evidence))
+            if entity.cls in NAME_COUNTRY_HOME:
+                evidence = Evidence(m.sentence, NAME_HOME_RULE, NAME_HOME_CONFIDENCE)
+                out.append(Relation(key, "headquarteredIn", target, evidence))
+            else:
+                evidence = Evidence(m.sentence, NAME_COUNTRY_RULE, NAME_COUNTRY_CONFIDENCE)
+                out.append(Relation(key, "locatedIn", target, evidence))
     return out
+
+
+#: Words of an event's name that say it happened within one country.
+_HOME_EVENTS = frozenset({"Civil", "Revolution", "Campaign", "Uprising", "Rebellion",
+                          "Independence", "Insurgency", "Coup", "Election", "Referendum",
+                          "Crisis", "Revolt"})
+
+
+def _home_event_country(label: str, lex: Lexicon) -> str | None:
+    """The one country an event within a country is named after ("Finnish Civil War",
+    "Norwegian Campaign", "Chilean Election"); none for names of two sides.
+
+    >>> lex = load_lexicon()
+    >>> _home_event_country("Finnish Civil War", lex), _home_event_country("Korean Campaign", lex)
+    ('Finland', None)
+    >>> _home_event_country("Franco-Prussian War", lex) is None
+    True
+    """
+    if re.search(r"[\-–—]", label):
+        return None
+    words = label.split()
+    if not _HOME_EVENTS & set(words):
+        return None
+    found = {c.label for w in words
+             if (c := lex.countries.get(w)) is not None and (c.code or c.kind == "demonym")}
+    ambiguous = any((c := lex.countries.get(w)) is not None and c.ambiguous for w in words)
+    return found.pop() if len(found) == 1 and not ambiguous else None
 
 
 def _countries_in_war_name(label: str, lex: Lexicon) -> list[str]:
@@ -384,11 +437,13 @@ def _countries_in_war_name(label: str, lex: Lexicon) -> list[str]:
 
 
 def _country_in_name(label: str, lex: Lexicon) -> str | None:
-    """The country a name opens with, or ends with after "of".
+    """The country a name opens with (by its name or demonym), or ends with after "of".
 
     >>> lex = load_lexicon()
     >>> _country_in_name("Royal Thai Navy", lex), _country_in_name("Bank of Ghana", lex)
     ('Thailand', 'Ghana')
+    >>> _country_in_name("United States Navy", lex)
+    'United States'
     >>> _country_in_name("Jordan Motors", lex) is None  # an ambiguous name is no country
     True
     """
@@ -400,8 +455,10 @@ def _country_in_name(label: str, lex: Lexicon) -> str | None:
     for n in (3, 2, 1):
         head = " ".join(words[:n])
         found = lex.countries.get(head)
-        demonym = found is not None and found.kind == "demonym" and not found.ambiguous
-        if found is not None and demonym and n < len(words):
+        usable = found is not None and not found.ambiguous and (
+            found.kind == "demonym" or bool(found.code)  # historic countries by demonym only
+        )
+        if found is not None and usable and n < len(words):
             return found.label
     if len(words) >= 3 and words[-2] == "of":
         found = lex.countries.get(words[-1])
@@ -412,13 +469,67 @@ def _country_in_name(label: str, lex: Lexicon) -> str | None:
 
 #: The rule name and confidence of "in a place that lies in a country, so in that country".
 CHAIN_RULE, CHAIN_CONFIDENCE = "located-in-chain", 0.5
-_CHAINED = ("locatedIn",)
+#: Facts about where something is that carry over to the country the place lies in.
+_CHAINED = ("locatedIn", "headquarteredIn", "operatesIn")
+#: How many places deep a chain of places may go ("a district of a city of a region").
+_CHAIN_DEPTH = 3
+
+
+def _countries_of_places(
+    found: Sequence[Relation], entities: dict[str, Entity]
+) -> dict[str, set[str]]:
+    """Each place's countries, through chains of up to ``_CHAIN_DEPTH`` ``locatedIn`` facts
+    between places (a capital lies in the country it is the capital of). Each (place, depth)
+    is worked out once, so the work grows with the facts, not with their square.
+
+    >>> s = Sentence("x", 0, 1, "x")
+    >>> ents = {k: Entity(k, k, c) for k, c in [("a", "City"), ("b", "Region"),
+    ...                                         ("c", "Country")]}
+    >>> rels = [Relation("a", "locatedIn", "b", Evidence(s, "r", 0.8)),
+    ...         Relation("b", "locatedIn", "c", Evidence(s, "r", 0.8))]
+    >>> sorted((k, sorted(v)) for k, v in _countries_of_places(rels, ents).items())
+    [('a', ['c']), ('b', ['c'])]
+    """
+    up: dict[str, set[str]] = defaultdict(set)
+    for rel in found:
+        target = entities.get(rel.object)
+        if target is None or rel.subject == rel.object:
+            continue
+        if rel.predicate == "locatedIn" or (
+            rel.predicate == "capitalOf" and target.cls == "Country"
+        ):
+            up[rel.subject].add(rel.object)
+    memo: dict[tuple[str, int], frozenset[str]] = {}
+
+    def within(place: str, depth: int) -> frozenset[str]:
+        """The countries ``place`` lies in through at most ``depth`` facts."""
+        if depth == 0 or place not in up:
+            return frozenset()
+        if (place, depth) not in memo:
+            memo[(place, depth)] = frozenset()  # a cycle of places gives nothing more
+            found_here: set[str] = set()
+            for parent in sorted(up[place]):
+                entity = entities.get(parent)
+                if entity is not None and entity.cls == "Country":
+                    found_here.add(parent)
+                else:
+                    found_here |= within(parent, depth - 1)
+            memo[(place, depth)] = frozenset(found_here)
+        return memo[(place, depth)]
+
+    countries: dict[str, set[str]] = {}
+    for place in sorted(up):
+        here = set(within(place, _CHAIN_DEPTH)) - {place}
+        if here:
+            countries[place] = here
+    return countries
 
 
 def country_chains(found: Sequence[Relation], entities: dict[str, Entity]) -> list[Relation]:
     """What lies in a place that the same document puts in a country lies in that country:
-    "the museum is in Bergen" and "Bergen, Norway" give the museum in Norway (one step, with
-    the first fact's sentence as evidence).
+    "the museum is in Bergen" and "Bergen, Norway" give the museum in Norway; a firm based in
+    a city of a region of a country is based in that country (chains of up to three places,
+    with the first fact's sentence as evidence); a capital lies in its country.
 
     >>> from kg.model import Document
     >>> doc = Document.from_text("A is in B. B is in C.", source="a.txt")
@@ -430,21 +541,264 @@ def country_chains(found: Sequence[Relation], entities: dict[str, Entity]) -> li
     ...         Relation("b", "locatedIn", "c", Evidence(s2, "r", 0.8))]
     >>> [(r.subject, r.predicate, r.object) for r in country_chains(rels, ents)]
     [('a', 'locatedIn', 'c')]
+    >>> ents["f"] = Entity("f", "F", "Company")
+    >>> rels = [Relation("f", "headquarteredIn", "a", Evidence(s1, "r", 0.8)), *rels]
+    >>> [(r.subject, r.predicate, r.object) for r in country_chains(rels, ents)]
+    [('f', 'headquarteredIn', 'c'), ('a', 'locatedIn', 'c')]
     """
-    countries: dict[str, list[str]] = defaultdict(list)
-    for rel in found:
-        target = entities.get(rel.object)
-        if rel.predicate == "locatedIn" and target is not None and target.cls == "Country":
-            countries[rel.subject].append(rel.object)
+    countries = _countries_of_places(found, entities)
     out: list[Relation] = []
     for rel in found:
         place = entities.get(rel.object)
         if rel.predicate not in _CHAINED or place is None or place.cls == "Country":
             continue
-        for country in sorted(set(countries.get(rel.object, ()))):
+        for country in sorted(countries.get(rel.object, ())):
             if country != rel.subject:
                 evidence = Evidence(rel.evidence.sentence, CHAIN_RULE, CHAIN_CONFIDENCE)
                 out.append(Relation(rel.subject, rel.predicate, country, evidence))
+    for rel in found:  # an agency of a country's state is in that country
+        target = entities.get(rel.object)
+        if rel.predicate == "partOf" and target is not None and target.cls == "Country":
+            evidence = Evidence(rel.evidence.sentence, CHAIN_RULE, CHAIN_CONFIDENCE)
+            out.append(Relation(rel.subject, "locatedIn", rel.object, evidence))
+    return out
+
+
+#: The rule name and confidence of "a known city or region of a country the document names".
+DOCUMENT_PLACE_RULE, DOCUMENT_PLACE_CONFIDENCE = "gazetteer-place-document-country", 0.5
+
+
+def document_place_countries(
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon
+) -> list[Relation]:
+    """A city or region lies in its own country (by the gazetteer) when the document names
+    that country anywhere, not only in the place's sentence: "Calgary … in Canada". The
+    evidence is the place's first sentence. A name the gazetteer gives another country, or
+    a country the document never names, gives nothing.
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("Sacramento grew. It is in the United States.", source="a.txt")
+    >>> s1, s2 = Sentence(doc.sha256, 0, 16, "Sacramento grew."), Sentence(doc.sha256, 17, 44,
+    ...     "It is in the United States.")
+    >>> ms = (Mention("Sacramento", 0, 10, "sacramento", "Sacramento", "City", s1),
+    ...       Mention("United States", 30, 43, "united states", "United States", "Country", s2))
+    >>> ents = {"sacramento": Entity("sacramento", "Sacramento", "City"),
+    ...         "united states": Entity("united states", "United States", "Country")}
+    >>> [(r.subject, r.object, r.evidence.sentence.text) for r in document_place_countries(
+    ...     Extraction(doc, (s1, s2), ms, ()), KeyMap({}, {}), ents, load_lexicon())]
+    [('sacramento', 'united states', 'Sacramento grew.')]
+    """
+    sha = ex.document.sha256
+    first: dict[str, Sentence] = {}
+    for m in sorted(ex.mentions, key=lambda m: m.start):
+        key = keys.of(m.key, sha)
+        if not m.heading and m.source != "coref" and key in entities:
+            first.setdefault(key, m.sentence)
+    countries = {k for k in first if entities[k].cls == "Country"}
+    encyclopedic = defines_subject(ex)
+    out: list[Relation] = []
+    for key in sorted(first):
+        entity = entities[key]
+        if entity.cls not in {"City", "Region"} or not countries:
+            continue
+        if len(countries) > 1 and not encyclopedic:
+            continue
+        country = lex.country_of_place(entity.label) or lex.capitals.get(entity.label)
+        target = keys.of(normalise_key(country), sha) if country else ""
+        if target in countries and target != key:
+            evidence = Evidence(first[key], DOCUMENT_PLACE_RULE, DOCUMENT_PLACE_CONFIDENCE)
+            out.append(Relation(key, "locatedIn", target, evidence))
+    return out
+
+
+#: The rule name and confidence of "a body named after a place the text names lies there".
+NAME_PLACE_RULE, NAME_PLACE_CONFIDENCE = "name-place", 0.55
+#: Classes that lie in the place they are named after (companies and blocs are left out).
+NAME_PLACE_CLASSES = frozenset({"GovernmentAgency", "ResearchOrganization", "Organization",
+                                "MediaOrganization", "Facility"})
+
+
+def name_places(
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity]
+) -> list[Relation]:
+    """A body or a facility whose name holds a city or region that the same document names
+    lies in it: "Calgary City Council", "the University of Alberta", "the Astana Financial
+    Centre", "the Berlin-Brandenburg Academy". A newspaper named so has its home there
+    (``headquarteredIn``, "the Leeds Courier"). Companies are left out, like blocs.
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("Bergen City Council met in Bergen.", source="a.txt")
+    >>> s = Sentence(doc.sha256, 0, 34, doc.text)
+    >>> ms = (Mention("Bergen City Council", 0, 19, "bergen city council", "Bergen City Council",
+    ...               "GovernmentAgency", s),
+    ...       Mention("Bergen", 27, 33, "bergen", "Bergen", "City", s))
+    >>> ents = {m.key: Entity(m.key, m.label, m.cls) for m in ms}
+    >>> [(r.subject, r.predicate, r.object) for r in name_places(
+    ...     Extraction(doc, (s,), ms, ()), KeyMap({}, {}), ents)]
+    [('bergen city council', 'locatedIn', 'bergen')]
+    """
+    sha = ex.document.sha256
+    first: dict[str, Mention] = {}
+    for m in sorted(ex.mentions, key=lambda m: m.start):
+        key = keys.of(m.key, sha)
+        if not m.heading and m.source != "coref" and key in entities:
+            first.setdefault(key, m)
+    places = {
+        entities[k].label: k for k in first if entities[k].cls in {"City", "Region"}
+    }
+    out: list[Relation] = []
+    for key in sorted(first):
+        entity = entities[key]
+        if entity.cls not in NAME_PLACE_CLASSES:
+            continue
+        words = re.split(r"[\s\-–]+", entity.label)
+        found = ""
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                place = places.get(" ".join(words[i:i + n]))
+                if place is not None and place != key and not found:
+                    found = place
+        if found:
+            prop = "headquarteredIn" if entity.cls == "MediaOrganization" else "locatedIn"
+            evidence = Evidence(first[key].sentence, NAME_PLACE_RULE, NAME_PLACE_CONFIDENCE)
+            out.append(Relation(key, prop, found, evidence))
+    return out
+
+
+#: The rule name and confidence of "named in a text about one country, and placed nowhere else".
+DOCUMENT_COUNTRY_RULE, DOCUMENT_COUNTRY_CONFIDENCE = "document-country", 0.4
+#: Classes that take the document's country: organisations as their home, the rest as where
+#: they are. Blocs reach across borders, and are left out; so are companies, unless their name
+#: says they are one ("Tredegar Iron Company"), for a bare name typed Company is often a person.
+DOCUMENT_COUNTRY_HOME = frozenset({"Organization", "MediaOrganization"})
+DOCUMENT_COUNTRY_PLACE = frozenset({"GovernmentAgency", "ResearchOrganization", "Facility",
+                                    "City", "Region", "Place"})
+#: First words of names that reach beyond one country (continents, oceans, the world).
+_BEYOND_ONE_COUNTRY = frozenset({
+    "Africa", "African", "America", "Americas", "Antarctic", "Antarctica", "Arctic", "Asia",
+    "Asian", "Atlantic", "Balkan", "Balkans", "Caribbean", "Commonwealth", "Eurasia",
+    "Eurasian", "Europe", "European", "Global", "Indian Ocean", "Intergovernmental",
+    "International", "Mediterranean", "Middle", "Nordic", "Oceania", "Pacific", "Scandinavia",
+    "Scandinavian", "Transnational", "World",
+})
+_COMPASS = frozenset({"East", "West", "North", "South", "Central", "Southeast", "Southwest",
+                      "Northeast", "Northwest", "Eastern", "Western", "Northern", "Southern"})
+#: A text that opens by defining its subject: "X (1920–1992) was a Canadian politician".
+_DEFINITION = re.compile(r"\b(?:is|was|are|were)\s+(?:(?:a|an|the|one)\b|[A-Z])")
+_NAME_JOINERS = frozenset({"of", "the", "de", "da", "do", "del", "della", "di", "du", "la",
+                           "le", "von", "van", "and", "for", "in", "on", "&"})
+_REPORTED = re.compile(r"\b(?:said|says|told|reported)\b")
+
+
+def defines_subject(ex: Extraction) -> bool:
+    """Whether the document opens by defining a named subject, as an encyclopedia entry does:
+    its first sentence starts with a name and says what it is ("X is a river in …").
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("Halvorsen College is a school. It grew.", source="a.txt")
+    >>> s = Sentence(doc.sha256, 0, 30, "Halvorsen College is a school.")
+    >>> m = Mention("Halvorsen College", 0, 17, "halvorsen college", "Halvorsen College",
+    ...             "ResearchOrganization", s)
+    >>> defines_subject(Extraction(doc, (s,), (m,), ()))
+    True
+    >>> news = Document.from_text("Shares in Halvorsen College fell.", source="b.txt")
+    >>> s2 = Sentence(news.sha256, 0, 33, news.text)
+    >>> m2 = Mention("Halvorsen College", 10, 27, "halvorsen college", "Halvorsen College",
+    ...              "ResearchOrganization", s2)
+    >>> defines_subject(Extraction(news, (s2,), (m2,), ()))
+    False
+    """
+    mentions = [m for m in ex.mentions if not m.heading]
+    if not mentions:
+        return False
+    first = min(mentions, key=lambda m: m.start)
+    sentence = first.sentence
+    opening = ex.document.text[sentence.start:first.start].split()
+    if len(opening) > 6 or any(
+        not w[:1].isupper() and w[:1] not in "\"“'(" and w not in _NAME_JOINERS for w in opening
+    ):
+        return False  # a name (after a title or a first name, or around the mention) opens it
+    rest = ex.document.text[first.end:sentence.end]
+    said = _REPORTED.search(rest)
+    definition = _DEFINITION.search(rest, 0, said.start() if said else len(rest))
+    return definition is not None
+
+
+def _beyond(label: str, country: str, lex: Lexicon) -> bool:
+    """Whether a name points beyond one country: a continent, the world, or another country
+    named in it ("European Academy", "Imperial Japanese Army" in a text about Britain, "University
+    of Oxford" in a text about Germany)."""
+    words = label.split()
+    while len(words) > 1 and words[0] in _COMPASS:
+        words = words[1:]
+    if not words or words[0] in _BEYOND_ONE_COUNTRY:
+        return True
+    for n in (1, 2, 3):
+        for i in range(len(words) - n + 1):
+            found = lex.countries.get(" ".join(words[i:i + n]))
+            if found is not None and not found.ambiguous and found.label != country:
+                return True
+    if len(words) >= 3 and words[-2] == "of":
+        place = lex.country_of_place(words[-1])
+        return place is not None and place != country
+    return False
+
+
+def document_countries(
+    ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon,
+    placed: set[str],
+) -> list[Relation]:
+    """In an encyclopedic text (one that opens by defining its subject, ``defines_subject``)
+    that names one country and no other, the agencies, institutions, facilities and places it
+    names are that country's, unless the text or the gazetteer puts them elsewhere (``placed``
+    holds what the text already places in a country) or their name reaches beyond it; a
+    party, a club, a newspaper or a firm whose name says it is one ("… Company", "… Group")
+    has its home there. The evidence is the entity's first sentence.
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("Halvorsen College is a school. Norway paid.", source="a.txt")
+    >>> s1, s2 = Sentence(doc.sha256, 0, 30, "Halvorsen College is a school."), Sentence(
+    ...     doc.sha256, 31, 43, "Norway paid.")
+    >>> ms = (Mention("Halvorsen College", 0, 17, "halvorsen college", "Halvorsen College",
+    ...               "ResearchOrganization", s1),
+    ...       Mention("Norway", 31, 37, "norway", "Norway", "Country", s2))
+    >>> ents = {m.key: Entity(m.key, m.label, m.cls) for m in ms}
+    >>> [(r.subject, r.predicate, r.object) for r in document_countries(
+    ...     Extraction(doc, (s1, s2), ms, ()), KeyMap({}, {}), ents, load_lexicon(), set())]
+    [('halvorsen college', 'locatedIn', 'norway')]
+    """
+    if not defines_subject(ex):
+        return []
+    sha = ex.document.sha256
+    first: dict[str, Sentence] = {}
+    for m in sorted(ex.mentions, key=lambda m: m.start):
+        key = keys.of(m.key, sha)
+        if not m.heading and m.source != "coref" and key in entities:
+            first.setdefault(key, m.sentence)
+    countries = sorted(k for k in first if entities[k].cls == "Country")
+    if len(countries) != 1:
+        return []
+    country = countries[0]
+    name = entities[country].label
+    out: list[Relation] = []
+    for key in sorted(first):
+        entity = entities[key]
+        if key in placed or key == country or _beyond(entity.label, name, lex):
+            continue
+        if entity.cls in DOCUMENT_COUNTRY_HOME or (
+            entity.cls == "Company" and lex.head_class(entity.label.split()) == "Company"
+        ):
+            prop = "headquarteredIn"
+        elif entity.cls in DOCUMENT_COUNTRY_PLACE:
+            prop = "locatedIn"
+        else:
+            continue
+        if is_subclass(entity.cls, "Place") and lex.country_of_place(entity.label) not in (
+            None, name
+        ):
+            continue  # the gazetteer puts it in another country
+        evidence = Evidence(first[key], DOCUMENT_COUNTRY_RULE, DOCUMENT_COUNTRY_CONFIDENCE)
+        out.append(Relation(key, prop, country, evidence))
     return out
 
 
@@ -462,9 +816,18 @@ def _relations(
                 *ex.relations,
                 *place_countries(ex, keys, entities, lex),
                 *name_countries(ex, keys, entities, lex),
+                *document_place_countries(ex, keys, entities, lex),
+                *name_places(ex, keys, entities),
             ]
         ]
-        for rel in [*found, *country_chains(found, entities)]:
+        chained = [*found, *country_chains(found, entities)]
+        placed = {
+            rel.subject for rel in chained
+            if rel.predicate in _CHAINED and rel.object in entities
+            and entities[rel.object].cls == "Country"
+        }
+        chained += document_countries(ex, keys, entities, lex, placed)
+        for rel in chained:
             s, o = rel.subject, rel.object
             if s == o or s not in entities or o not in entities:
                 continue

@@ -33,7 +33,10 @@ Safety, by default:
 
 Answers: SPARQL JSON, XML, CSV and TSV for SELECT and ASK; Turtle, N-Triples, RDF/XML and
 JSON-LD for CONSTRUCT and DESCRIBE, chosen by the ``Accept`` header and its q values (or a
-``format``/``output`` parameter, as Virtuoso-style clients send).
+``format``/``output`` parameter, as Virtuoso-style clients send). The SPARQL handling is
+``kg.sparql``'s, as for ``kg query``: the check and classification of the query
+(``kg.sparql.prepare``), the writers of every format (``kg.sparql.results``) and the timed,
+memory-capped, preemptible process each query runs in (``kg.sparql.runner``).
 
 >>> parse_size("1MB"), parse_size("512k"), parse_size("2048")
 (1048576, 524288, 2048)
@@ -47,39 +50,39 @@ None
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
-import io
 import ipaddress
 import itertools
 import json
-import multiprocessing
-import os
 import re
 import signal
 import socket
 import sys
 import threading
-import time
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
-from pyparsing import ParseBaseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.ask.engine import Source
-from kg.errors import QueryError, ServeError, UsageError, visible
-from kg.graphs.oxigraph import standard_namespaces
+from kg.errors import KgError, QueryError, ServeError, UsageError, visible
 from kg.sparql.guard import checked_query
+from kg.sparql.prefixes import standard_namespaces
+from kg.sparql.prepare import UpdateRefused
+from kg.sparql.prepare import classify as classify_query
+from kg.sparql.results import (
+    MEDIA_TYPES,
+    Body,
+    NotXml,
+    serialize_boolean,
+    serialize_solutions,
+    serialize_triples,
+)
+from kg.sparql.runner import Limits, Runner, Stopped, TaskFailed
 
 if TYPE_CHECKING:
     from kg.graphs import GraphSource
@@ -92,18 +95,8 @@ ENDPOINT_PATHS = frozenset({"/sparql", "/query"})
 #: to make room when every worker is busy and another request waits.
 PREEMPT_AFTER = 1.0
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+UPDATES_REFUSED = "SPARQL updates are refused: kg serve is read-only"
 
-#: Answer formats: name -> media type.
-MEDIA_TYPES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
-    "rdfxml": "application/rdf+xml",
-    "jsonld": "application/ld+json",
-}
 _ACCEPTED: dict[str, tuple[tuple[str, str], ...]] = {  # query kind -> (media type, format)
     "select": (
         ("application/sparql-results+json", "json"), ("application/json", "json"),
@@ -124,15 +117,6 @@ _FORMAT_PARAMS: dict[str, str] = {
     "rdfxml": "rdfxml", "rdf/xml": "rdfxml", "rdf": "rdfxml",
     "jsonld": "jsonld", "json-ld": "jsonld",
 }
-_RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
-}
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_KINDS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "graph",
-          "DescribeQuery": "graph"}
-#: What XML 1.0 cannot hold, even as a character reference.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def parse_size(text: str) -> int:
@@ -231,25 +215,9 @@ def negotiate(kind: str, accept: str | None, param: str | None = None) -> str | 
     return None
 
 
-def _tree_nodes(node: Any) -> Iterator[CompValue]:
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _tree_nodes(value)
-    elif isinstance(node, list | tuple | ParseResults):
-        for item in node:
-            yield from _tree_nodes(item)
-
-
-#: rdflib's SPARQL grammar (pyparsing) keeps state while it parses and is not thread-safe:
-#: concurrent calls gave spurious syntax errors, so one thread of a process parses at a time.
-#: The server never parses in its request threads (only in each query's own process), so
-#: no request waits on this lock there.
-_PARSING = threading.Lock()
-
-
 def classify(sparql: str) -> str:
-    """``select``, ``ask`` or ``graph`` for a query; QueryRefused for anything else.
+    """``select``, ``ask`` or ``graph`` for a query (``kg.sparql.prepare.classify``), or
+    QueryRefused with the status to answer: 403 for an update, 400 for anything else.
 
     It parses with rdflib, which can take long on a hostile query: the server calls it only
     in a query's own timed process, never in a request thread.
@@ -261,27 +229,12 @@ def classify(sparql: str) -> str:
     ...
     kg.serve.QueryRefused: SPARQL updates are refused: kg serve is read-only
     """
-    from kg.query import TOO_DEEP, parses_as_update, syntax_error
-
     try:
-        sparql = checked_query(sparql)
-        with _PARSING:
-            tree = parseQuery(sparql)
+        return classify_query(sparql)
+    except UpdateRefused:
+        raise QueryRefused(403, UPDATES_REFUSED) from None
     except QueryError as err:
         raise QueryRefused(400, str(err)) from None
-    except ParseBaseException as err:
-        with _PARSING:
-            update = parses_as_update(sparql, err.loc)
-        if update:
-            raise QueryRefused(403, "SPARQL updates are refused: kg serve is read-only") from None
-        raise QueryRefused(400, str(syntax_error(err))) from None
-    except RecursionError:
-        raise QueryRefused(400, TOO_DEEP) from None
-    except Exception as err:
-        raise QueryRefused(400, f"SPARQL syntax error: {err}") from None
-    if any(node.name == "ServiceGraphPattern" for node in _tree_nodes(tree)):
-        raise QueryRefused(400, "SERVICE is not allowed: kg serve does not fetch other URLs")
-    return _KINDS.get(getattr(tree[1], "name", ""), "select")
 
 
 class QueryRefused(Exception):
@@ -292,187 +245,7 @@ class QueryRefused(Exception):
         self.status = status
 
 
-class NotXml(ValueError):
-    """An answer holds a character that XML 1.0 cannot carry."""
-
-
-# --- result serialisers (run in the worker process) ----------------------------------------
-
-
-def _json_term(term: Any) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        value: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            value["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            value["datatype"] = term.datatype.value
-        return value
-    return {"type": "triple", "value": {
-        "subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
-        "object": _json_term(term.object)}}
-
-
-def xml_text(value: str) -> str:
-    r"""``value`` escaped for XML 1.0 text; a carriage return survives as ``&#13;``.
-
-    >>> xml_text("a < b\r\n")
-    'a &lt; b&#13;\n'
-    >>> xml_text("bell\x07")
-    Traceback (most recent call last):
-    ...
-    kg.serve.NotXml: the answer holds U+0007, which XML 1.0 cannot carry; ask for JSON
-    """
-    bad = _NOT_XML.search(value)
-    if bad:
-        raise NotXml(f"the answer holds U+{ord(bad[0]):04X}, which XML 1.0 cannot carry; "
-                     "ask for JSON")
-    return xml_escape(value, {"\r": "&#13;"})
-
-
-def _xml_term(term: Any) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{xml_text(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{xml_text(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            language = quoteattr(term.language)
-            return f"<literal xml:lang={language}>{xml_text(term.value)}</literal>"
-        if term.datatype.value != _XSD_STRING:
-            return (f"<literal datatype={quoteattr(term.datatype.value)}>"
-                    f"{xml_text(term.value)}</literal>")
-        return f"<literal>{xml_text(term.value)}</literal>"
-    return f"<literal>{xml_text(str(term))}</literal>"
-
-
-def _csv_term(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return str(term.value)
-    return str(term)
-
-
-def _tsv_term(term: Any) -> str:
-    return "" if term is None else str(term).replace("\t", "\\t").replace("\n", "\\n")
-
-
-def _csv_line(cells: Sequence[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
-    return buffer.getvalue()
-
-
-def _solution_parts(names: Sequence[str], fmt: str) -> tuple[str, str, str]:
-    """The text before the rows, between two rows and after them, for a results format."""
-    if fmt == "json":
-        head = json.dumps({"head": {"vars": list(names)}}, ensure_ascii=False)[:-1]
-        return head + ', "results": {"bindings": [', ", ", "]}}"
-    if fmt == "xml":
-        lines = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
-                 "<head>", *(f"<variable name={quoteattr(n)}/>" for n in names), "</head>",
-                 "<results>"]
-        return "\n".join(lines) + "\n", "\n", "\n</results>\n</sparql>\n"
-    if fmt == "csv":
-        return _csv_line(names), "", ""
-    return "\t".join(f"?{n}" for n in names) + "\n", "", ""
-
-
-def _solution_row(names: Sequence[str], row: Sequence[Any], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps({name: _json_term(term) for name, term in zip(names, row, strict=True)
-                           if term is not None}, ensure_ascii=False)
-    if fmt == "xml":
-        cells = "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
-                        for n, t in zip(names, row, strict=True) if t is not None)
-        return f"<result>{cells}</result>"
-    if fmt == "csv":
-        return _csv_line([_csv_term(term) for term in row])
-    return "\t".join(_tsv_term(term) for term in row) + "\n"
-
-
-@dataclass(frozen=True)
-class Body:
-    """A serialised answer and why it was cut short, if it was: ``rows`` or ``bytes``."""
-
-    data: bytes
-    cut: str | None = None
-    items: int = 0
-
-
-def serialize_solutions(names: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str,
-                        max_rows: int | None = None, max_bytes: int | None = None) -> Body:
-    """SELECT rows (pyoxigraph terms, None when unbound) in a SPARQL results format, cut
-    after ``max_rows`` rows or before the row that would pass ``max_bytes`` bytes.
-
-    >>> rows = [[ox.Literal(str(n))] for n in range(5)]
-    >>> serialize_solutions(["n"], rows, "csv", max_rows=2)
-    Body(data=b'n\\r\\n0\\r\\n1\\r\\n', cut='rows', items=2)
-    >>> serialize_solutions(["n"], rows, "tsv", max_bytes=12)
-    Body(data=b'?n\\n"0"\\n"1"\\n', cut='bytes', items=2)
-    """
-    head, between, tail = (part.encode("utf-8") for part in _solution_parts(names, fmt))
-    parts, size, cut = [head], len(head) + len(tail), None
-    for index, row in enumerate(rows):
-        if max_rows is not None and index >= max_rows:
-            cut = "rows"
-            break
-        piece = _solution_row(names, row, fmt).encode("utf-8")
-        extra = len(piece) + (len(between) if index else 0)
-        if max_bytes is not None and size + extra > max_bytes:
-            cut = "bytes"
-            break
-        parts.append((between if index else b"") + piece)
-        size += extra
-    return Body(b"".join([*parts, tail]), cut, len(parts) - 1)
-
-
-def serialize_boolean(value: bool, fmt: str) -> bytes:
-    """An ASK answer in a SPARQL results format."""
-    word = "true" if value else "false"
-    if fmt == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
-    if fmt == "xml":
-        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{word}</boolean></sparql>\n").encode()
-    return f"{word}\r\n".encode() if fmt == "csv" else f"{word}\n".encode()
-
-
-def _turtle_prefixes() -> dict[str, str]:
-    """Prefixes for Turtle answers: only those whose names need no escaped ``/``.
-
-    kg's resource IRIs (``kgr:entity/…``) would read ``kgr:entity\\/…``: they are written whole.
-    """
-    return {prefix: iri for prefix, iri in standard_namespaces().items() if iri.endswith("#")
-            or prefix in ("schema", "dcterms", "prov")}
-
-
-def serialize_triples(triples: Sequence[Any], fmt: str, max_bytes: int | None = None) -> Body:
-    """CONSTRUCT or DESCRIBE triples in an RDF format, cut to at most ``max_bytes`` bytes."""
-    rdf_format = _RDF_FORMATS[fmt]
-    if fmt == "rdfxml":
-        for triple in triples:
-            if isinstance(triple.object, ox.Literal):
-                xml_text(triple.object.value)  # raises NotXml
-    count, cut = len(triples), None
-    while True:
-        chosen = list(triples[:count])
-        prefixes = _turtle_prefixes() if fmt == "turtle" else None
-        data = ox.serialize(chosen, format=rdf_format, prefixes=prefixes) or b""
-        if fmt == "rdfxml":
-            data = data.replace(b"\r", b"&#13;")
-        if max_bytes is None or len(data) <= max_bytes:
-            return Body(data, cut, count)
-        cut = "bytes"
-        count = min(count - 1, count * max_bytes // max(len(data), 1))
-        if count <= 0:
-            return Body(b"", cut, 0)
+# --- running a request's query (in its worker process) -------------------------------------
 
 
 def execute(store: ox.Store, sparql: str, kind: str, fmt: str, max_results: int,
@@ -487,12 +260,10 @@ def execute(store: ox.Store, sparql: str, kind: str, fmt: str, max_results: int,
         dataset["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
     try:
         outcome = store.query(sparql, prefixes=standard_namespaces(), **dataset)
-        if kind == "ask" or isinstance(outcome, ox.QueryBoolean):
-            return Reply(200, MEDIA_TYPES[fmt], serialize_boolean(bool(outcome), fmt))
+        if isinstance(outcome, ox.QueryBoolean):
+            return Reply(200, MEDIA_TYPES[fmt], serialize_boolean(outcome, fmt))
         if isinstance(outcome, ox.QuerySolutions):
-            names = [variable.value for variable in outcome.variables]
-            rows = ([row[name] for name in names] for row in outcome)
-            body = serialize_solutions(names, rows, fmt, max_results, max_bytes)
+            body = serialize_solutions(outcome, fmt, max_results, max_bytes)
         else:
             items = list(itertools.islice(outcome, max_results + 1))
             over = len(items) > max_results
@@ -545,59 +316,7 @@ def respond(store: ox.Store, request: QueryRequest, options: ServeOptions) -> Re
                    request.default_graphs, request.named_graphs, options.max_bytes)
 
 
-def _virtual_size() -> int | None:
-    """This process's virtual memory size in bytes (Linux), else None."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE")
-
-
-def limit_memory(extra: int) -> bool:
-    """Let this process grow by at most ``extra`` bytes of address space (``RLIMIT_AS``).
-
-    Returns False where the limit cannot be set (no ``/proc``, no ``resource``).
-    """
-    size = _virtual_size()
-    if size is None:
-        return False
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
-    except (ImportError, ValueError, OSError):
-        return False
-    return True
-
-
-def _worker(conn: Connection, store: ox.Store | None, directory: str | None,
-            request: QueryRequest, options: ServeOptions, source: Source | None) -> None:
-    """The body of a query process: open, bound the memory, run, send the reply back."""
-    try:
-        if request.question is not None and source is not None:
-            limit_memory(options.max_memory)
-            reply = respond_question(source, request.question, options.max_bytes)
-        else:
-            opened = store if store is not None else open_store(Path(directory or ""))
-            limit_memory(options.max_memory)
-            reply = respond(opened, request, options)
-    except MemoryError:
-        reply = _text(503, f"the query needed more than {options.max_memory >> 20} MB of "
-                           "memory and was stopped (--max-memory)")
-    except BaseException as err:  # anything: the parent must get an answer
-        reply = _text(500, f"the query process failed: {err}")
-    conn.send((reply.status, reply.content_type, reply.body, reply.headers))
-    conn.close()
-
-
 # --- the service -----------------------------------------------------------------------------
-
-
-@dataclass
-class _Running:
-    started: float
-    stopped: bool = False
 
 
 class Service:
@@ -611,10 +330,8 @@ class Service:
         self.viewer_policy = content_security_policy(viewer)
         self.turtle = turtle
         self.directory = directory
-        self.slots = threading.BoundedSemaphore(options.workers)
-        self.running: dict[multiprocessing.process.BaseProcess, _Running] = {}
-        self.lock = threading.Lock()
-        self.context = multiprocessing.get_context("fork")
+        self.runner = Runner(Limits(timeout=options.timeout, workers=options.workers,
+                                    max_memory=options.max_memory, preempt_after=PREEMPT_AFTER))
         for warm_up in ("ASK { ?s ?p ?o }", "SELECT * { ?s ?p ?o } LIMIT 1"):
             classify(warm_up)  # the parser's first use is slow: pay it once, before forking
         self.source = self._question_source()
@@ -639,12 +356,7 @@ class Service:
             return _text(413, f"the question is longer than {self.options.max_body} bytes")
         if not question.strip():
             return _text(400, "no question: pass it as /ask?q=…")
-        if not self._acquire():
-            return _text(503, "every query worker is busy; try again later")
-        try:
-            return self._run(QueryRequest("", question=question))
-        finally:
-            self.slots.release()
+        return self._run(QueryRequest("", question=question))
 
     def answer(self, sparql: str, accept: str | None, param: str | None,
                default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Reply:
@@ -658,99 +370,36 @@ class Service:
         except QueryError as err:
             return _text(400, str(err))
         request = QueryRequest(text, accept, param, tuple(default_graphs), tuple(named_graphs))
-        if not self._acquire():
-            return _text(503, "every query worker is busy; try again later")
-        try:
-            return self._run(request)
-        finally:
-            self.slots.release()
-
-    def _acquire(self) -> bool:
-        """A worker slot; when all are busy, stop the longest-running query past
-        PREEMPT_AFTER to make room. False when none frees up within the timeout."""
-        deadline = time.monotonic() + self.options.timeout
-        while True:
-            if self.slots.acquire(timeout=0.05):
-                return True
-            self._preempt()
-            if time.monotonic() > deadline:
-                return False
-
-    def _preempt(self) -> None:
-        now = time.monotonic()
-        with self.lock:
-            waiting = [(state.started, id(process), process)
-                       for process, state in self.running.items()
-                       if not state.stopped and now - state.started >= PREEMPT_AFTER]
-            if waiting:
-                _, _, process = min(waiting)
-                self.running[process].stopped = True
-                process.kill()
+        return self._run(request)
 
     def _run(self, request: QueryRequest) -> Reply:
-        receive, send = self.context.Pipe(duplex=False)
-        in_memory = self.store if self.directory is None else None
-        directory = str(self.directory) if self.directory is not None else None
-        process = self.context.Process(
-            target=_worker,
-            args=(send, in_memory, directory, request, self.options, self.source),
-            daemon=True,
-        )
-        with self.lock:
-            process.start()
-            state = self.running[process] = _Running(time.monotonic())
-        send.close()
+        """Answer ``request`` in a process of its own, within the limits (``kg.sparql.runner``).
+
+        A store folder is opened in that process, before its memory is capped, so that each
+        query sees the store's live generation.
+        """
+        opened: list[ox.Store] = []
+
+        def open_data() -> None:
+            opened.append(self.store if self.directory is None else open_store(self.directory))
+
+        def work() -> Reply:
+            if request.question is not None:
+                return respond_question(self.source, request.question, self.options.max_bytes)
+            return respond(opened[0], request, self.options)
+
         try:
-            if not self._wait(receive, process, state):
-                process.kill()
-                return _text(503, f"the query ran longer than {self.options.timeout:g} s "
-                                  "and was stopped")
-            try:
-                status, content_type, body, headers = receive.recv()
-            except EOFError:
-                return self._no_answer(process, state)
-            return Reply(status, content_type, body, tuple(headers))
-        finally:
-            receive.close()
-            process.join(timeout=5)
-            with self.lock:
-                self.running.pop(process, None)
-
-    def _wait(self, receive: Connection, process: multiprocessing.process.BaseProcess,
-              state: _Running) -> bool:
-        """Wait for the answer up to the timeout, lowering the process's priority as it runs."""
-        niced = False
-        while True:
-            elapsed = time.monotonic() - state.started
-            if elapsed >= self.options.timeout:
-                return False
-            step = self.options.timeout - elapsed
-            if not niced:
-                step = min(step, max(PREEMPT_AFTER / 2 - elapsed, 0.01))
-            if receive.poll(step):
-                return True
-            if not niced and time.monotonic() - state.started >= PREEMPT_AFTER / 2:
-                niced = True
-                try:
-                    os.setpriority(os.PRIO_PROCESS, process.pid or 0, 15)
-                except (OSError, AttributeError):
-                    pass
-
-    def _no_answer(self, process: multiprocessing.process.BaseProcess,
-                   state: _Running) -> Reply:
-        process.join(timeout=5)
-        if state.stopped:
-            return _text(503, f"the query was stopped after {PREEMPT_AFTER:g} s to make room "
-                              "for others: every worker was busy; try again later")
-        return _text(503, "the query process stopped without an answer: it needed more than "
-                          f"{self.options.max_memory >> 20} MB of memory (--max-memory) "
-                          f"or crashed (exit code {process.exitcode})")
+            return self.runner.run(work, setup=None if request.question else open_data)
+        except Stopped as err:
+            return _text(503, str(err))
+        except TaskFailed as err:
+            return _text(500, str(err))
+        except KgError as err:
+            return _text(500, f"the query process failed: {err}")
 
     def stop(self) -> None:
         """Kill every query process still running."""
-        with self.lock:
-            for process in list(self.running):
-                process.kill()
+        self.runner.stop()
 
 
 def _graph_name(iri: str) -> ox.NamedNode:
@@ -875,7 +524,7 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(Reply(200, "text/turtle; charset=utf-8", self.service.turtle))
         elif url.path in ENDPOINT_PATHS:
             if "update" in params:
-                self._send(_text(403, "SPARQL updates are refused: kg serve is read-only"))
+                self._send(_text(403, UPDATES_REFUSED))
             elif "query" not in params:
                 self._send(_text(400, "no query: pass it as ?query=…"))
             else:
@@ -910,7 +559,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         media = (self.headers.get_content_type() or "").lower()
         if media == "application/sparql-update":
-            self._send(_text(403, "SPARQL updates are refused: kg serve is read-only"))
+            self._send(_text(403, UPDATES_REFUSED))
         elif media == "application/sparql-query":
             params["query"] = [body.decode("utf-8", errors="replace")]
             self._query(params)
@@ -920,7 +569,7 @@ class Handler(BaseHTTPRequestHandler):
             for key, values in form.items():
                 params.setdefault(key, []).extend(values)
             if "update" in params:
-                self._send(_text(403, "SPARQL updates are refused: kg serve is read-only"))
+                self._send(_text(403, UPDATES_REFUSED))
             elif "query" not in params:
                 self._send(_text(400, "no query: the form has no query field"))
             else:

@@ -470,7 +470,7 @@ class _OxigraphData:
         self.store = store
 
     def select(self, query: str) -> Iterator[dict[str, Node]]:
-        from kg.graphs.oxigraph import to_rdflib
+        from kg.sparql.oxigraph import to_rdflib
 
         solutions = self.store.query(query, use_default_graph_as_union=True)
         names = [variable.value for variable in solutions.variables]
@@ -486,7 +486,7 @@ class _OxigraphData:
 
     def _terms(self, subject: None, predicate: Node, obj: Node | None, part: str) -> Iterator[Node]:
         """The distinct subjects or objects of the matching triples, in every graph."""
-        from kg.graphs.oxigraph import from_rdflib, to_rdflib
+        from kg.sparql.oxigraph import from_rdflib, to_rdflib
 
         if not isinstance(predicate, URIRef):  # no triple has any other predicate
             return

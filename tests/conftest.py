@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from kg.graphs.file import bind_prefixes
+from kg.sparql.prefixes import bind_prefixes
 
 #: Two documents, five entities, four typed relations backed by five statement nodes,
 #: one start date (with its own statement node) and one co-occurrence (no statement node).

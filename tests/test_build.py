@@ -5,6 +5,7 @@ The sample is built once for the module; everything else uses short invented tex
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from pathlib import Path
@@ -15,11 +16,22 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from rdflib.term import Node
 
 from kg.api import KnowledgeGraph
-from kg.build import BuildReport, BuildResult, build, build_texts, sample_path
-from kg.errors import InputError, ReadError
+from kg.build import (
+    BuildChanges,
+    BuildOptions,
+    BuildReport,
+    BuildResult,
+    build,
+    build_documents,
+    build_texts,
+    sample_path,
+)
+from kg.cache import ExtractionCache
+from kg.errors import InputError, ReadError, UsageError
 from kg.export import serialize
 from kg.graphs.file import load_graph
 from kg.ingest import InputFile, Outcome
+from kg.model import Document
 from kg.vocab import DEFAULT_BASE, ENTITY_CLASSES, KGO, RELATION_PROPERTIES
 
 KGO_NS = str(KGO._NS)
@@ -223,6 +235,65 @@ def test_min_confidence_drops_relations_and_the_report_follows(invented: BuildRe
     assert kept == expected
     assert set(best_confidences(strict.graph)) == kept  # no statement for a dropped relation
     assert strict.report.relations_by_property == dict(Counter(local(p) for _, p, _ in kept))
+
+
+def test_options_object_and_keywords_build_the_same_graph(invented: BuildResult) -> None:
+    base = "https://example.org/graph/"
+    options = BuildOptions(base=base, min_confidence=0.5)
+    by_object = build_texts(TEXTS, options)
+    by_keywords = build_texts(TEXTS, base=base, min_confidence=0.5)
+    mixed = build_texts(TEXTS, BuildOptions(base=base), min_confidence=0.5)  # keywords win
+    turtle = serialize(by_object.graph, "turtle")
+    assert turtle == serialize(by_keywords.graph, "turtle") == serialize(mixed.graph, "turtle")
+    assert (base + "entity/").encode() in turtle
+    assert turtle != serialize(invented.graph, "turtle")
+    assert options == BuildOptions(base=base, min_confidence=0.5)  # not changed by the build
+    facade = KnowledgeGraph.from_texts(TEXTS, options)
+    assert serialize(facade.graph, "turtle") == turtle
+
+
+def test_build_options_are_frozen_and_checked() -> None:
+    options = BuildOptions()
+    with pytest.raises(AttributeError):
+        options.jobs = 2  # type: ignore[misc]
+    assert options.with_changes(jobs=2).jobs == 2 and options.jobs == 1
+    assert options.with_changes() is options
+    with pytest.raises(UsageError, match="jobs must be at least 1, not 0"):
+        BuildOptions(jobs=0)
+    with pytest.raises(UsageError, match="min_confidence must be between 0 and 1, not 1.5"):
+        build_texts(TEXTS, min_confidence=1.5)
+    with pytest.raises(TypeError, match="jobz"):
+        build_texts(TEXTS, jobz=2)  # type: ignore[call-arg]
+
+
+def test_build_changes_name_every_option_with_its_type() -> None:
+    """The keyword form (``BuildChanges``) and the dataclass have the same fields and types."""
+    fields = {f.name: str(f.type) for f in dataclasses.fields(BuildOptions)}
+    keywords = {
+        name: getattr(kind, "__forward_arg__", str(kind))
+        for name, kind in BuildChanges.__annotations__.items()
+    }
+    assert keywords == fields
+    assert not BuildChanges.__required_keys__
+
+
+def test_a_cache_of_extractions_spares_parsing_and_changes_no_byte(
+    invented: BuildResult, tmp_path: Path
+) -> None:
+    """The hook a store build uses: documents the cache holds are not parsed again."""
+    cache = ExtractionCache(tmp_path / "cache", "v1")
+    docs = invented.documents
+    first = build_documents(docs, cache=cache)
+    assert first.report.extracted == len(docs) == 2
+    assert all(cache.holds(d.sha256) for d in docs)
+    changed = Document.from_text("Volvo opened a plant in Peru.", source="brief/energy.txt")
+    again = build_documents([changed, docs[1]], cache=cache)
+    assert again.report.extracted == 1  # only the changed document
+    fresh = build_documents([changed, docs[1]])
+    assert serialize(again.graph, "turtle") == serialize(fresh.graph, "turtle")
+    unchanged = build_documents(docs, cache=cache)
+    assert unchanged.report.extracted == 0
+    assert serialize(unchanged.graph, "turtle") == serialize(invented.graph, "turtle")
 
 
 def test_missing_path_raises_an_input_error(tmp_path: Path) -> None:

@@ -30,3 +30,11 @@ def test_no_antecedent_no_mention() -> None:
 
 def test_description_needs_a_fitting_class() -> None:
     assert _coref("Nokia opened a lab in Oulu. The country welcomed the lab.") == []
+
+
+def test_its_after_a_described_subject_is_not_the_name_that_describes_it() -> None:
+    # "its" means the airline, which has no name here: not the country its adjective names
+    assert _coref("The Norwegian airline cut its fares.") == []
+    assert _coref("Fjordfly, the Norwegian airline, cut its fares.") == []
+    # a possessor is no mere modifier: "its" may still mean Peru
+    assert _coref("Peru's envoy said its exports rose.") == [("its", "Peru")]

@@ -116,6 +116,24 @@ def test_rebuild_of_unchanged_documents_parses_nothing(corpus: Path, tmp_path: P
     assert serialize(_store_graph(store), "turtle") == serialize(first.graph, "turtle")
 
 
+def test_a_rebuild_that_changes_nothing_writes_nothing(corpus: Path, tmp_path: Path) -> None:
+    """The live generation stays when it holds the build already; any change writes anew."""
+    store = tmp_path / "store"
+    first = build_store([corpus], store).report
+    live = read_state(store).generation
+    again = build_store([corpus], store).report
+    assert read_state(store).generation == live
+    assert sorted(p.name for p in store.iterdir() if p.name.startswith("gen-")) == [live]
+    assert again.triples == first.triples
+    stricter = build_store([corpus], store, min_confidence=0.99).report  # other options
+    assert read_state(store).generation != live
+    assert stricter.triples < first.triples
+    (corpus / "energy.txt").write_text("Nokia invested in Chile.\n", encoding="utf-8")
+    moved = read_state(store).generation
+    build_store([corpus], store, min_confidence=0.99)  # a changed document
+    assert read_state(store).generation != moved
+
+
 def test_a_changed_document_replaces_its_old_facts(corpus: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     build_store([corpus], store)

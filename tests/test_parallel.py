@@ -76,7 +76,20 @@ def test_a_worker_started_ahead_parses_what_comes_later() -> None:
     assert list(extract_stream(docs, jobs=1, pool=pool)) == list(extract_stream(docs, jobs=1))
     assert ours() == []  # the stream stopped it when done
     unused = start_worker()
-    assert list(extract_stream([], pool=unused)) == []  # nothing to parse: told to stop
-    for child in ours():  # it ends once its model has loaded
-        child.join(timeout=60)
-    assert ours() == []
+    assert list(extract_stream([], pool=unused)) == []  # nothing to parse: stopped at once
+    assert ours() == []  # not left to finish loading its model
+
+
+def test_stopping_a_worker_does_not_wait_for_its_start_to_finish() -> None:
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kg.parallel import stop_worker
+
+    before = set(multiprocessing.active_children())
+    context = multiprocessing.get_context("fork")
+    stuck = ProcessPoolExecutor(1, mp_context=context, initializer=time.sleep, initargs=(3600,))
+    stuck.submit(int)
+    (worker,) = set(multiprocessing.active_children()) - before
+    stop_worker(stuck)
+    assert not worker.is_alive()  # a start that never ends cannot keep it, or the build, waiting

@@ -62,7 +62,7 @@ def store_source(path: Path) -> Source:
 
 def oxigraph_source(store: ox.Store, namespaces: dict[str, str]) -> Source:
     """An open Oxigraph store (what ``kg serve`` holds) as a source."""
-    from kg.graphs.oxigraph import query_oxigraph
+    from kg.sparql.oxigraph import query_oxigraph
 
     return Source(lambda sparql: query_oxigraph(store, sparql, namespaces),
                   lean=lambda sparql: lean_cells(store, sparql, namespaces))
@@ -73,17 +73,17 @@ def lean_cells(store: ox.Store, sparql: str, namespaces: dict[str, str]) -> list
     on an Oxigraph store, each cell its plain string.
 
     The text is checked by ``kg.sparql.guard.checked_query`` as every query is; rdflib's
-    re-parse (``kg.query.prepare``) is skipped because the text is a constant kg wrote
+    re-parse (``kg.sparql.prepare.prepare``) is skipped because the text is a constant kg wrote
     itself, never user text: anything else is refused here.
     """
     import pyoxigraph as ox
 
     from kg.errors import QueryError
-    from kg.query import describe_error
     from kg.sparql.guard import checked_query
+    from kg.sparql.prepare import describe_error
 
     if sparql not in LEAN_QUERIES:
-        raise QueryError("only kg's own name-reading queries run without kg.query.prepare")
+        raise QueryError("only kg's own name-reading queries run without kg.sparql.prepare")
     sparql = checked_query(sparql)
     try:
         outcome = store.query(sparql, prefixes=namespaces, use_default_graph_as_union=True)

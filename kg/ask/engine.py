@@ -20,7 +20,7 @@ from rdflib.term import Node
 from kg.ask.parse import Intent, parse
 from kg.ask.vocabulary import Vocabulary, kgo_iri, load_vocabulary
 from kg.explain import normalize_label
-from kg.query import QueryResult
+from kg.sparql.results import QueryResult
 
 Runner = Callable[[str], QueryResult]
 Fact = tuple[Node, str, Node]  # subject, property local name, object

@@ -14,8 +14,8 @@ from rdflib import Graph
 from kg.graphs.source import GraphSource
 
 if TYPE_CHECKING:
-    from kg.query import QueryResult
     from kg.remote import Endpoint
+    from kg.sparql.results import QueryResult
 
 
 class EndpointSource(GraphSource):

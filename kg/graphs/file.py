@@ -59,7 +59,7 @@ from rdflib.util import guess_format
 
 from kg.errors import GraphParseError, InputError, ReadError, UsageError
 from kg.graphs.oxigraph import OxigraphSource
-from kg.query import PREFIXES, query_namespaces
+from kg.sparql.prefixes import bind_prefixes, query_namespaces
 
 #: rdflib format names that ``load_graph`` reads (others rdflib guesses, like RDFa, it cannot).
 READABLE_FORMATS: frozenset[str] = frozenset(
@@ -88,24 +88,6 @@ def graph_format(path: Path) -> str:
             f"{path}: unknown graph file suffix {suffix!r} (use one of {_SUFFIXES})"
         )
     return fmt
-
-
-def bind_prefixes(graph: Graph) -> Graph:
-    """Bind the standard kg prefixes on ``graph`` (in place) and return it.
-
-    Contract namespaces always get their contract prefix; ``kgr`` is only bound to the
-    default base when the graph does not already bind ``kgr`` (a build with ``--base``).
-
-    >>> graph = bind_prefixes(Graph(bind_namespaces="none"))
-    >>> sorted(prefix for prefix, _ in graph.namespaces())
-    ['dcterms', 'kgo', 'kgr', 'owl', 'prov', 'rdf', 'rdfs', 'schema', 'skos', 'xsd']
-    """
-    bound = {prefix for prefix, _ in graph.namespaces()}
-    for prefix, namespace in PREFIXES.items():
-        if prefix == "kgr" and prefix in bound:
-            continue
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
 
 
 def read_file(path: Path) -> tuple[str, bytes]:
@@ -446,7 +428,7 @@ def _oxigraph_error(err: SyntaxError, fmt: str, path: Path) -> GraphParseError:
 
 def file_namespaces(data: bytes, fmt: str) -> dict[str, str]:
     """The prefixes a query on a graph file may use: the file's own and kg's (as
-    ``kg.query.query_namespaces`` merges them for an rdflib Graph read from the file).
+    ``kg.sparql.prefixes.query_namespaces`` merges them for an rdflib Graph read from the file).
 
     >>> file_namespaces(b"@prefix kgr: <https://example.org/> .", "turtle")["kgr"]
     'https://example.org/'

@@ -27,6 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.sparql.prefixes import standard_namespaces
 from kg.vocab import ENTITY_CLASSES, RELATION_PROPERTIES
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -186,12 +187,5 @@ def _evidence_rows(select: Callable[[str], Any]) -> list[EvidenceRow]:
     return rows
 
 
-_PREFIXES = {
-    "kgo": _KGO,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": XSD,
-}
+#: The prefixes the queries above use, whatever the store's own namespaces say.
+_PREFIXES = {prefix: iri for prefix, iri in standard_namespaces().items() if prefix != "kgr"}

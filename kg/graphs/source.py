@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from kg.graphs.evidence import Statement
-    from kg.query import QueryResult
+    from kg.sparql.results import QueryResult
 
 #: The triples the viewer (``kg.analysis.to_networkx``) reads: all but the few it never
 #: looks at (sentence offsets, triggers, document hashes and formats).
@@ -52,8 +52,8 @@ class GraphSource(ABC):
 
     @abstractmethod
     def query(self, sparql: str) -> QueryResult:
-        """Run a read-only SELECT, ASK, CONSTRUCT or DESCRIBE query (``kg.query`` checks it
-        first); rows of a query without ORDER BY come sorted."""
+        """Run a read-only SELECT, ASK, CONSTRUCT or DESCRIBE query (``kg.sparql.prepare``
+        checks it first); rows of a query without ORDER BY come sorted."""
 
     def construct(self, sparql: str) -> Graph:
         """The subgraph a CONSTRUCT (or DESCRIBE) query builds, as an rdflib Graph."""

@@ -22,7 +22,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import InputError, StoreError, visible
-from kg.graphs.oxigraph import OxigraphSource, standard_namespaces
+from kg.graphs.oxigraph import OxigraphSource
+from kg.sparql.prefixes import standard_namespaces
 from kg.vocab import DEFAULT_BASE
 
 STORE_FORMAT = 1

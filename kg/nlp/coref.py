@@ -18,12 +18,13 @@ no alias), so relation rules can use it.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.model import Mention, Sentence
+from kg.model import DateFact, Mention, Relation, Sentence
 from kg.vocab import is_subclass
 
 #: The head noun of a definite description and the class its antecedent must have.
@@ -85,6 +86,9 @@ class Antecedent:
     mention: Mention
     sentence_index: int
     subject: bool
+    #: A word that modifies a common noun ("the Norwegian airline", "a Kenyan court"): the
+    #: phrase, not the name, is what a pronoun after it may mean.
+    modifier: bool = False
 
 
 def _description_class(chunk: Span) -> str | None:
@@ -134,14 +138,16 @@ def _pick_in_sentence(
     sentence_index: int,
     *,
     subject: bool = False,
+    named_only: bool = False,
 ) -> Mention | None:
     """The nearest name of one of ``classes`` before the phrase in its own sentence ("the X bid
-    ... chief executive of the exchange", "joined X after it acquired")."""
+    ... chief executive of the exchange", "joined X after it acquired"); ``named_only`` skips
+    names that only modify a common noun."""
     wanted = (classes,) if isinstance(classes, str) else tuple(classes)
     for ante in reversed(history):
         if ante.sentence_index != sentence_index:
             return None
-        if subject and not ante.subject:
+        if (subject and not ante.subject) or (named_only and ante.modifier):
             continue
         if any(is_subclass(ante.mention.cls, cls) for cls in wanted):
             return ante.mention
@@ -214,7 +220,7 @@ def resolve_references(
                 if phrase.root.dep_ == "poss":  # "its": this sentence's subject, else nearest
                     target = _pick_in_sentence(
                         history, PRONOUN_CLASSES, index, subject=True
-                    ) or _pick_in_sentence(history, PRONOUN_CLASSES, index)
+                    ) or _pick_in_sentence(history, PRONOUN_CLASSES, index, named_only=True)
                 elif _clause_subject(phrase.root):
                     target = _pick_in_sentence(history, PRONOUN_CLASSES, index)
                 for klass in PRONOUN_CLASSES if target is None else ():
@@ -227,12 +233,50 @@ def resolve_references(
                     or _pick(history, cls, index, subject=True)
                     or _pick(history, cls, index, subject=False)
                 )
+                if target is None and cls == "Company":
+                    weak = _mistyped_subject(history, index)
+                    if weak is not None:  # "Vexon cut jobs. The firm said …": Vexon is a firm
+                        mention = _coref_mention(weak, phrase, sentence_of(sent), offset)
+                        retyped = replace(mention, cls=cls, strength=RETYPING_STRENGTH)
+                        found.append((phrase, retyped))
+                        continue
             if target is None:
                 continue
             found.append((phrase, _coref_mention(target, phrase, sentence_of(sent), offset)))
     for span, mention in by_start[cursor:]:
         history.append(_antecedent(mention, span, first_sentence + _index_of(starts, span.start)))
     return found
+
+
+#: How strongly a description retypes the name it points back to ("the firm" -> Company).
+RETYPING_STRENGTH = 1.0
+
+
+def _mistyped_subject(history: Sequence[Antecedent], sentence_index: int) -> Mention | None:
+    """The one-word subject of the sentence before, when only NER's guess typed it (a person
+    or a place no gazetteer knows): "Vexon cut 200 jobs. The firm said …". Never a name the
+    text also gave as a person's surname ("John Vexon … Vexon said")."""
+    surnames = {
+        a.mention.label.split()[-1]
+        for a in history
+        if a.mention.cls == "Person" and " " in a.mention.label
+    }
+    for ante in reversed(history):
+        if ante.sentence_index < sentence_index - 1:
+            return None
+        if ante.sentence_index != sentence_index - 1 or not ante.subject:
+            continue
+        m = ante.mention
+        if (
+            m.source == "ner"
+            and m.strength <= 0.5
+            and " " not in m.label
+            and m.cls in {"Person", "City", "Region", "Product"}
+            and m.label not in surnames
+        ):
+            return m
+        return None
+    return None
 
 
 def chunks_by_sentence(doc: Doc, sents: Sequence[Span]) -> list[list[Span]]:
@@ -267,7 +311,13 @@ def _index_of(starts: Sequence[int], token: int) -> int:
 
 
 def _antecedent(mention: Mention, span: Span, sentence_index: int) -> Antecedent:
-    return Antecedent(mention, sentence_index, _is_subject(span))
+    return Antecedent(mention, sentence_index, _is_subject(span), _modifies_a_noun(span))
+
+
+def _modifies_a_noun(span: Span) -> bool:
+    """A name that only describes a common noun: "Norwegian" in "the Norwegian airline"."""
+    root = span.root
+    return root.dep_ in {"amod", "compound", "nmod"} and root.head.pos_ == "NOUN"
 
 
 def _coref_mention(target: Mention, phrase: Span, sentence: Sentence, offset: int) -> Mention:
@@ -282,3 +332,69 @@ def _coref_mention(target: Mention, phrase: Span, sentence: Sentence, offset: in
         source="coref",
         strength=0.1,
     )
+
+
+#: Classes of places, which a person's name never shares an entity with.
+PLACE_CLASSES = frozenset({"Country", "City", "Region", "Place", "Facility"})
+#: Properties whose subject is a person: in a sentence that names both, the person is meant.
+PERSON_SUBJECT_PROPERTIES = frozenset({"leaderOf", "memberOf"})
+
+
+def separate_people(
+    mentions: Sequence[Mention], relations: Sequence[Relation], dates: Sequence[DateFact]
+) -> tuple[list[Mention], list[Relation], list[DateFact]]:
+    """A key that one document uses for a person and for a place ("Mr Houston" and "the
+    Houston plant") names two entities: the person's mentions, and the facts stated in their
+    sentences, move to the person's full name when the document gives exactly one ("Brenton
+    Houston"), else to ``<key>-person``.
+
+    >>> s1, s2 = Sentence("d", 0, 9, "Mr Houston"), Sentence("d", 10, 19, "in Houston")
+    >>> ms = [Mention("Brenton Houston", 0, 5, "brenton houston", "Brenton Houston", "Person", s1),
+    ...       Mention("Mr Houston", 0, 5, "houston", "Houston", "Person", s1),
+    ...       Mention("Houston", 13, 19, "houston", "Houston", "City", s2)]
+    >>> [(m.key, m.cls) for m in separate_people(ms, [], [])[0]]
+    [('brenton houston', 'Person'), ('brenton houston', 'Person'), ('houston', 'City')]
+    """
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        kinds[m.key].add("person" if m.cls == "Person" else "place" if m.cls in PLACE_CLASSES
+                         else "other")
+    mixed = {k for k, found in kinds.items() if {"person", "place"} <= found}
+    if not mixed:
+        return list(mentions), list(relations), list(dates)
+    full: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        words = m.key.split()
+        if m.cls == "Person" and len(words) > 1:
+            full[words[-1]].add(m.key)
+    target = {k: next(iter(full[k])) if len(full[k]) == 1 else f"{k}-person" for k in mixed}
+    person_sentences: dict[str, set[Sentence]] = defaultdict(set)
+    place_sentences: dict[str, set[Sentence]] = defaultdict(set)
+    out: list[Mention] = []
+    for m in mentions:
+        if m.key in mixed and m.cls == "Person":
+            person_sentences[m.key].add(m.sentence)
+            out.append(replace(m, key=target[m.key]))
+        else:
+            if m.key in mixed:
+                place_sentences[m.key].add(m.sentence)
+            out.append(m)
+
+    def moved(key: str, sentence: Sentence, person_role: bool) -> str:
+        if key not in mixed or sentence not in person_sentences[key]:
+            return key
+        if sentence in place_sentences[key] and not person_role:
+            return key
+        return target[key]
+
+    rels = [
+        replace(
+            r,
+            subject=moved(r.subject, r.evidence.sentence,
+                          r.predicate in PERSON_SUBJECT_PROPERTIES),
+            object=moved(r.object, r.evidence.sentence, False),
+        )
+        for r in relations
+    ]
+    facts = [replace(d, key=moved(d.key, d.sentence, False)) for d in dates]
+    return out, rels, facts

@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.model import Document, Mention, Sentence
 from kg.nlp.coref import Antecedent, resolve_references
 from kg.nlp.lexicon import CountryName, Lexicon, load_lexicon
-from kg.nlp.typing import context_class
+from kg.nlp.typing import context_class, holds_organisation_post, noun_class
 from kg.vocab import is_subclass
 
 #: Connectors allowed inside a capitalised name ("Treaty of Mutual Cooperation and Security").
@@ -46,6 +46,8 @@ NUMERAL = re.compile(r"^(?:[IVX]{1,4}|\d{1,3})$")
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 #: A model number: letters and digits in one word ("A350", "GT4", "Su-57", "K9").
 MODEL_NUMBER = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+#: Words that name a model by the letter or number after them ("Model Y", "Type 45").
+MODEL_WORDS = frozenset({"Model", "Series", "Type", "Mark", "Class"})
 #: NER labels under which a name with a model number or a trailing number is a product.
 PRODUCT_SUSPECTS = frozenset({"PERSON", "LAW", "GPE", "WORK_OF_ART", "PRODUCT", "FAC", "NORP"})
 
@@ -84,6 +86,32 @@ OF_COMPLEMENTED = frozenset(
         "Event",
     }
 )
+#: Head words of companies named with "of" and a place ("Bank of Canada").
+OF_COMPLEMENTED_HEADS = frozenset({"Bank"})
+#: Words that name an operation or exercise by the capitalised words after them.
+EVENT_PREFIXES = frozenset({"Exercise", "Operation"})
+#: Non-person NER labels that a name used with an honorific elsewhere in the text overrules.
+PERSON_SUSPECTS = frozenset({"GPE", "LOC", "ORG", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"})
+#: Lower-case heads that make an event of the names before them ("the US election", "the
+#: Oslo summit", "the Iraq war"), and the class they give.
+EVENT_HEADS = {
+    "summit": "Event",
+    "election": "Event",
+    "elections": "Event",
+    "referendum": "Event",
+    "talks": "Event",
+    "war": "War",
+    "invasion": "War",
+}
+#: Lower-case words allowed between the names and the head ("US presidential election").
+EVENT_MODIFIERS = frozenset(
+    {"presidential", "general", "parliamentary", "legislative", "mayoral", "civil", "peace"}
+)
+#: Plural possessives that belong inside a name ("People's Alliance Party").
+NAME_POSSESSORS = frozenset({"People", "Women", "Children", "Men"})
+
+#: The most tokens a name recurring from an earlier block may span ("Pan-European" is three).
+KNOWN_NAME_TOKENS = 12
 #: Dependency roles in which a capital city stands for its government ("Washington answered").
 METONYM_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "poss", "dobj", "dative", "npadvmod"})
 
@@ -96,6 +124,26 @@ class DocumentContext:
     abbreviations: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     history: list[Antecedent] = field(default_factory=list)
     sentences_seen: int = 0
+    #: Last words of the full names of people named so far ("Bohigian" of "David Bohigian").
+    surnames: set[str] = field(default_factory=set)
+    #: Words written after an honorific anywhere in the document ("Okafor" of "Ms Okafor"),
+    #: found in one pass over the text when first asked for.
+    titled: frozenset[str] | None = None
+
+    def titled_words(self, honorifics: frozenset[str]) -> frozenset[str]:
+        """The words that follow an honorific anywhere in the document (one scan, then kept).
+
+        >>> ctx = DocumentContext.of(Document.from_text("Ms Okafor and Dr. Lee met.", source="t"))
+        >>> sorted(ctx.titled_words(frozenset({"Ms", "Dr."})))
+        ['Lee', 'Okafor']
+        """
+        if self.titled is None:
+            forms = "|".join(re.escape(h) for h in sorted(honorifics, key=len, reverse=True))
+            pattern = re.compile(rf"(?<![\w.])(?:{forms})\s+([A-Z][\w'’-]*)")
+            self.titled = frozenset(m.group(1) for m in pattern.finditer(self.document.text))
+        return self.titled
+    names: dict[str, Mention] = field(default_factory=dict)  # see EntityFinder.known_names
+    names_read: int = 0  # how much of ``history`` is in ``names``
 
     @classmethod
     def of(cls, document: Document) -> DocumentContext:
@@ -164,6 +212,8 @@ def _name_runs(sent: Span) -> Iterator[tuple[int, int]]:
             tok = doc[j]
             if _is_cap(tok):
                 j += 1
+            elif _inner_possessive(doc, j, end):
+                j += 1  # "People's Alliance Party", "Farmers' Union"
             elif (tok.lower_ in CONNECTORS or tok.text == ",") and j + 1 < end:
                 k = j + 1
                 while k < end and doc[k].lower_ in CONNECTORS and k + 1 < end:
@@ -175,6 +225,87 @@ def _name_runs(sent: Span) -> Iterator[tuple[int, int]]:
                 break
         yield i, j
         i = j
+
+
+def _inner_possessive(doc: Doc, j: int, end: int) -> bool:
+    """Whether the possessive at ``j`` is inside a name: after a plural of people ("People's",
+    "Workers'") and before a capitalised word, never after a place ("Britain's Labour")."""
+    tok = doc[j]
+    if tok.text not in POSSESSIVE or j == 0 or j + 1 >= end or not _is_cap(doc[j + 1]):
+        return False
+    before = doc[j - 1].text
+    if tok.text in {"'s", "’s"}:
+        return before in NAME_POSSESSORS
+    return before.endswith("s") and before[:1].isupper() and doc[j - 1].ent_type_ != "GPE"
+
+
+#: Lower-case particles inside personal names ("Ursula von der Leyen", "Charles de Gaulle").
+NAME_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "dos", "das", "la",
+     "le", "bin", "bint", "ibn", "al", "el", "ter", "y"}
+)
+
+
+def person_end(doc: Doc, end: int) -> int:
+    """Where a person's name that NER or a title ended at ``end`` really ends: over lower-case
+    particles before a capitalised word ("von der Leyen") and over a lower-case syllable
+    hyphenated to the last word ("Moon Jae-in").
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Ursula von der Leyen and Moon Jae-in met")
+    >>> person_end(doc, 3), person_end(doc, 7), person_end(doc, 4)
+    (4, 9, 4)
+    """
+    k = end
+    while k < len(doc) and doc[k].lower_ in NAME_PARTICLES and doc[k].is_lower:
+        k += 1
+    particle_last = doc[end - 1].is_lower and doc[end - 1].lower_ in NAME_PARTICLES
+    if (k > end or particle_last) and k < len(doc) and _is_cap(doc[k]) and doc[k].is_alpha:
+        end = k + 1
+    if (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].is_alpha
+        and doc[end + 1].is_lower
+        and len(doc[end + 1].text) <= 4
+    ):
+        end += 2
+    return end
+
+
+def _short_model(word: str) -> bool:
+    """A model number with at most three letters: "Su-57", "F-35", "A350" (not "Covid-19").
+
+    >>> [_short_model(w) for w in ("Su-57", "A350", "Covid-19", "2019")]
+    [True, True, False, False]
+    """
+    return bool(MODEL_NUMBER.match(word)) and sum(ch.isalpha() for ch in word) <= 3
+
+
+def _acronym(word: str) -> bool:
+    """An upper-case word that is no initial ("W.") or regnal number ("II"): "IBM", "HSBC".
+
+    >>> [_acronym(w) for w in ("HSBC", "W.", "II", "George", "J.P.")]
+    [True, False, False, False, False]
+    """
+    letters = word.replace(".", "")
+    return (
+        word.isupper()
+        and len(letters) > 1
+        and "." not in word
+        and not NUMERAL.match(word)
+    )
+
+
+def _possessive_name(doc: Doc, end: int) -> bool:
+    """Whether the "'s" at ``end`` ends the name before it: the name is an argument of the
+    sentence ("McDonald's opened"), not the possessor of a noun ("Britain's army")."""
+    if end >= len(doc) or end == 0 or doc[end].text not in {"'s", "’s"}:
+        return False
+    name = doc[end - 1]
+    return doc[end].head.i == name.i and name.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"}
 
 
 def _propn_runs(sent: Span) -> Iterator[tuple[int, int]]:
@@ -335,13 +466,19 @@ class EntityFinder:
                         yield cand
 
     def _split_names(self, doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
-        """Two typed names joined by "and" are two names ("Avon Energy and Kell Group"),
-        unless the first one holds a connector ("Department of Energy and Climate Change")
-        or lacks a head word of its own ("Scottish and Newcastle")."""
-        for k in range(start + 1, end - 1):
+        """Two typed names joined by "and" are two names ("Avon Energy and Kell Group"), and
+        so are any two joined by "and the"; not when the first one holds a connector
+        ("Department of Energy and Climate Change") or lacks a head word of its own
+        ("Scottish and Newcastle")."""
+        first = start
+        while first < end and _leading_filler(doc[first]):
+            first += 1  # "On Monday A Group and B Holdings": "On" joins nothing
+        for k in range(first + 1, end - 1):
             if doc[k].lower_ != "and":
                 continue
-            left = [t.text for t in doc[start:k]]
+            if doc[k + 1].lower_ == "the" and k + 2 < end:  # "the Bank of X and the Y Fund"
+                return [(start, k), *self._split_names(doc, k + 2, end)]
+            left = [t.text for t in doc[first:k]]
             right = [t.text for t in doc[k + 1 : end]]
             if any(w.lower() in CONNECTORS for w in left):
                 return [(start, end)]
@@ -355,8 +492,16 @@ class EntityFinder:
 
     def _run_in_context(self, doc: Doc, start: int, end: int) -> Candidate | None:
         """A proper name NER missed, typed by what the sentence says it is ("Brembo, a maker")."""
+        joined = self._demonym_and_name(doc, start, end)
+        if joined is not None:
+            return joined
         while start < end and doc[start].pos_ != "PROPN":
             start += 1
+        titles = self.lex.person_titles
+        while start < end - 1 and (
+            doc[start].text in titles or f"{doc[start].text} {doc[start + 1].text}" in titles
+        ):
+            start += 1  # "Chancellor Dieter Holm, who …": the title is no part of the name
         if start >= end or any(t.pos_ != "PROPN" for t in doc[start:end]):
             return None
         span = doc[start:end]
@@ -365,6 +510,28 @@ class EntityFinder:
         found = context_class(span, self.lex)
         if found is None:
             return None
+        if end < len(doc) and NUMERAL.match(doc[end].text) and start <= doc[end].head.i < end:
+            end += 1  # "Leopard 2": the number is part of the name
+            span = doc[start:end]
+        return Candidate(start, end, span.text, found, "context", STRENGTH["context"])
+
+    def _demonym_and_name(self, doc: Doc, start: int, end: int) -> Candidate | None:
+        """ "Shares in Scottish and Newcastle rose": a people's adjective joined by "and" or
+        "&" to a name is one name (a company's), when the sentence says it is an organisation;
+        the adjective cannot be a name by itself."""
+        first = self.lex.countries.get(doc[start].text)
+        demonym = (first is not None and first.kind == "demonym") or doc[start].ent_type_ == "NORP"
+        if (
+            end - start < 3
+            or not demonym
+            or doc[start + 1].lower_ not in {"and", "&"}
+            or not all(_is_cap(t) for t in doc[start + 2 : end])
+        ):
+            return None
+        span = doc[start:end]
+        found = context_class(span, self.lex)
+        if found is None or not is_subclass(found, "Organization"):
+            return None
         return Candidate(start, end, span.text, found, "context", STRENGTH["context"])
 
     def bare_names(self, doc: Doc) -> Iterator[Candidate]:
@@ -372,8 +539,11 @@ class EntityFinder:
         ("Euronext has a stake"): a weak Company guess that any other evidence overrides."""
         for sent in doc.sents:
             for start, end in _propn_runs(sent):
-                if end < sent.end and doc[end].is_digit and len(doc[end].text) <= 4:
-                    end += 1  # "Starfall 3"
+                if (
+                    end < sent.end and doc[end].is_digit and len(doc[end].text) <= 4
+                    and not _amount_follows(doc, end + 1)
+                ):
+                    end += 1  # "Starfall 3", not "fined Velmar 100m euros"
                 span = doc[start:end]
                 if any(t.ent_type_ not in {"", "NORP"} for t in span):
                     continue
@@ -383,6 +553,7 @@ class EntityFinder:
                 text = span.text
                 if (
                     len(text) < 3
+                    or self.lex.class_nouns.get(span[-1].lower_) == "Person"  # "Vice President"
                     or text in self.lex.not_entities
                     or text in self.lex.person_titles
                     or text in self.lex.countries
@@ -413,6 +584,7 @@ class EntityFinder:
                 and doc[end].sent == doc[k].sent
             ):
                 end += 1
+            end = person_end(doc, end)
             names = doc[first:end]
             least = 1 if doc[k].text in self.lex.honorifics else 2
             if (
@@ -440,6 +612,7 @@ class EntityFinder:
             or YEAR.match(doc[start].text)
             or doc[start].pos_ in LEADING_POS_DROP
             or doc[start].lower_ in CONNECTORS
+            or doc[start].ent_type_ in DATE_LABELS  # "On Monday Hartwell Group …"
         ):
             start += 1
         if start >= end:
@@ -485,9 +658,11 @@ class EntityFinder:
             if prev.lower_ in CONNECTORS and prev.lower_ not in {"and", "-", "–", "&"}:
                 break
             if prev.lower_ == "and" and (
-                doc[k - 2].ent_type_ in {"PERSON", "GPE", "NORP"} or k - 2 < start
+                doc[k - 2].ent_type_ in {"PERSON", "GPE", "NORP"}
+                or k - 2 < start
+                or doc[k - 2].ent_type_ == "ORG" and doc[k].ent_iob_ == "B"
             ):
-                break
+                break  # "… Yoon Suk Yeol and …"; "Hyundai Rotem and Hanwha Aerospace": two
             if prev.ent_type_ == "PERSON" and doc[k].ent_type_ != "PERSON":
                 break
             k -= 1
@@ -500,6 +675,8 @@ class EntityFinder:
         ):
             first += 1
         word = doc[first].text
+        if word in EVENT_PREFIXES and first + 1 < end and _is_cap(doc[first + 1]):
+            return "Event", end  # "Exercise Cold Response", "Operation Desert Storm"
         if (
             word in self.lex.prefixes
             and first + 2 < end
@@ -517,12 +694,29 @@ class EntityFinder:
             cls = self.lex.head_class(words)
             if cls is not None:
                 head_end = stop
-                if stop < end and doc[stop].lower_ in {"of", "for"} and cls in OF_COMPLEMENTED:
-                    stop = end  # "Kiel Institute for the World Economy"
-                while stop < len(doc) and NUMERAL.match(doc[stop].text):
-                    stop += 1  # "World War II", "Task Force 104"
+                if stop < end and doc[stop].lower_ in {"of", "for"} and (
+                    cls in OF_COMPLEMENTED or words[-1] in OF_COMPLEMENTED_HEADS
+                ) and not (stop + 1 < end and doc[stop + 1].ent_type_ == "DATE"):
+                    stop = end  # "Kiel Institute for the World Economy", "Bank of Canada"
+                    cls = self._central_bank(doc, start, head_end, end) or cls
+                while (
+                    stop < len(doc) and NUMERAL.match(doc[stop].text)
+                    and not _amount_follows(doc, stop + 1)
+                ):
+                    stop += 1  # "World War II", "Task Force 104"; not "Velmar Group 100m"
                 return cls, head_end, stop
         return None, end, end
+
+    def _central_bank(self, doc: Doc, start: int, head_end: int, end: int) -> str | None:
+        """ "Bank of Canada", a bare "Bank of" and a country, is the country's central bank;
+        "Royal Bank of Canada", with a word before "Bank", is a company."""
+        first = start
+        while first < head_end and doc[first].lower_ in DETERMINERS:
+            first += 1
+        country = doc[head_end + 1 : end].text
+        if head_end - first == 1 and doc[first].text == "Bank" and country in self.lex.countries:
+            return "GovernmentAgency"
+        return None
 
     def statistical(self, doc: Doc, ctx: DocumentContext) -> Iterator[Candidate]:
         """spaCy's NER spans, typed by label and corrected by the lexicon."""
@@ -537,23 +731,44 @@ class EntityFinder:
                 end -= 1
             if start >= end:
                 continue
+            if ent.label_ == "PERSON" and person_end(doc, end) > end:
+                end = person_end(doc, end)  # "Ursula von der | Leyen", "Moon Jae | -in"
+                yield Candidate(start, end, doc[start:end].text, "Person", "name-head", 0.9)
+                continue
+            if ent.label_ == "ORG" and _possessive_name(doc, end):
+                end += 1  # "McDonald's opened": a name that ends in 's, not a possessor
             span = doc[start:end]
-            if len(span) == 1 and span[0].pos_ in {"NOUN", "ADJ", "VERB", "ADV"}:
+            if (
+                len(span) == 1
+                and span[0].pos_ in {"NOUN", "ADJ", "VERB", "ADV"}
+                and not _short_model(span.text)  # "the Su-57"
+                and context_class(span, self.lex) is None
+            ):
                 continue  # "Success in navigating …": a capitalised common word, not a name
             label = span.text
             strength = STRENGTH["ner"]
             if ent.label_ in PRODUCT_SUSPECTS and self._product_name(span):
+                if span[0].text in MODEL_WORDS and label.endswith(".") and span[-1].is_sent_end:
+                    label = label[:-1]  # "… sold the Model Y."
                 yield Candidate(start, end, label, "Product", "ner", 0.6)
+                continue
+            if ent.label_ == "ORG" and self._model_after_determiner(span):
+                yield Candidate(start, end, label, "Product", "ner", 0.6)  # "the 777X"
+                continue
+            if ent.label_ in PERSON_SUSPECTS and self._surname_of_a_titled_person(span, ctx):
+                yield Candidate(start, end, label, "Person", "ner", 0.9)  # "Mr Okafor" too
                 continue
             if ent.label_ == "WORK_OF_ART":
                 strength = STRENGTH["ner-default"]
-            if label in self.lex.subdivisions and ent.label_ in {"GPE", "LOC", "PERSON", "ORG"}:
+            if ent.label_ == "GPE" and label in self.lex.cities and label in self.lex.subdivisions:
+                cls, strength = "City", 0.7  # "Leeds": a city that is also a district
+            elif label in self.lex.subdivisions and ent.label_ in {"GPE", "LOC", "PERSON", "ORG"}:
                 cls, strength = "Region", 0.7
             elif ent.label_ == "GPE" and label in self.lex.cities:
                 cls, strength = "City", 0.7  # a city's main name (never an alternate name)
             elif ent.label_ == "PERSON":
                 words = label.split()
-                if any(w.isupper() and len(w) > 1 for w in words):
+                if any(_acronym(w) for w in words):
                     cls = "Company"
                 elif (
                     words[-1] in self.lex.corporate_suffixes
@@ -580,6 +795,100 @@ class EntityFinder:
                     cls = head
             yield Candidate(start, end, label, cls, "ner", strength)
 
+    @staticmethod
+    def _model_after_determiner(span: Span) -> bool:
+        """One model-numbered word after "the"/"a"/"its" is a product, not a company."""
+        doc = span.doc
+        return (
+            len(span) == 1
+            and span.start > 0
+            and doc[span.start - 1].lower_ in DETERMINERS
+            and bool(MODEL_NUMBER.match(span.text))
+            and not YEAR.match(span.text)
+        )
+
+    def _surname_of_a_titled_person(self, span: Span, ctx: DocumentContext) -> bool:
+        """A two- or three-word name that NER took for a place or a body is a person when the
+        text also names its last word after an honorific ("Amara Okafor" … "Ms Okafor")."""
+        words = span.text.split()
+        if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+            return False
+        label = span.text
+        lex = self.lex
+        if label in lex.cities or label in lex.countries or label in lex.capitals or (
+            label in lex.subdivisions or lex.head_class(words) is not None
+        ):
+            return False
+        return words[-1] in ctx.titled_words(lex.honorifics)
+
+    def post_holders(self, doc: Doc) -> Iterator[Candidate]:
+        """A name before a post only organisations have is a company, whatever NER said:
+        "Velsio boss Piet Janssen", "Velsio's chief executive"."""
+        lex = self.lex
+        for sent in doc.sents:
+            for start, end in _name_runs(sent):
+                while start < end - 1 and doc[start].pos_ in {"ADJ", "DET", "ADV"} and (
+                    doc[start].is_sent_start or doc[start].lower_ in DETERMINERS
+                ):
+                    start += 1  # "Former Velsio chairman …"
+                span = doc[start:end]
+                text = span.text
+                if (
+                    end - start > 3
+                    or not holds_organisation_post(span)
+                    or text in lex.countries
+                    or text in lex.parties
+                    or text in lex.organizations
+                    or text in lex.not_entities
+                    or text in lex.person_titles
+                    or text in lex.capitals
+                    or text in lex.cities
+                    or span[0].lower_ in CONNECTORS
+                    or any(t.ent_type_ == "ORG" for t in span)
+                    or len(span) > 1 and all(t.ent_type_ == "PERSON" for t in span)
+                    or lex.head_class(text.split()) is not None
+                ):
+                    continue
+                yield Candidate(start, end, text, "Company", "context", STRENGTH["context"])
+
+    def event_phrases(self, doc: Doc) -> Iterator[Candidate]:
+        """Names before a lower-case event noun name an event: "the US election", "the 2018
+        Oslo summit" (the year is left out), "the Iraq war"."""
+        for tok in doc:
+            cls = EVENT_HEADS.get(tok.text)
+            if cls is None or tok.i == 0:
+                continue
+            start = tok.i
+            while start > tok.sent.start and doc[start - 1].lower_ in EVENT_MODIFIERS:
+                start -= 1
+            names = start
+            while names > tok.sent.start and (
+                doc[names - 1].pos_ == "PROPN" or doc[names - 1].ent_type_ in {"GPE", "NORP"}
+            ) and _is_cap(doc[names - 1]) and not YEAR.match(doc[names - 1].text):
+                names -= 1
+            if names == start or names == tok.i:
+                continue
+            first = doc[names]
+            if first.text in self.lex.person_titles or first.ent_type_ == "PERSON":
+                continue
+            span = doc[names : tok.i + 1]
+            yield Candidate(names, tok.i + 1, span.text, cls, "name-head", 0.7)
+
+    def model_names(self, doc: Doc) -> Iterator[Candidate]:
+        """A model-numbered word before a product noun: "the T-50 trainer", "K2 tanks"."""
+        for tok in doc[:-1]:
+            nxt = doc[tok.i + 1]
+            if (
+                MODEL_NUMBER.match(tok.text)
+                and not YEAR.match(tok.text)
+                and tok.text[:1].isupper()
+                and nxt.lower_ in self.lex.product_nouns
+            ):
+                cls = noun_class(nxt, self.lex) or "Product"
+                if cls not in {"WeaponSystem", "Product"}:
+                    cls = "Product"
+                yield Candidate(tok.i, tok.i + 1, tok.text, cls, "context", 0.8)
+
     def _product_name(self, span: Span) -> bool:
         """A name with a model number ("A350", "Galaxy S5") or ending in a version number
         ("Halo 2", "Pro Soccer 2005") is a product, unless its head word says otherwise.
@@ -587,6 +896,8 @@ class EntityFinder:
         People, places and laws are not numbered this way ("Henry VIII" is, but by a Roman
         numeral, which is left alone)."""
         words = [t.text for t in span]
+        if len(words) == 2 and words[0] in MODEL_WORDS and len(words[1].rstrip(".")) <= 3:
+            return True  # "Model Y", "Series 7", "Type 45"
         if self.lex.head_class([w for w in words if not w.isdigit()] or words) is not None:
             return False
         if any(w in self.lex.countries or w in self.lex.organizations for w in words):
@@ -654,6 +965,9 @@ class EntityFinder:
                 return self._loose_long_form(doc, long, abbr)
             if _is_cap(tok) and abbreviates(abbr, doc[start : long.end].text):
                 cls = long.cls if is_subclass(long.cls, "Organization") else "Organization"
+                said = context_class(doc[start : long.end], self.lex)
+                if said is not None and is_subclass(said, "Organization"):
+                    cls = said  # "Shares in Scottish and Newcastle (S&N)": a company
                 label = doc[start : long.end].text
                 return Candidate(start, long.end, label, cls, "name-head", STRENGTH["name-head"])
         return self._loose_long_form(doc, long, abbr)
@@ -684,6 +998,37 @@ class EntityFinder:
                     )
 
 
+    def known_names(self, doc: Doc, ctx: DocumentContext) -> Iterator[Candidate]:
+        """Names that earlier blocks of the document gave a class, where they recur.
+
+        A later paragraph's parse may miss a name the document has already introduced
+        ("Euronext already has …" tagged as a common noun): the earlier reading holds. Only
+        capitalised names written out in full count (never a pronoun, a description or a
+        demonym); any other candidate for the same words wins.
+        """
+        names = ctx.names
+        for ante in ctx.history[ctx.names_read :]:  # each antecedent read once: linear
+            m = ante.mention
+            if m.source != "coref" and len(m.text) >= 3 and m.text[0].isupper():
+                names.setdefault(m.text, m)
+        ctx.names_read = len(ctx.history)
+        if not names:
+            return
+        longest = KNOWN_NAME_TOKENS
+        for i in range(len(doc)):
+            if not doc[i].text[:1].isupper():
+                continue
+            for n in range(min(longest, len(doc) - i), 0, -1):
+                span = doc[i : i + n]
+                mention = names.get(span.text)
+                if mention is not None and not doc[span.end - 1].is_punct:
+                    key = mention.key
+                    yield Candidate(
+                        i, i + n, mention.label, mention.cls, "ner", STRENGTH["bare"], key
+                    )
+                    break
+
+
 def abbreviates(short: str, long: str) -> bool:
     """Whether the letters of ``short`` can be read, in order, off ``long``, the first one
     starting a word (Schwartz and Hearst's test for an abbreviation and its long form).
@@ -708,6 +1053,30 @@ def abbreviates(short: str, long: str) -> bool:
             return False
         j -= 1
     return True
+
+
+#: NER labels of words that open a sentence before a name without being part of it.
+DATE_LABELS = frozenset({"DATE", "TIME"})
+
+
+def _leading_filler(tok: Token) -> bool:
+    """A word before a name that belongs to no name: "On", "the", "Monday"."""
+    return (
+        tok.lower_ in DETERMINERS or tok.lower_ in CONNECTORS or tok.pos_ in LEADING_POS_DROP
+        or tok.ent_type_ in DATE_LABELS
+    )
+
+
+#: Words after a number that make it an amount, not part of a name ("100m", "2 billion").
+AMOUNT_WORDS = frozenset(
+    {"m", "bn", "k", "million", "billion", "trillion", "thousand", "%", "per", "percent",
+     "euros", "dollars", "pounds", "yen", "shares", "people", "jobs", "staff", "workers"}
+)
+
+
+def _amount_follows(doc: Doc, i: int) -> bool:
+    """Whether the token at ``i`` makes the number before it an amount."""
+    return i < len(doc) and doc[i].lower_ in AMOUNT_WORDS
 
 
 def _priority(c: Candidate) -> tuple[int, int, float, int]:
@@ -807,6 +1176,10 @@ def find_mentions(
         *finder.known_abbreviations(doc, ctx),
         *finder.statistical(doc, ctx),
         *finder.bare_names(doc),
+        *finder.model_names(doc),
+        *finder.post_holders(doc),
+        *finder.event_phrases(doc),
+        *finder.known_names(doc, ctx),
     ]
     chosen = select(_absorb([c for c in cands if _acceptable(c, doc, lex)], doc))
     extra = finder.abbreviations(doc, chosen, ctx)
@@ -818,6 +1191,7 @@ def find_mentions(
         ]
         chosen = select([*chosen, *extra, *later])
     chosen = [_typed_by_context(c, doc, lex) for c in chosen]
+    chosen = _surnames_are_people(chosen, ctx, lex, doc)
     sentences = {s.start: _sentence(s, ctx.document, offset) for s in doc.sents}
     out: list[tuple[Span, Mention]] = []
     for cand in chosen:
@@ -852,6 +1226,60 @@ def find_mentions(
     return out
 
 
+#: Classes of places, which a weak guess may have given a person's surname.
+_PLACES = frozenset({"City", "Region", "Country", "Facility"})
+
+
+def _acts_as_person(doc: Doc, cand: Candidate) -> bool:
+    """Whether a one-word place name is used as a person: the possessor of a thing that is no
+    place ("Hidalgo's troops") or the subject of a verb, never after "in", "at" or "from"."""
+    tok = doc[cand.end - 1]
+    if tok.dep_ == "poss":
+        return tok.head.lemma_.lower() not in {"capital", "city", "airport", "port", "economy",
+                                               "population", "streets", "centre", "center"}
+    return tok.dep_ == "nsubj" and tok.head.pos_ == "VERB"
+
+
+def _surnames_are_people(
+    chosen: list[Candidate], ctx: DocumentContext, lex: Lexicon, doc: Doc
+) -> list[Candidate]:
+    """A one-word name that is the surname of a person the document named in full ("David
+    Bohigian" … "Bohigian joined") is that person, when only a weak guess typed it otherwise:
+    a bare proper noun, or a place NER guessed that no gazetteer knows; a place the gazetteer
+    knows only when the sentence uses it as a person ("Hidalgo's troops")."""
+    for cand in chosen:
+        words = cand.label.split()
+        if cand.cls == "Person" and len(words) >= 2 and words[-1][:1].isupper():
+            ctx.surnames.add(words[-1])
+    out: list[Candidate] = []
+    for cand in chosen:
+        label = cand.label
+        weak = cand.strength <= STRENGTH["bare"] or (
+            cand.source == "ner"
+            and cand.cls in _PLACES
+            and label not in lex.cities
+            and label not in lex.capitals
+            and label not in lex.countries
+            and label not in lex.subdivisions
+        )
+        known_place = (
+            cand.cls in {"City", "Region"}
+            and label not in lex.capitals
+            and label not in lex.countries
+            or cand.source == "ner"
+            and cand.strength <= STRENGTH["ner-default"]  # NER's default guess of a company
+        ) and _acts_as_person(doc, cand)
+        if (
+            (weak or known_place)
+            and cand.cls != "Person"
+            and " " not in label
+            and label in ctx.surnames
+        ):
+            cand = replace(cand, cls="Person", strength=STRENGTH["context"])
+        out.append(cand)
+    return out
+
+
 def _typed_by_context(cand: Candidate, doc: Doc, lex: Lexicon) -> Candidate:
     """A statistical guess gives way to what the sentence says the name is."""
     if cand.source not in {"ner", "abbreviation"}:
@@ -859,6 +1287,8 @@ def _typed_by_context(cand: Candidate, doc: Doc, lex: Lexicon) -> Candidate:
     found = context_class(doc[cand.start : cand.end], lex)
     if found is None or found == cand.cls:
         return cand
+    if is_subclass(found, "Place") and (is_subclass(cand.cls, "Place") or cand.cls == "Country"):
+        return cand  # "Texas-based": a region already, not a city
     return replace(cand, cls=found, source="context", strength=STRENGTH["context"])
 
 

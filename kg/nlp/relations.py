@@ -30,15 +30,17 @@ from kg.nlp.relation_rules import (
     in_classes,
     prep_words,
 )
-from kg.vocab import SYMMETRIC_PROPERTIES
+from kg.vocab import SYMMETRIC_PROPERTIES, is_subclass
 
 __all__ = [
     "LEADER_TITLES",
     "NAMED_PARTY_CONFIDENCE",
     "NAMED_PARTY_RULE",
     "RELATED_RULE",
+    "TITLE_CHAMBERS",
     "extract_relations",
     "named_parties",
+    "title_memberships",
 ]
 
 RELATED_RULE = "verb-related"
@@ -73,12 +75,12 @@ class _Extractor:
         for tok in reader.sent:
             words = words_of(tok)
             verbish = tok.pos_ in ("VERB", "ADJ", "AUX") or reader.misparsed_verb(tok)
-            if verbish and reader.mention_at(tok) is None:
+            if verbish and reader.mention_at(tok) is None and not reader.adjective_noun(tok):
                 matching = [r for r in verb_rules if r.lemmas & words]
                 if matching:
                     self._trigger(tok, matching, lambda role, t=tok: self._verb_role(t, role))
                     continue
-            if tok.pos_ in ("NOUN", "PROPN"):
+            if tok.pos_ in ("NOUN", "PROPN") or reader.adjective_noun(tok):
                 matching = [r for r in noun_rules if r.lemmas & words]
                 if matching:
                     self._trigger(tok, matching, lambda role, t=tok: self._noun_role(t, role))
@@ -150,7 +152,9 @@ class _Extractor:
             return
         cache: dict[str, list[Arg] | None] = {}
 
-        def args(roles: tuple[str, ...], classes: tuple[str, ...]) -> tuple[list[Arg], str]:
+        def args(
+            roles: tuple[str, ...], classes: tuple[str, ...], direct: bool = False
+        ) -> tuple[list[Arg], str]:
             """The mentions of the first role that names one directly, else of the first role
             that yields any; a bare pronoun stops the search."""
             fallback: tuple[list[Arg], str] = ([], "")
@@ -160,7 +164,8 @@ class _Extractor:
                 resolved = cache[role]
                 if resolved is None:
                     break
-                found = [a for a in resolved if self._cls_ok(a, classes)]
+                found = [a for a in resolved if self._cls_ok(a, classes)
+                         and (a.direct or not direct)]
                 if any(a.direct for a in found):
                     return found, role
                 if found and not fallback[0]:
@@ -187,8 +192,10 @@ class _Extractor:
                 if rule.property not in SYMMETRIC_PROPERTIES:
                     pairs += [(b, a) for a, b in pairs]
             else:
-                subjects, s_role = args(rule.subject, rule.subject_classes)
-                objects, o_role = args(rule.object, rule.object_classes) if subjects else ([], "")
+                subjects, s_role = args(rule.subject, rule.subject_classes, rule.direct)
+                objects, o_role = (
+                    args(rule.object, rule.object_classes, rule.direct) if subjects else ([], "")
+                )
                 if s_role == o_role:
                     continue  # both ends from one slot ("French and German sites") say nothing
                 pairs = [(s, o) for s in subjects for o in objects]
@@ -228,6 +235,8 @@ class _Extractor:
         if blocked and rule.property not in SYMMETRIC_PROPERTIES and all(spec.fits(cls[1], cls[0])):
             s, o = o, s  # the property's classes say the roles are the other way round
             fits, blocked = (True, True), False
+        if rule.property == "alliedWith" and cls[0] == "Person" and not blocked:
+            blocked = True  # people are not allies; the country a titled person acts for may be
         if blocked and cls[0] == "Person" and not fits[0] and spec.fits("Country", cls[1])[0]:
             country = self._represented_country(s)
             if country is not None:  # "French President de Gaulle signed …": France did
@@ -309,7 +318,103 @@ def extract_relations(
         frozenset(reader.mentions[i][1].key for i in (c.subject, c.object)) for c in typed
     }
     candidates = typed + extractor.related(typed_pairs)
-    return _finalise(reader, candidates)
+    found = _finalise(reader, candidates)
+    found += implied_leaders(sent, mentions, found)
+    return found + leaders_under(sent, mentions, found)
+
+
+#: Titles of the head of a state or government ("Under President X, Peru …").
+HEAD_OF_STATE_TITLES = frozenset({"president", "minister", "chancellor", "premier", "king",
+                                  "queen", "emperor", "prime"})
+
+
+def leaders_under(
+    sent: Span, mentions: Sequence[tuple[Span, Mention]], found: Sequence[Relation]
+) -> list[Relation]:
+    """ "Under President X, Peru pursued talks": X led the country that is the subject of the
+    clause the "under" phrase belongs to.
+
+    >>> from kg.nlp.pipeline import load_pipeline
+    >>> from kg.nlp.entities import find_mentions
+    >>> from kg.model import Document
+    >>> text = "Under President Ana Ruiz, Peru pursued talks with Chile."
+    >>> doc = load_pipeline()(text)
+    >>> ms = find_mentions(doc, DocumentContext.of(Document.from_text(text, source="t")))
+    >>> [(r.subject, r.object) for r in leaders_under(next(doc.sents), ms, [])]
+    [('ana ruiz', 'peru')]
+    """
+    by_token = {t.i: m for span, m in mentions for t in span}
+    led = {r.subject for r in found if r.predicate == "leaderOf"}
+    out: list[Relation] = []
+    for span, m in mentions:
+        if m.cls != "Person" or m.key in led or not sent.start <= span.start < sent.end:
+            continue
+        root = span.root
+        if root.dep_ != "pobj" or root.head.lower_ != "under":
+            continue
+        if span.start - 1 < sent.start or sent.doc[span.start - 1].lower_ not in (
+            HEAD_OF_STATE_TITLES
+        ):
+            continue
+        verb = root.head.head
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        countries = [by_token[c.i] for c in subjects if c.i in by_token]
+        countries = [c for c in countries if c.cls == "Country"]
+        if len(countries) == 1:
+            evidence = Evidence(m.sentence, "prep-under-head-of-state", 0.65)
+            out.append(Relation(m.key, "leaderOf", countries[0].key, evidence))
+    return out
+
+
+#: Titles written before a name that make the person the head of a company ("Chief executive
+#: X said the firm …"); a word before the title that makes it a lesser post cancels it.
+LEADER_TITLE_WORDS = (("chief", "executive"), ("chairman",), ("chairwoman",), ("boss",),
+                      ("managing", "director"), ("ceo",))
+LESSER_POSTS = frozenset({"deputy", "vice", "finance", "financial", "operating", "assistant",
+                          "shadow", "acting", "co"})
+IMPLIED_LEADER_RULE, IMPLIED_LEADER_CONFIDENCE = "title-implied-company", 0.6
+
+
+def implied_leaders(
+    sent: Span, mentions: Sequence[tuple[Span, Mention]], found: Sequence[Relation]
+) -> list[Relation]:
+    """A person titled chief executive, chairman or boss, with no organisation named with the
+    title, leads the one company the sentence names or refers to ("Chief executive X and
+    chief financial officer Y have left the firm": X leads the firm's company).
+
+    >>> from kg.nlp.pipeline import load_pipeline
+    >>> from kg.nlp.entities import find_mentions
+    >>> from kg.model import Document
+    >>> text = "Chief executive Ann Holt said Velmar Group would grow."
+    >>> doc = load_pipeline()(text)
+    >>> ms = find_mentions(doc, DocumentContext.of(Document.from_text(text, source="t")))
+    >>> [(r.subject, r.object) for r in implied_leaders(next(doc.sents), ms, [])]
+    [('ann holt', 'velmar group')]
+    """
+    in_sent = [(span, m) for span, m in mentions if sent.start <= span.start < sent.end]
+    companies = {m.key for _, m in in_sent if is_subclass(m.cls, "Company")}
+    if len(companies) != 1:
+        return []
+    (company,) = companies
+    led = {r.subject for r in found if r.predicate == "leaderOf"}
+    doc = sent.doc
+    out: list[Relation] = []
+    for span, m in in_sent:
+        if m.cls != "Person" or m.key in led or m.source == "coref":
+            continue
+        for title in LEADER_TITLE_WORDS:
+            start = span.start - len(title)
+            if start < sent.start or tuple(t.lower_ for t in doc[start : span.start]) != title:
+                continue
+            if start > sent.start and doc[start - 1].lower_ in LESSER_POSTS:
+                continue
+            if start > sent.start and (doc[start - 1].ent_type_ or doc[start - 1].pos_ == "PROPN"):
+                continue  # "Velmar chief executive X": the rules read the named company
+            evidence = Evidence(m.sentence, IMPLIED_LEADER_RULE, IMPLIED_LEADER_CONFIDENCE)
+            out.append(Relation(m.key, "leaderOf", company, evidence))
+            led.add(m.key)
+            break
+    return out
 
 
 def _finalise(reader: ParseReader, candidates: Iterable[_Candidate]) -> list[Relation]:
@@ -326,7 +431,9 @@ def _finalise(reader: ParseReader, candidates: Iterable[_Candidate]) -> list[Rel
         old = best.get(fact)
         if old is None or _better(evidence, old.evidence):
             best[fact] = Relation(s_key, c.rule.property, o_key, evidence)
-    return [best[f] for f in sorted(best)]
+    # "Velmar's chief executive Anna Berg": she leads Velmar; that she belongs to it says less
+    led = {(s, o) for s, p, o in best if p == "leaderOf"}
+    return [best[f] for f in sorted(best) if not (f[1] == "memberOf" and (f[0], f[2]) in led)]
 
 
 def _better(new: Evidence, old: Evidence) -> bool:
@@ -371,4 +478,44 @@ def named_parties(
         evidence = Evidence(mention.sentence, NAMED_PARTY_RULE, NAMED_PARTY_CONFIDENCE)
         for party in parties:
             out[(party, mention.key)] = Relation(party, "partyTo", mention.key, evidence)
+    return [out[k] for k in sorted(out)]
+
+
+#: Titles that name the assembly their holder sits in ("MEP": Member of the European
+#: Parliament). Only titles that belong to one assembly in the world.
+TITLE_CHAMBERS = {"MEP": "European Parliament", "MSP": "Scottish Parliament"}
+TITLE_MEMBER_RULE, TITLE_MEMBER_CONFIDENCE = "entity-titled-member", 0.6
+_TITLE_BEFORE = re.compile(r"\b(MEP|MSP)s?\s+$")
+_TITLE_AFTER = re.compile(r"^,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(MEP|MSP)\b")
+
+
+def title_memberships(mentions: Sequence[Mention], text: str) -> list[Relation]:
+    """A person titled "MEP" or "MSP" ("Green MEP Ana Ruiz", "Ana Ruiz, a Labour MEP") is a
+    member of the assembly the title names, when the document names that assembly.
+
+    ``mentions`` are the document's mentions and ``text`` its text.
+
+    >>> from kg.model import Sentence
+    >>> text = "Green MEP Ana Ruiz spoke. The European Parliament voted."
+    >>> s = Sentence("0" * 64, 0, 25, text[:25])
+    >>> ms = [Mention("Ana Ruiz", 10, 18, "ana ruiz", "Ana Ruiz", "Person", s),
+    ...       Mention("European Parliament", 30, 49, "european parliament",
+    ...               "European Parliament", "GovernmentAgency", s)]
+    >>> [(r.subject, r.predicate, r.object) for r in title_memberships(ms, text)]
+    [('ana ruiz', 'memberOf', 'european parliament')]
+    """
+    chambers = {m.label: m.key for m in mentions if m.label in TITLE_CHAMBERS.values()}
+    out: dict[tuple[str, str], Relation] = {}
+    for m in mentions:
+        if m.cls != "Person" or m.source == "coref" or not chambers:
+            continue
+        before = _TITLE_BEFORE.search(text[max(0, m.start - 12) : m.start])
+        after = _TITLE_AFTER.match(text[m.end : m.end + 60])
+        found = before or after
+        title = found.group(1) if found is not None else ""
+        chamber = chambers.get(TITLE_CHAMBERS.get(title, ""))
+        if chamber is None or (m.key, chamber) in out:
+            continue
+        evidence = Evidence(m.sentence, TITLE_MEMBER_RULE, TITLE_MEMBER_CONFIDENCE)
+        out[(m.key, chamber)] = Relation(m.key, "memberOf", chamber, evidence)
     return [out[k] for k in sorted(out)]
