@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 class KnowledgeGraph:
     """An RDF knowledge graph with its build report (when it was built here).
 
-    Queries, questions, evidence and counts go through a graph source (``kg.graphs``):
-    ``source`` is the file, store or endpoint it was opened from, or else ``graph`` copied
-    once into an in-memory Oxigraph store.
+    Queries, questions, evidence, counts and the view go through a graph source
+    (``kg.graphs``): ``source`` is the file, store or endpoint it was opened from, or else
+    ``graph`` copied once into an in-memory Oxigraph store.
     """
 
     graph: Graph
@@ -133,16 +133,15 @@ class KnowledgeGraph:
         return export(self.graph, Path(path), fmt)
 
     def to_networkx(self, *, include_cooccurrence: bool = True) -> nx.MultiDiGraph:
-        """Entities as nodes, typed relations (and co-occurrences) as edges."""
-        from kg.analysis import to_networkx
-
-        return to_networkx(self.graph, include_cooccurrence=include_cooccurrence)
+        """Entities as nodes, typed relations (and co-occurrences) as edges, as
+        ``kg.analysis.to_networkx`` gives them (read from the source)."""
+        return self.source.view_network(include_cooccurrence=include_cooccurrence)
 
     def html(self, title: str = "Knowledge graph") -> str:
         """The self-contained interactive HTML view as a string."""
-        from kg.viz.html import render_html
+        from kg.viz.html import ViewOptions, render_networkx
 
-        return render_html(self.graph, title=title)
+        return render_networkx(self.source.view_network(), ViewOptions(title=title))
 
     def show(self, title: str = "Knowledge graph", *, height: int = 640, **options: Any) -> Any:
         """Display the view inline in Jupyter; returns an ``IPython.display.HTML`` object.
@@ -168,9 +167,10 @@ class KnowledgeGraph:
             raise UsageError(
                 "show() needs IPython (run it in Jupyter); html() returns the page as a string"
             ) from err
-        from kg.viz.html import ViewOptions, render_html
+        from kg.viz.html import ViewOptions, render_networkx
 
-        page = html_lib.escape(render_html(self.graph, options=ViewOptions(title=title, **options)))
+        view = ViewOptions(title=title, **options)
+        page = html_lib.escape(render_networkx(self.source.view_network(), view))
         with warnings.catch_warnings():  # IPython suggests IFrame, which needs a URL or file
             warnings.simplefilter("ignore", UserWarning)
             return HTML(

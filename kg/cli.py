@@ -269,10 +269,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a graph against the SHACL shapes of the ontology."""
-    from kg.validate import validate
+    from kg.validate import validate_source
 
     graph, _ = _operands(args)
-    report = validate(_source(args, graph).to_rdflib())
+    report = validate_source(_source(args, graph))
     _out(report.text)
     return EXIT_OK if report.conforms else EXIT_PROBLEM
 

@@ -17,11 +17,15 @@ import io
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import ExportError, UsageError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SUFFIX_FORMATS = {
     ".ttl": "turtle",
@@ -78,12 +82,20 @@ def format_mismatch(path: Path, fmt: str | None) -> str | None:
 
 
 def _graphml(graph: Graph) -> bytes:
+    from kg.analysis import to_networkx
+
+    return graphml_bytes(to_networkx(graph))
+
+
+def graphml_bytes(nxg: nx.MultiDiGraph) -> bytes:
+    """The viewer's network (``kg.analysis.to_networkx``, ``GraphSource.view_network``) as
+    GraphML."""
     import networkx as nx
 
-    from kg.analysis import to_graphml_ready, to_networkx
+    from kg.analysis import to_graphml_ready
 
     buffer = io.BytesIO()
-    nx.write_graphml(to_graphml_ready(to_networkx(graph)), buffer, encoding="utf-8")
+    nx.write_graphml(to_graphml_ready(nxg), buffer, encoding="utf-8")
     return buffer.getvalue()
 
 

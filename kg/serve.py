@@ -64,10 +64,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from kg.ask.engine import Source
 from kg.errors import KgError, QueryError, ServeError, UsageError, visible
@@ -84,6 +83,9 @@ from kg.sparql.results import (
     serialize_triples,
 )
 from kg.sparql.runner import Limits, Runner, Stopped, TaskFailed
+
+if TYPE_CHECKING:
+    from kg.graphs import GraphSource
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7878
 #: Above this many triples the viewer and /graph.ttl are not made (query /sparql instead).
@@ -167,15 +169,6 @@ def _text(status: int, message: str) -> Reply:
 
 
 # --- opening the data ----------------------------------------------------------------------
-
-
-def open_file(path: Path) -> tuple[ox.Store, Graph]:
-    """Load a graph file (read and checked as every kg command does) into an in-memory store,
-    and the same graph as rdflib's (for the viewer page and /graph.ttl)."""
-    from kg.graphs.file import FileSource
-
-    source = FileSource(Path(path))
-    return source.store, source.to_rdflib()
 
 
 def open_store(directory: Path) -> ox.Store:
@@ -660,24 +653,26 @@ def prepare(graph_path: Path | None, store_dir: Path | None,
 
     if (graph_path is None) == (store_dir is None):
         raise UsageError("give either a graph file or --store DIR")
+    source: GraphSource
     if graph_path is not None:
-        store, graph = open_file(graph_path)
-        name = graph_path.name
+        from kg.graphs.file import FileSource
+
+        source = FileSource(Path(graph_path))  # read and checked as every kg command does
+        store, name = source.store, graph_path.name
+        drawn = True
     else:
         assert store_dir is not None
         from kg.graphs.store import StoreSource
 
         source = StoreSource(store_dir)
-        store = source.store
-        small = len(store) <= VIEWER_MAX_TRIPLES
-        graph = source.to_rdflib() if small else Graph()
-        name = store_dir.name
-    if len(graph) or len(store) == 0:
-        from kg.viz.html import ViewOptions, render_html
+        store, name = source.store, store_dir.name
+        drawn = len(store) <= VIEWER_MAX_TRIPLES
+    if drawn:
+        from kg.viz.html import ViewOptions, render_networkx
 
         options_page = ViewOptions(title=f"Knowledge graph: {name}", ask="/ask")
-        viewer = render_html(graph, options=options_page).encode("utf-8")
-        turtle: bytes | None = serialize(graph, "turtle")
+        viewer = render_networkx(source.view_network(), options_page).encode("utf-8")
+        turtle: bytes | None = serialize(source.to_rdflib(), "turtle")
     else:
         viewer = (f"<!doctype html><meta charset=utf-8><title>kg serve</title><p>The graph has "
                   f"more than {VIEWER_MAX_TRIPLES} triples, too many to draw; query it at "

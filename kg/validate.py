@@ -8,7 +8,10 @@ pyshacl runs a SPARQL constraint once per focus node and parses the query text e
 which costs seconds per hundred nodes. So SPARQL constraints of unreferenced node shapes with
 plain targets, whose query starts by matching ``$this``, are run here instead: once over the
 whole graph, keeping the rows whose ``$this`` is a focus node of the shape (the same results,
-since ``$this`` is bound by the first pattern before anything else is evaluated).
+since ``$this`` is bound by the first pattern before anything else is evaluated). On a graph
+file or a store (:func:`validate_source`) Oxigraph runs them, and their focus nodes, on the
+union of its graphs; a constraint may give the same query written for Oxigraph as
+``kgsh:graphSelect`` (Oxigraph evaluates ``NOT EXISTS`` slowly, rdflib ``OPTIONAL``).
 
 >>> from rdflib import Graph
 >>> report = validate(Graph().parse(format="turtle", data='''
@@ -29,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyshacl
 from pyparsing import ParseException
@@ -40,6 +43,9 @@ from rdflib.term import Node
 from kg.errors import UsageError
 from kg.ontology_files import ONTOLOGY_FILE, SHAPES_FILE, load_graph
 from kg.vocab import prefixes
+
+if TYPE_CHECKING:
+    from kg.graphs import GraphSource
 
 _PREFIXES: dict[str, str] = {**prefixes(), "sh": "http://www.w3.org/ns/shacl#"}
 _MAX_VALUE_CHARS = 60
@@ -104,8 +110,38 @@ def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
 
     Raises :class:`~kg.errors.UsageError` when the shapes graph is not usable SHACL.
     """
+    return _validate(graph, _RdflibData(graph), shapes)
+
+
+def validate_source(source: GraphSource, *, shapes: Graph | None = None) -> ValidationReport:
+    """Check a graph source (``kg.graphs``: a file, a store, an endpoint) as :func:`validate`
+    checks its rdflib graph, with the same results.
+
+    A source held by Oxigraph (a file or a store) answers the SPARQL constraints run once per
+    graph (see the module doc) and their focus nodes itself, on the union of its graphs;
+    pyshacl checks the rest on ``source.to_rdflib()``.
+
+    >>> from kg.graphs import memory_source
+    >>> validate_source(memory_source(Graph())).text
+    'Conforms: no violations'
+    """
+    from kg.graphs.oxigraph import MemorySource, OxigraphSource
+
+    graph = source.to_rdflib()
+    if isinstance(source, OxigraphSource):
+        # a file's or a store's rdflib graph is a new copy: pyshacl mixes the ontology into
+        # it in place instead of copying it again (a memory source gives back its own graph)
+        own = not isinstance(source, MemorySource)
+        return _validate(graph, _OxigraphData(source.store), shapes, inplace=own)
+    return _validate(graph, _RdflibData(graph), shapes)
+
+
+def _validate(
+    graph: Graph, data: _Data, shapes: Graph | None, *, inplace: bool = False
+) -> ValidationReport:
     ontology = load_ontology()
     core_shapes, sparql_checks = _split_sparql(load_shapes() if shapes is None else shapes)
+    names = _namespaces(graph)  # before pyshacl mixes the ontology in
     try:
         conforms, results_graph, _ = pyshacl.validate(
             graph,
@@ -115,11 +151,11 @@ def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
             advanced=False,
             do_owl_imports=False,
             allow_warnings=False,
+            inplace=inplace,
         )
-        names = _namespaces(graph)
         found = _results(results_graph, names)
         for check in sparql_checks:
-            found.extend(check.run(graph, ontology, names))
+            found.extend(check.run(data, ontology, names))
     except (pyshacl.errors.ReportableRuntimeError, ParseException) as err:
         raise UsageError(f"the shapes graph cannot be used for validation: {err}") from err
     results = tuple(sorted(set(found)))
@@ -250,6 +286,7 @@ _STARTS_WITH_THIS = re.compile(
     r"(?is)^\s*SELECT\s[^{]*?(\$this|\*)[^{]*\bWHERE\s*\{\s*(\{\s*)?\$this\s"
 )
 _SELECT = re.compile(r"(?i)\bSELECT\b")
+_GRAPH_SELECT = URIRef("https://w3id.org/kg/shapes#graphSelect")
 _THIS = re.compile(r"\$this\b")
 _MESSAGE_VAR = re.compile(r"\{[?$](\w+)\}")
 
@@ -263,15 +300,17 @@ class _SparqlCheck:
     query: str
     message: str
     severity: str
+    #: The same query written for Oxigraph (``kgsh:graphSelect``), when the shapes give one.
+    graph_query: str | None = None
 
-    def run(self, data: Graph, ontology: Graph, names: NamespaceManager) -> list[ValidationResult]:
+    def run(self, data: _Data, ontology: Graph, names: NamespaceManager) -> list[ValidationResult]:
         """Run the query once; one result per row whose ``this`` is a focus node."""
         focus = set(_targets(self.shapes, self.shape, data, ontology))
         if not focus:
             return []
         found = []
-        for row in data.query(self.query):
-            bound = row.asdict()  # type: ignore[union-attr]
+        query = self.graph_query if data.oxigraph and self.graph_query else self.query
+        for bound in data.select(query):
             if bound.get("this") not in focus:
                 continue
             found.append(
@@ -313,9 +352,19 @@ def _split_sparql(shapes: Graph) -> tuple[Graph, list[_SparqlCheck]]:
                 or _first_message(shapes, shape)
                 or "SPARQL constraint not satisfied",
                 severity="Violation" if severity is None else _local_name(severity),
+                graph_query=_graph_query(shapes, constraint),
             )
         )
     return core, checks
+
+
+def _graph_query(shapes: Graph, constraint: Node) -> str | None:
+    """The constraint's ``kgsh:graphSelect`` (the same rows as its ``sh:select``, written for
+    Oxigraph) with prefixes and ``?this``, or None."""
+    text = shapes.value(constraint, _GRAPH_SELECT)
+    if not isinstance(text, Literal):
+        return None
+    return _prefix_lines(shapes, constraint) + _THIS.sub("?this", str(text))
 
 
 def _bulk_query(shapes: Graph, shape: Node, constraint: Node) -> str | None:
@@ -348,7 +397,7 @@ def _prefix_lines(shapes: Graph, constraint: Node) -> str:
     return "".join(sorted(lines))
 
 
-def _targets(shapes: Graph, shape: Node, data: Graph, ontology: Graph) -> Iterator[Node]:
+def _targets(shapes: Graph, shape: Node, data: _Data, ontology: Graph) -> Iterator[Node]:
     """Focus nodes of the plain targets of ``shape`` (``sh:targetClass`` with subclasses)."""
     yield from shapes.objects(shape, SH.targetNode)
     for prop in shapes.objects(shape, SH.targetSubjectsOf):
@@ -360,7 +409,7 @@ def _targets(shapes: Graph, shape: Node, data: Graph, ontology: Graph) -> Iterat
             yield from data.subjects(RDF.type, sub)
 
 
-def _subclasses(cls: Node, data: Graph, ontology: Graph) -> set[Node]:
+def _subclasses(cls: Node, data: _Data, ontology: Graph) -> set[Node]:
     """``cls`` and its subclasses by ``rdfs:subClassOf*`` in the data graph and the ontology."""
     found, todo = {cls}, [cls]
     while todo:
@@ -371,6 +420,85 @@ def _subclasses(cls: Node, data: Graph, ontology: Graph) -> set[Node]:
                     found.add(sub)
                     todo.append(sub)
     return found
+
+
+class _Data(Protocol):
+    """What the SPARQL constraints read of the data: their rows and their focus nodes."""
+
+    #: True when the data is an Oxigraph store (``kgsh:graphSelect`` queries are run on it).
+    oxigraph: bool
+
+    def select(self, query: str) -> Iterator[dict[str, Node]]:
+        """Each row of a SELECT query, its bound variables by name."""
+        ...
+
+    def subjects(self, predicate: Node, obj: Node | None) -> Iterator[Node]:
+        """The subjects of the triples with ``predicate`` (and ``obj`` when given)."""
+        ...
+
+    def objects(self, subject: None, predicate: Node) -> Iterator[Node]:
+        """The objects of the triples with ``predicate``."""
+        ...
+
+
+class _RdflibData:
+    """An rdflib graph, queried by rdflib."""
+
+    oxigraph = False
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def select(self, query: str) -> Iterator[dict[str, Node]]:
+        for row in self.graph.query(query):
+            yield dict(row.asdict())  # type: ignore[union-attr]
+
+    def subjects(self, predicate: Node, obj: Node | None) -> Iterator[Node]:
+        return self.graph.subjects(predicate, obj)
+
+    def objects(self, subject: None, predicate: Node) -> Iterator[Node]:
+        return self.graph.objects(subject, predicate)
+
+
+class _OxigraphData:
+    """An Oxigraph store (the union of its graphs), queried by Oxigraph; terms come back as
+    rdflib's, so that they compare and render as those of the rdflib graph."""
+
+    oxigraph = True
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def select(self, query: str) -> Iterator[dict[str, Node]]:
+        from kg.sparql.oxigraph import to_rdflib
+
+        solutions = self.store.query(query, use_default_graph_as_union=True)
+        names = [variable.value for variable in solutions.variables]
+        for solution in solutions:
+            yield {name: to_rdflib(term) for name, term in zip(names, solution, strict=True)
+                   if term is not None}
+
+    def subjects(self, predicate: Node, obj: Node | None) -> Iterator[Node]:
+        return self._terms(None, predicate, obj, "subject")
+
+    def objects(self, subject: None, predicate: Node) -> Iterator[Node]:
+        return self._terms(subject, predicate, None, "object")
+
+    def _terms(self, subject: None, predicate: Node, obj: Node | None, part: str) -> Iterator[Node]:
+        """The distinct subjects or objects of the matching triples, in every graph."""
+        from kg.sparql.oxigraph import from_rdflib, to_rdflib
+
+        if not isinstance(predicate, URIRef):  # no triple has any other predicate
+            return
+        pattern = self.store.quads_for_pattern(
+            None, from_rdflib(predicate), None if obj is None else from_rdflib(obj)
+        )
+        seen = set()
+        for quad in pattern:
+            term = getattr(quad, part)
+            if term not in seen:
+                seen.add(term)
+                yield to_rdflib(term)
 
 
 def _first_message(shapes: Graph, node: Node) -> str:

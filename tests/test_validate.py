@@ -424,3 +424,43 @@ def test_other_sparql_constraints_are_left_to_pyshacl(good: Graph) -> None:
         "kgr:entity/united-states",
     ]
     assert {r.message for r in report.results} == {"no treaty mentions this country"}
+
+
+def test_a_source_on_oxigraph_validates_as_pyshacl_does(good: Graph) -> None:
+    """Relations with and without evidence, each way round: validate_source (the SPARQL
+    constraints on Oxigraph) and validate (on rdflib) give pyshacl's own results."""
+    import random
+
+    import pyshacl
+
+    from kg.graphs import memory_source
+    from kg.validate import _namespaces, _results, load_ontology, validate_source
+
+    rng = random.Random(4)
+    entities = [ENT[f"e{i}"] for i in range(10)]
+    sentences = [SENT[f"0123456789abcdef-{i}-{i + 3}"] for i in range(4)]
+    for sentence in sentences[::2]:  # the others are not typed kgo:Sentence
+        good.add((sentence, RDF.type, KGO.Sentence))
+    relations = [KGO.alliedWith, KGO.tradesWith, KGO.investsIn, KGO.locatedIn, KGO.mentionedWith]
+    for n in range(120):
+        a, b, predicate = rng.choice(entities), rng.choice(entities), rng.choice(relations)
+        good.add((a, predicate, b))
+        mode = n % 6  # 0: stated, 1: stated the other way, 2: untyped, 3: bad source, 5: none
+        if mode == 5:
+            continue
+        statement = STMT[f"x{n:014x}"]
+        subject, obj = (b, a) if mode in (1, 4) else (a, b)
+        for p, o in ((RDF.subject, subject), (RDF.predicate, predicate), (RDF.object, obj),
+                     (PROV.wasDerivedFrom, sentences[1] if mode == 3 else rng.choice(sentences))):
+            good.add((statement, p, o))
+        if mode != 2:
+            good.add((statement, RDF.type, RDF.Statement))
+    conforms, results, _ = pyshacl.validate(
+        good, shacl_graph=load_shapes(), ont_graph=load_ontology(), inference="none"
+    )
+    expected = tuple(sorted(set(_results(results, _namespaces(good)))))
+    no_evidence = [r for r in expected if r.message.startswith("relation has no evidence")]
+    assert not conforms and len(no_evidence) > 20
+    assert {r.path for r in no_evidence} >= {"kgo:alliedWith", "kgo:investsIn"}
+    assert validate(good).results == expected
+    assert validate_source(memory_source(good)).results == expected

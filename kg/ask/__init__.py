@@ -17,7 +17,6 @@ False
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 
     from kg.graphs import GraphSource
     from kg.remote import Endpoint
-    from kg.sparql.results import QueryResult
 
 __all__ = ["Answer", "EvidenceItem", "Source", "ask", "ask_endpoint", "ask_graph",
            "ask_store", "format_answer", "graph_source", "store_source", "endpoint_source",
@@ -55,8 +53,11 @@ def store_source(path: Path) -> Source:
     The store is opened once and kept while its live generation stays the same (a build
     that replaces it is seen by the next query), and opened again in a forked process.
     """
-    opened = _OpenStore(Path(path))
-    return Source(lambda sparql: opened.query(sparql), lean=lambda sparql: opened.cells(sparql))
+    from kg.graphs.store import StoreSource
+
+    source = StoreSource(Path(path))
+    return Source(source.query,
+                  lean=lambda sparql: lean_cells(source.store, sparql, source.namespaces))
 
 
 def oxigraph_source(store: ox.Store, namespaces: dict[str, str]) -> Source:
@@ -91,40 +92,6 @@ def lean_cells(store: ox.Store, sparql: str, namespaces: dict[str, str]) -> list
                       for term in solution) for solution in outcome]
     except Exception as err:  # evaluation errors of any kind: no traceback for the user
         raise QueryError(f"the query failed: {describe_error(err)}") from None
-
-
-class _OpenStore:
-    """A kg store folder, opened read-only once per live generation and per process."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._key: tuple[int, str] | None = None
-        self._store: ox.Store | None = None
-        self._namespaces: dict[str, str] = {}
-
-    def _open(self) -> tuple[ox.Store, dict[str, str]]:
-        from kg.graphs.store import open_store, read_state
-        from kg.sparql.prefixes import standard_namespaces
-
-        state = read_state(self.root)
-        key = (os.getpid(), state.generation)
-        if self._store is None or key != self._key:
-            self._store = None  # close the old generation's database first
-            self._store = open_store(self.root)
-            self._key = key
-            self._namespaces = standard_namespaces(state.base)
-        return self._store, self._namespaces
-
-    def query(self, sparql: str) -> QueryResult:
-        from kg.sparql.oxigraph import query_oxigraph
-
-        store, namespaces = self._open()
-        result: QueryResult = query_oxigraph(store, sparql, namespaces)
-        return result
-
-    def cells(self, sparql: str) -> list[Cells]:
-        store, namespaces = self._open()
-        return lean_cells(store, sparql, namespaces)
 
 
 def endpoint_source(endpoint: Endpoint) -> Source:

@@ -90,7 +90,18 @@ class GraphSource(ABC):
 
     def export(self, path: Path, fmt: str | None = None, *, title: str = "Knowledge graph") -> str:
         """Write the graph to ``path`` atomically (the suffix picks the format unless ``fmt``
-        is given); returns the format used."""
-        from kg.export import export
+        is given); returns the format used. The viewer page (html) and GraphML are made
+        from ``view_network()``, the RDF formats from ``to_rdflib()``."""
+        from kg.export import export, format_for, graphml_bytes, write_atomic
 
-        return export(self.to_rdflib(), Path(path), fmt, title=title)
+        chosen = format_for(Path(path), fmt)
+        if chosen == "html":
+            from kg.viz.html import ViewOptions, render_networkx
+
+            page = render_networkx(self.view_network(), ViewOptions(title=title))
+            write_atomic(Path(path), page.encode("utf-8"))
+            return chosen
+        if chosen == "graphml":
+            write_atomic(Path(path), graphml_bytes(self.view_network()))
+            return chosen
+        return export(self.to_rdflib(), Path(path), chosen, title=title)

@@ -13,6 +13,7 @@ database read-only and queries the union of its named graphs with Oxigraph.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,14 +106,19 @@ def open_store(root: Path) -> ox.Store:
     A database RocksDB finds damaged (pyoxigraph raises ``RuntimeError: Corruption``) gives a
     ``StoreError`` that names the store and says how to make it again.
     """
-    state = read_state(root)
+    return _open_database(read_state(root))
+
+
+def _open_database(state: StoreState) -> ox.Store:
     try:
         return ox.Store.read_only(str(state.database))
     except OSError as err:
-        raise StoreError(f"{visible(str(root))}: cannot open the store database: {err}") from None
+        raise StoreError(
+            f"{visible(str(state.root))}: cannot open the store database: {err}"
+        ) from None
     except RuntimeError as err:  # RocksDB's "Corruption: ...", "Invalid argument: ..."
         detail = visible(" ".join(str(err).split()))
-        name = visible(str(root))
+        name = visible(str(state.root))
         raise StoreError(
             f"{name}: the store database is damaged and cannot be opened ({detail}); delete "
             f"the folder and rebuild it: kg build DOCS --store {name}"
@@ -126,13 +132,38 @@ def store_base(root: Path) -> str:
 
 class StoreSource(OxigraphSource):
     """The live generation of a kg store folder, opened read-only; the default graph is the
-    union of its named graphs, and ``kgr`` is the base the store was built with."""
+    union of its named graphs, and ``kgr`` is the base the store was built with.
+
+    The database is opened once per live generation and per process: each use of ``store``
+    reads the store's ``CURRENT`` pointer, so a build that replaced the generation is seen
+    by the next query, and a forked process opens the database again for itself.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        state = read_state(self.root)
-        super().__init__(open_store(self.root), standard_namespaces(state.base),
-                         name=self.root.name)
+        self._key: tuple[int, str] | None = None
+        self._database: ox.Store | None = None
+        database = self.store  # opened now: a missing or damaged store raises here
+        super().__init__(database, self.namespaces, name=self.root.name)
+
+    @property
+    def store(self) -> ox.Store:
+        """The live generation's database (opened again when the generation changed)."""
+        try:
+            generation = (self.root / CURRENT).read_text(encoding="utf-8").strip()
+        except OSError:
+            generation = ""  # read_state below says what is wrong
+        if self._database is None or self._key != (os.getpid(), generation):
+            state = read_state(self.root)
+            self._database = None  # close the old generation's database first
+            self._database = _open_database(state)
+            self._key = (os.getpid(), state.generation)
+            self.namespaces = standard_namespaces(state.base)
+        return self._database
+
+    @store.setter
+    def store(self, database: ox.Store) -> None:  # OxigraphSource.__init__ sets it
+        self._database = database
 
     def export(self, path: Path, fmt: str | None = None, *, title: str = "Knowledge graph") -> str:
         from kg.export import DATASET_FORMATS, export_dataset, format_for

@@ -413,8 +413,8 @@ def _layout_graph(nxg: nx.MultiDiGraph, chosen: list[str]) -> nx.Graph:
     """The chosen entities, typed relations pulling 1 and co-occurrence ``COOCCURRENCE_PULL``."""
     keep = set(chosen)
     pull: dict[tuple[str, str], float] = {}
-    for u, v, key in nxg.edges(keys=True):
-        if u == v or u not in keep or v not in keep:
+    for u, v, key in nxg.edges(keep, keys=True):  # the edges at the chosen entities
+        if u == v or v not in keep:
             continue
         pair = (u, v) if u <= v else (v, u)
         weight = COOCCURRENCE_PULL if key == COOCCURRENCE else 1.0
@@ -475,7 +475,7 @@ def render_networkx(nxg: nx.MultiDiGraph, options: ViewOptions | None = None) ->
     sizes_offered = levels(len(order), options.overview) if order else [0]
     drawable = order[: max(sizes_offered)]  # communities among what an overview can draw
     with_communities = options.color_by == "community" or len(drawable) <= COMMUNITIES_MAX
-    community = communities(full.subgraph(drawable)) if with_communities else {}
+    community = communities(full, nodes=drawable) if with_communities else {}
     tables = _Tables(full.graph.get("documents", {}))
     nodes = [
         _node(

@@ -187,54 +187,64 @@ def overlapping_pairs(
     sorted_left, sorted_right = left[order], right[order]
     ends = np.searchsorted(sorted_left, sorted_right, side="left")
     counts = np.maximum(ends - np.arange(count) - 1, 0)
+    # every (i, j) with i < j < ends[i], in sweep order: the pairs whose x ranges meet
     first = np.repeat(np.arange(count), counts)
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    second = first + 1 + offsets
-    a, b = order[first], order[second]
-    top_a, bottom_a = xy[a, 1] - boxes[a, 1] - slack, xy[a, 1] + boxes[a, 2] + slack
-    top_b, bottom_b = xy[b, 1] - boxes[b, 1] - slack, xy[b, 1] + boxes[b, 2] + slack
-    keep = (top_a < bottom_b) & (top_b < bottom_a)
-    a, b = a[keep], b[keep]
+    second = np.arange(1, counts.sum() + 1) - np.repeat(np.cumsum(counts) - counts, counts)
+    second += first
+    # each box's top and bottom once, in sweep order, then compared pair by pair
+    top = (xy[:, 1] - boxes[:, 1] - slack)[order]
+    bottom = (xy[:, 1] + boxes[:, 2] + slack)[order]
+    keep = (top[first] < bottom[second]) & (top[second] < bottom[first])
+    a, b = order[first[keep]], order[second[keep]]
     return np.minimum(a, b), np.maximum(a, b)
 
 
 def _separate(xy: np.ndarray, boxes: np.ndarray, *, rounds: int = 150) -> np.ndarray:
-    """``xy`` with overlapping boxes pushed apart along the axis where they overlap least."""
+    """``xy`` with overlapping boxes pushed apart along the axis where they overlap least.
+
+    Each round finds the pairs within reach (``overlapping_pairs``), then pushes the pairs
+    that overlap apart, up to six times. A round in which no pair overlaps moves nothing, so
+    every later round would find the same pairs and move nothing either: the loop stops.
+    Only overlapping pairs push (the others would add zeros), so the sums are the same.
+
+    >>> xy = _separate(np.array([[0.0, 0.0], [5.0, 0.0]]), np.full((2, 3), 10.0))
+    >>> bool(xy[1, 0] - xy[0, 0] >= 26.0), xy[:, 1].tolist()
+    (True, [0.0, 0.0])
+    """
     xy = xy.copy()
     grown = boxes + MARGIN / 2
+    count = len(xy)
     for _ in range(rounds):
         first, second = overlapping_pairs(xy, grown, slack=8.0)
         if not len(first):
             break
+        # the room each pair needs, which does not change within a round
+        room_x = grown[first, 0] + grown[second, 0]
+        room_below = grown[first, 2] + grown[second, 1]
+        room_above = grown[second, 2] + grown[first, 1]
+        moved = False
         for _ in range(6):
-            a, b = xy[first], xy[second]
-            ox = grown[first, 0] + grown[second, 0] - np.abs(a[:, 0] - b[:, 0])
-            below = b[:, 1] >= a[:, 1]
-            oy = np.where(
-                below,
-                grown[first, 2] + grown[second, 1] - (b[:, 1] - a[:, 1]),
-                grown[second, 2] + grown[first, 1] - (a[:, 1] - b[:, 1]),
-            )
-            hit = (ox > 0) & (oy > 0)
-            if not hit.any():
+            x, y = xy[:, 0], xy[:, 1]
+            dx = x[second] - x[first]
+            dy = y[second] - y[first]
+            ox = room_x - np.abs(dx)
+            below = dy >= 0
+            oy = np.where(below, room_below - dy, room_above - (y[first] - y[second]))
+            hit = np.flatnonzero((ox > 0) & (oy > 0))
+            if not len(hit):
                 break
+            moved = True
+            ox, oy, dx, below = ox[hit], oy[hit], dx[hit], below[hit]
+            a, b = first[hit], second[hit]
             along_x = ox * 1.0 <= oy * ASPECT
-            sign_x = np.where(b[:, 0] >= a[:, 0], 1.0, -1.0)
-            sign_y = np.where(below, 1.0, -1.0)
-            push = np.zeros((len(first), 2))
-            push[:, 0] = np.where(hit & along_x, sign_x * (ox / 2 + 0.5), 0.0)
-            push[:, 1] = np.where(hit & ~along_x, sign_y * (oy / 2 + 0.5), 0.0)
-            count = len(xy)
-            shift = np.stack(
-                [
-                    np.bincount(second, push[:, axis], count)
-                    - np.bincount(first, push[:, axis], count)
-                    for axis in (0, 1)
-                ],
-                axis=1,
-            )
-            moves = np.bincount(first, hit, count) + np.bincount(second, hit, count)
-            xy += shift / np.maximum(1.0, np.sqrt(moves))[:, None]
+            push_x = np.where(along_x, np.where(dx >= 0, 1.0, -1.0) * (ox / 2 + 0.5), 0.0)
+            push_y = np.where(along_x, 0.0, np.where(below, 1.0, -1.0) * (oy / 2 + 0.5))
+            moves = np.bincount(a, minlength=count) + np.bincount(b, minlength=count)
+            scale = np.maximum(1.0, np.sqrt(moves))
+            x += (np.bincount(b, push_x, count) - np.bincount(a, push_x, count)) / scale
+            y += (np.bincount(b, push_y, count) - np.bincount(a, push_y, count)) / scale
+        if not moved:
+            break
     return xy
 
 
