@@ -568,6 +568,29 @@ def country_chains(found: Sequence[Relation], entities: dict[str, Entity]) -> li
 DOCUMENT_PLACE_RULE, DOCUMENT_PLACE_CONFIDENCE = "gazetteer-place-document-country", 0.5
 
 
+def first_named(ex: Extraction, keys: KeyMap, entities: dict[str, Entity]) -> dict[str, Mention]:
+    """Each resolved entity of a document with its first mention by name (not in a heading,
+    not a pronoun or description), in the order of the text.
+
+    >>> from kg.model import Document
+    >>> doc = Document.from_text("Oslo grew. Oslo is in Norway.", source="a.txt")
+    >>> s1, s2 = Sentence(doc.sha256, 0, 10, "Oslo grew."), Sentence(doc.sha256, 11, 29,
+    ...     "Oslo is in Norway.")
+    >>> ms = (Mention("Oslo", 11, 15, "oslo", "Oslo", "City", s2),
+    ...       Mention("Oslo", 0, 4, "oslo", "Oslo", "City", s1))
+    >>> ents = {"oslo": Entity("oslo", "Oslo", "City")}
+    >>> first_named(Extraction(doc, (s1, s2), ms, ()), KeyMap({}, {}), ents)["oslo"].start
+    0
+    """
+    sha = ex.document.sha256
+    first: dict[str, Mention] = {}
+    for m in sorted(ex.mentions, key=lambda m: m.start):
+        key = keys.of(m.key, sha)
+        if not m.heading and m.source != "coref" and key in entities:
+            first.setdefault(key, m)
+    return first
+
+
 def document_place_countries(
     ex: Extraction, keys: KeyMap, entities: dict[str, Entity], lex: Lexicon
 ) -> list[Relation]:
@@ -589,11 +612,7 @@ def document_place_countries(
     [('sacramento', 'united states', 'Sacramento grew.')]
     """
     sha = ex.document.sha256
-    first: dict[str, Sentence] = {}
-    for m in sorted(ex.mentions, key=lambda m: m.start):
-        key = keys.of(m.key, sha)
-        if not m.heading and m.source != "coref" and key in entities:
-            first.setdefault(key, m.sentence)
+    first = {key: m.sentence for key, m in first_named(ex, keys, entities).items()}
     countries = {k for k in first if entities[k].cls == "Country"}
     encyclopedic = defines_subject(ex)
     out: list[Relation] = []
@@ -637,12 +656,7 @@ def name_places(
     ...     Extraction(doc, (s,), ms, ()), KeyMap({}, {}), ents)]
     [('bergen city council', 'locatedIn', 'bergen')]
     """
-    sha = ex.document.sha256
-    first: dict[str, Mention] = {}
-    for m in sorted(ex.mentions, key=lambda m: m.start):
-        key = keys.of(m.key, sha)
-        if not m.heading and m.source != "coref" and key in entities:
-            first.setdefault(key, m)
+    first = first_named(ex, keys, entities)
     places = {
         entities[k].label: k for k in first if entities[k].cls in {"City", "Region"}
     }
@@ -769,12 +783,7 @@ def document_countries(
     """
     if not defines_subject(ex):
         return []
-    sha = ex.document.sha256
-    first: dict[str, Sentence] = {}
-    for m in sorted(ex.mentions, key=lambda m: m.start):
-        key = keys.of(m.key, sha)
-        if not m.heading and m.source != "coref" and key in entities:
-            first.setdefault(key, m.sentence)
+    first = {key: m.sentence for key, m in first_named(ex, keys, entities).items()}
     countries = sorted(k for k in first if entities[k].cls == "Country")
     if len(countries) != 1:
         return []

@@ -11,19 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from kg.model import Document, Extraction
+from kg.model import Document
 from kg.nlp.extract import Extractor
-from kg.resolve import Resolution, resolve
-from tests.nlp_helpers import labelled, nlp
-
-
-def extract(text: str) -> Extraction:
-    """kg's extraction of ``text`` as one plain-text document."""
-    return Extractor(nlp=nlp()).extract([Document.from_text(text, source="essay.txt")])[0]
-
-
-def resolved(text: str) -> Resolution:
-    return resolve([extract(text)])
+from kg.resolve import resolve
+from tests.nlp_helpers import facts, labelled, nlp, resolved
 
 
 def dates_of(text: str, which: str = "startDate") -> set[tuple[str, str]]:
@@ -214,15 +205,6 @@ def test_a_name_ending_in_a_possessive_that_is_no_possessor_keeps_it() -> None:
 # -- roles and memberships --------------------------------------------------------------------
 
 
-def facts(text: str) -> set[tuple[str, str, str]]:
-    """(subject label, property, object label) of every typed relation after resolution."""
-    res = resolved(text)
-    label = {k: e.label for k, e in res.entities.items()}
-    return {
-        (label[r.subject], r.predicate, label[r.object])
-        for r in res.relations
-        if r.predicate != "relatedTo"
-    }
 
 
 def test_a_name_before_a_post_only_organisations_have_is_a_company() -> None:

@@ -8,29 +8,10 @@ places, and what a place or a name says about an organisation.
 
 from __future__ import annotations
 
-from kg.model import Document, Extraction
+from kg.model import Document
 from kg.nlp.containment import place_chains
 from kg.nlp.entities import DocumentContext, find_mentions
-from kg.nlp.extract import Extractor
-from kg.resolve import resolve
-from tests.nlp_helpers import labelled, nlp
-
-
-def extract(text: str) -> Extraction:
-    """kg's extraction of ``text`` as one plain-text document."""
-    document = Document.from_text(text, source="lead.txt")
-    return Extractor(nlp=nlp()).extract([document])[0]
-
-
-def facts(text: str) -> set[tuple[str, str, str]]:
-    """(subject label, property, object label) of every typed relation after resolution."""
-    res = resolve([extract(text)])
-    label = {k: e.label for k, e in res.entities.items()}
-    return {
-        (label[r.subject], r.predicate, label[r.object])
-        for r in res.relations
-        if r.predicate != "relatedTo"
-    }
+from tests.nlp_helpers import extract, facts, labelled, nlp
 
 
 def located(text: str) -> set[tuple[str, str]]:

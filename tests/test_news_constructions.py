@@ -22,8 +22,7 @@ from kg.nlp.coref import Antecedent
 from kg.nlp.entities import DocumentContext, finder_for
 from kg.nlp.relation_rules import load_rules
 from kg.nlp.relations import extract_relations
-from tests.nlp_helpers import labelled, nlp
-from tests.test_generalisation import facts
+from tests.nlp_helpers import facts, labelled, nlp
 
 
 def _mention(text: str, key: str, cls: str, sentence: Sentence, start: int = 0) -> Mention:
