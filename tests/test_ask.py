@@ -15,6 +15,7 @@ from kg.ask.parse import parse
 from kg.ask.vocabulary import load_vocabulary
 from kg.cli import main
 from kg.vocab import KGO
+from tests.store_helpers import store_folder
 
 BASE = "https://w3id.org/kg/id/"
 DOC = URIRef(BASE + "document/0123456789abcdef")
@@ -319,22 +320,6 @@ SAME_QUESTIONS = [
 ]
 
 
-def _store_folder(graph: Graph, root: Path, generation: str = "gen-000001") -> Path:
-    """A kg store folder (CURRENT, a generation, its manifest) holding ``graph``."""
-    import pyoxigraph as ox
-
-    from kg.graphs.store import STORE_FORMAT
-
-    folder = root / generation
-    folder.mkdir(parents=True)
-    database = ox.Store(str(folder / "oxigraph"))
-    database.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-    database.flush()
-    del database
-    manifest = {"kg_store": STORE_FORMAT, "documents": [], "options": {}, "graphs": {}}
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    (root / "CURRENT").write_text(generation + "\n", encoding="utf-8")
-    return root
 
 
 def test_store_and_oxigraph_sources_answer_as_the_graph_does(graph: Graph,
@@ -347,7 +332,7 @@ def test_store_and_oxigraph_sources_answer_as_the_graph_does(graph: Graph,
     memory = ox.Store()
     memory.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
     namespaces = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    sources = [graph_source(graph), store_source(_store_folder(graph, tmp_path / "s")),
+    sources = [graph_source(graph), store_source(store_folder(graph, tmp_path / "s")),
                oxigraph_source(memory, namespaces)]
     assert sources[1].lean is not None and sources[2].lean is not None
     assert sources[0].names() == sources[1].names() == sources[2].names()
@@ -359,14 +344,14 @@ def test_store_and_oxigraph_sources_answer_as_the_graph_does(graph: Graph,
 def test_store_source_sees_a_new_generation(graph: Graph, tmp_path: Path) -> None:
     from kg.ask import ask, store_source
 
-    root = _store_folder(graph, tmp_path / "s")
+    root = store_folder(graph, tmp_path / "s")
     source = store_source(root)
     assert ask(source, "Does South Korea trade with China?").boolean is True
     smaller = Graph()
     for triple in graph:
         if triple[1] != KGO.tradesWith:
             smaller.add(triple)
-    _store_folder(smaller, root, "gen-000002")
+    store_folder(smaller, root, "gen-000002")
     assert ask(source, "Does South Korea trade with China?").boolean is False
 
 

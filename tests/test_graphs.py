@@ -13,6 +13,7 @@ from kg.graphs import memory_source, open_source
 from kg.graphs.evidence import read_statements
 from kg.graphs.file import FileSource, load_graph
 from kg.query import format_result, run_query
+from tests.store_helpers import store_folder
 
 pytestmark = pytest.mark.filterwarnings(  # rdflib's serializers, used here to write fixtures
     "ignore::DeprecationWarning", "ignore:NTSerializer:UserWarning"
@@ -210,31 +211,13 @@ def test_view_network_from_selects_is_to_networkx(tiny_graph: Graph, tmp_path: P
         assert _network(memory_source(graph).view_network()) == _network(to_networkx(graph))
 
 
-def _store_generation(graph: Graph, root: Path, generation: str, base: str) -> None:
-    """Write ``graph`` as the live generation of a kg store folder at ``root``."""
-    import json
-
-    import pyoxigraph as ox
-
-    from kg.graphs.store import STORE_FORMAT
-
-    folder = root / generation
-    folder.mkdir(parents=True)
-    database = ox.Store(str(folder / "oxigraph"))
-    database.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-    database.flush()
-    del database
-    manifest = {"kg_store": STORE_FORMAT, "documents": [], "options": {"base": base},
-                "graphs": {}}
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    (root / "CURRENT").write_text(generation + "\n", encoding="utf-8")
 
 
 def test_a_store_source_follows_the_live_generation(tiny_graph: Graph, tmp_path: Path) -> None:
     from kg.graphs.store import StoreSource
 
     root = tmp_path / "store"
-    _store_generation(tiny_graph, root, "gen-000001", "https://one.example/")
+    store_folder(tiny_graph, root, "gen-000001", "https://one.example/")
     source = StoreSource(root)
     first = source.store
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -243,7 +226,7 @@ def test_a_store_source_follows_the_live_generation(tiny_graph: Graph, tmp_path:
     smaller = Graph()
     for triple in sorted(tiny_graph)[:10]:
         smaller.add(triple)
-    _store_generation(smaller, root, "gen-000002", "https://two.example/")
+    store_folder(smaller, root, "gen-000002", "https://two.example/")
     assert int(source.query(count).rows[0][0]) == 10  # the next query sees the new build
     assert source.store is not first and source.namespaces["kgr"] == "https://two.example/"
     (root / "CURRENT").unlink()
