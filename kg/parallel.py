@@ -23,10 +23,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.model import Document, Extraction
-from kg.nlp.extract import Extractor
 from kg.nlp.pipeline import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from kg.nlp.extract import Extractor
+
+# The extractor (and spaCy with it, about half a second) is imported where a model loads: in
+# a worker, or in this process when it parses. A store re-build whose few changed documents
+# go to a worker started ahead (``start_worker``) never imports spaCy in the main process;
+# the worker imports it while the main process reads the inputs and the cache.
 
 #: Documents per unit of work (the same for any number of jobs: output is job-independent).
 CHUNK_DOCUMENTS = 8
@@ -40,6 +48,8 @@ def default_jobs() -> int:
 
 
 def _init_worker(model: str, entity_rules: Path | None, relation_rules: Path | None) -> None:
+    from kg.nlp.extract import Extractor
+
     global _WORKER
     _WORKER = Extractor(model, entity_rules=entity_rules, relation_rules=relation_rules)
 
@@ -151,6 +161,8 @@ def _in_process(
     relation_rules: Path | None,
     on_document: Callable[[Document], None] | None,
 ) -> Iterator[Extraction]:
+    from kg.nlp.extract import Extractor
+
     extractor = None  # loaded with the first chunk
     for chunk in chunks:
         extractor = extractor or Extractor(
