@@ -46,7 +46,6 @@ from rdflib import URIRef
 
 from kg.cache import ExtractionCache, extractor_version, write_json_atomic
 from kg.errors import ReadError, StoreError, UsageError
-from kg.graphs.oxigraph import from_rdflib
 from kg.graphs.store import (
     CURRENT,
     GENERATION,
@@ -81,6 +80,8 @@ class RemoveResult:
 
 
 def _quads(parts: dict[URIRef, list[Triple]]) -> Iterator[ox.Quad]:
+    from kg.sparql.oxigraph import from_rdflib  # the SPARQL layer: imported once a build writes
+
     conv = cache(from_rdflib)  # a graph repeats the same terms over and over
     for name in sorted(parts):
         graph_name = ox.NamedNode(str(name))
@@ -364,6 +365,9 @@ def build_store(
         scout = start_worker(
             opts.model, entity_rules=opts.entity_rules, relation_rules=opts.relation_rules
         )
+        # what writing the store needs (the SPARQL layer's term conversion, rdflib's query
+        # parser with it) is imported now, while the worker loads the model, not after it
+        import kg.sparql.oxigraph  # noqa: F401
     try:
         result = _build_into(
             root, list(paths) if paths else [sample_path()], opts, prune=prune, scout=scout

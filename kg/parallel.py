@@ -32,9 +32,10 @@ if TYPE_CHECKING:
     from kg.nlp.extract import Extractor
 
 # The extractor (and spaCy with it, about half a second) is imported where a model loads: in
-# a worker, or in this process when it parses. A store re-build whose few changed documents
-# go to a worker started ahead (``start_worker``) never imports spaCy in the main process;
-# the worker imports it while the main process reads the inputs and the cache.
+# this process when it parses or starts a pool of workers (forked, they share the import),
+# and in a worker started ahead (``start_worker``). A store re-build whose few changed
+# documents go to that worker never imports spaCy in the main process: the worker imports
+# it while the main process reads the inputs and the cache.
 
 #: Documents per unit of work (the same for any number of jobs: output is job-independent).
 CHUNK_DOCUMENTS = 8
@@ -184,6 +185,10 @@ class _PoolStream(Iterator[Extraction]):
         pool: ProcessPoolExecutor | None = None,
     ) -> None:
         self.chunks, self.on_document = chunks, on_document
+        if pool is None:
+            # Several workers: import spaCy here once, and the forked workers share it,
+            # rather than each importing it again (half a second of CPU each).
+            import kg.nlp.extract  # noqa: F401
         self.pool = pool or ProcessPoolExecutor(
             max_workers=jobs, mp_context=_context(), initializer=_init_worker, initargs=initargs
         )
