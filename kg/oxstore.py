@@ -362,9 +362,16 @@ def build_store(
     root = Path(store)
     scout = None
     if opts.jobs > 1 and is_store(root):  # a re-build: a worker loads the model meanwhile
-        scout = start_worker(
-            opts.model, entity_rules=opts.entity_rules, relation_rules=opts.relation_rules
+        from kg.nlp.lexicon import load_lexicon
+
+        saved = _manifest_options(opts)  # the rule files by absolute path, as the build has them
+        entity_rules, relation_rules = (
+            Path(saved[key]) if saved[key] else None for key in ("entity_rules", "relation_rules")
         )
+        # the worker's rules and this process's resolution both need the lexicon: loaded once,
+        # here, and the forked worker has it too
+        load_lexicon(entity_rules)
+        scout = start_worker(opts.model, entity_rules=entity_rules, relation_rules=relation_rules)
         # what writing the store needs (the SPARQL layer's term conversion, rdflib's query
         # parser with it) is imported now, while the worker loads the model, not after it
         import kg.sparql.oxigraph  # noqa: F401
