@@ -46,7 +46,6 @@ from rdflib import URIRef
 
 from kg.cache import ExtractionCache, extractor_version, write_json_atomic
 from kg.errors import ReadError, StoreError, UsageError
-from kg.graphs.oxigraph import from_rdflib
 from kg.graphs.store import (
     CURRENT,
     GENERATION,
@@ -81,6 +80,8 @@ class RemoveResult:
 
 
 def _quads(parts: dict[URIRef, list[Triple]]) -> Iterator[ox.Quad]:
+    from kg.sparql.oxigraph import from_rdflib  # the SPARQL layer: imported once a build writes
+
     conv = cache(from_rdflib)  # a graph repeats the same terms over and over
     for name in sorted(parts):
         graph_name = ox.NamedNode(str(name))
@@ -361,9 +362,19 @@ def build_store(
     root = Path(store)
     scout = None
     if opts.jobs > 1 and is_store(root):  # a re-build: a worker loads the model meanwhile
-        scout = start_worker(
-            opts.model, entity_rules=opts.entity_rules, relation_rules=opts.relation_rules
+        from kg.nlp.lexicon import load_lexicon
+
+        saved = _manifest_options(opts)  # the rule files by absolute path, as the build has them
+        entity_rules, relation_rules = (
+            Path(saved[key]) if saved[key] else None for key in ("entity_rules", "relation_rules")
         )
+        # the worker's rules and this process's resolution both need the lexicon: loaded once,
+        # here, and the forked worker has it too
+        load_lexicon(entity_rules)
+        scout = start_worker(opts.model, entity_rules=entity_rules, relation_rules=relation_rules)
+        # what writing the store needs (the SPARQL layer's term conversion, rdflib's query
+        # parser with it) is imported now, while the worker loads the model, not after it
+        import kg.sparql.oxigraph  # noqa: F401
     try:
         result = _build_into(
             root, list(paths) if paths else [sample_path()], opts, prune=prune, scout=scout

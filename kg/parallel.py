@@ -23,10 +23,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.model import Document, Extraction
-from kg.nlp.extract import Extractor
 from kg.nlp.pipeline import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from kg.nlp.extract import Extractor
+
+# The extractor (and spaCy with it, about half a second) is imported where a model loads: in
+# this process when it parses or starts a pool of workers (forked, they share the import),
+# and in a worker started ahead (``start_worker``). A store re-build whose few changed
+# documents go to that worker never imports spaCy in the main process: the worker imports
+# it while the main process reads the inputs and the cache.
 
 #: Documents per unit of work (the same for any number of jobs: output is job-independent).
 CHUNK_DOCUMENTS = 8
@@ -40,6 +49,8 @@ def default_jobs() -> int:
 
 
 def _init_worker(model: str, entity_rules: Path | None, relation_rules: Path | None) -> None:
+    from kg.nlp.extract import Extractor
+
     global _WORKER
     _WORKER = Extractor(model, entity_rules=entity_rules, relation_rules=relation_rules)
 
@@ -151,6 +162,8 @@ def _in_process(
     relation_rules: Path | None,
     on_document: Callable[[Document], None] | None,
 ) -> Iterator[Extraction]:
+    from kg.nlp.extract import Extractor
+
     extractor = None  # loaded with the first chunk
     for chunk in chunks:
         extractor = extractor or Extractor(
@@ -172,6 +185,10 @@ class _PoolStream(Iterator[Extraction]):
         pool: ProcessPoolExecutor | None = None,
     ) -> None:
         self.chunks, self.on_document = chunks, on_document
+        if pool is None:
+            # Several workers: import spaCy here once, and the forked workers share it,
+            # rather than each importing it again (half a second of CPU each).
+            import kg.nlp.extract  # noqa: F401
         self.pool = pool or ProcessPoolExecutor(
             max_workers=jobs, mp_context=_context(), initializer=_init_worker, initargs=initargs
         )

@@ -37,7 +37,7 @@ from kg.model import (
     Relation,
     Sentence,
 )
-from kg.nlp.entities import normalise_key
+from kg.nlp.keys import normalise_key
 from kg.nlp.lexicon import Lexicon, load_lexicon
 from kg.vocab import SYMMETRIC_PROPERTIES, class_depth, is_subclass
 

@@ -9,6 +9,8 @@ module; a module that needs it from outside asks for a public name instead.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -105,6 +107,25 @@ def test_reading_and_parsing_never_import_the_later_steps() -> None:
         if target in later or target.startswith(tuple(f"{name}." for name in later))
     }
     assert reached == set()
+
+
+def test_a_build_imports_spacy_only_where_a_model_loads() -> None:
+    """A store re-build that parses nothing, or parses in a worker, never pays spaCy's import
+    (half a second) in the main process: the build and store modules import no spaCy."""
+    code = (
+        "import sys, kg.cli, kg.build, kg.oxstore, kg.parallel, kg.resolve, kg.cache\n"
+        "print(sorted(m for m in sys.modules if m == 'spacy' or m.startswith('spacy.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=PACKAGE.parent,
+    )
+    assert done.stdout.strip() == "[]"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code.replace("kg.cache", "kg.nlp.extract")],
+        capture_output=True, text=True, check=True, cwd=PACKAGE.parent,
+    )
+    assert loaded.stdout.strip() != "[]"  # the check sees spaCy when it is imported
 
 
 def test_the_sparql_layer_needs_only_the_errors_and_the_vocabulary() -> None:

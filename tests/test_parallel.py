@@ -6,8 +6,8 @@ import multiprocessing
 
 import pytest
 
-from kg import parallel
 from kg.model import Document
+from kg.nlp import extract
 from kg.parallel import CHUNK_DOCUMENTS, extract_stream
 
 TEXTS = ["Toyota invested in Poland.", "Chile borders Peru.", "Nokia competes with Ericsson."]
@@ -30,7 +30,7 @@ def test_no_documents_load_no_model(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the model was loaded for nothing")
 
-    monkeypatch.setattr(parallel, "Extractor", refuse)
+    monkeypatch.setattr(extract, "Extractor", refuse)  # kg.parallel imports it when needed
     assert list(extract_stream([], jobs=1)) == []
     assert list(extract_stream([], jobs=2)) == []
     assert list(extract_stream(iter([]), jobs=1)) == []

@@ -28,15 +28,20 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.graphs.source import VIEW_QUERY, GraphSource
-from kg.sparql.oxigraph import from_rdflib, query_oxigraph, rdflib_graph
-from kg.sparql.results import QueryResult
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from kg.sparql.results import QueryResult
+
+# The SPARQL layer (rdflib's query parser comes with it) is imported where a query runs: a
+# store build, which opens this module's stores to write them, never needs it.
+
 
 def memory_store(graph: Graph) -> ox.Store:
     """An in-memory Oxigraph store holding the triples of an rdflib ``graph``."""
+    from kg.sparql.oxigraph import from_rdflib
+
     store = ox.Store()
     conv = cache(from_rdflib)
     store.bulk_extend(ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in graph)
@@ -56,12 +61,18 @@ class OxigraphSource(GraphSource):
         self.name = name
 
     def query(self, sparql: str) -> QueryResult:
+        from kg.sparql.oxigraph import query_oxigraph
+
         return query_oxigraph(self.store, sparql, self.namespaces)
 
     def to_rdflib(self) -> Graph:
+        from kg.sparql.oxigraph import rdflib_graph
+
         return rdflib_graph(self.store, self.namespaces)
 
     def view_graph(self) -> Graph:
+        from kg.sparql.oxigraph import rdflib_graph
+
         # a constant query of kg's own: run as it is, without a copy through
         # kg.sparql.results.answer
         triples = self.store.query(VIEW_QUERY, prefixes=self.namespaces,

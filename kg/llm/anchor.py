@@ -29,7 +29,7 @@ from typing import Any
 
 from kg.llm.prompt import Chunk
 from kg.model import Evidence, Extraction, Mention, Relation, Sentence
-from kg.nlp.entities import normalise_key
+from kg.nlp.keys import normalise_key
 from kg.resolve import Resolution
 from kg.vocab import ENTITY_CLASSES, RELATION_PROPERTIES
 

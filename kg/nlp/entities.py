@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -32,6 +31,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.model import Document, Mention, Sentence
 from kg.nlp.coref import Antecedent, resolve_references
+from kg.nlp.keys import normalise_key
 from kg.nlp.lexicon import CountryName, Lexicon, load_lexicon
 from kg.nlp.typing import context_class, holds_organisation_post, noun_class
 from kg.vocab import is_subclass
@@ -167,25 +167,6 @@ class Candidate:
     strength: float
     key: str = ""
     alias: bool = True  # whether the surface form is a name of the entity (not a demonym)
-
-
-_POSSESSIVE_END = re.compile(r"'s$|'$")
-_LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", flags=re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=1 << 16)
-def normalise_key(label: str) -> str:
-    """The key that all spellings of one name share (memoised: a pure function of ``label``).
-
-    >>> normalise_key("The U.S.'s"), normalise_key("Korea–US  FTA")
-    ('us', 'korea-us fta')
-    """
-    text = label.strip().replace("’", "'").replace("–", "-").replace("—", "-")
-    text = _POSSESSIVE_END.sub("", text)
-    text = _LEADING_ARTICLE.sub("", text)
-    text = text.replace(".", "")
-    return _SPACES.sub(" ", text).strip().lower()
 
 
 def _surface(tokens: Span | list[Token]) -> str:

