@@ -93,12 +93,12 @@ def stop_worker(pool: ProcessPoolExecutor) -> None:
         terminate()
         return
     # Before 3.14 the executor keeps its processes in ``_processes`` (pid -> Process).
-    workers = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        worker.join(timeout=10)
+    for worker in list((getattr(pool, "_processes", None) or {}).values()):
+        worker.kill()
+    # The executor's own thread sees the workers gone and reaps them; waiting for it, rather
+    # than joining them here too, leaves one reaper (two race, and one may see a reaped
+    # process as still running).
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _extract_chunk(chunk: list[Document]) -> list[Extraction]:
