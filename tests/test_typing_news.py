@@ -142,3 +142,10 @@ def test_a_list_of_examples_may_hold_names_with_small_words() -> None:
     )
     assert found.get("Iron Reef") == "Product"
 
+
+
+def test_a_common_word_joins_a_name_but_a_title_and_a_nationality_do_not() -> None:
+    found = labelled("Riverside Close, the long-running soap opera, lost a million viewers.")
+    assert "Close" not in found
+    found = labelled("German Chancellor Karl Holm, who won the vote in March, spoke first.")
+    assert found.get("Karl Holm") == "Person"

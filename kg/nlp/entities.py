@@ -338,7 +338,8 @@ def _name_word(tok: Token, start: int, end: int) -> bool:
         return True
     head = tok.head
     return (
-        tok.pos_ in {"NOUN", "ADJ"}
+        tok.pos_ == "NOUN"
+        and not tok.ent_type_
         and tok.text[:1].isupper()
         and tok.dep_ in {"compound", "amod"}
         and start <= head.i < end
@@ -512,9 +513,12 @@ class EntityFinder:
         joined = self._demonym_and_name(doc, start, end)
         if joined is not None:
             return joined
+        titles = self.lex.person_titles
+        if any(t.text in titles for t in doc[start:end]):
+            while start < end and doc[start].pos_ != "PROPN":
+                start += 1  # "German Chancellor X": the title, not a common word, leads
         while start < end and not _name_word(doc[start], start, end):
             start += 1
-        titles = self.lex.person_titles
         while start < end - 1 and (
             doc[start].text in titles or f"{doc[start].text} {doc[start + 1].text}" in titles
         ):

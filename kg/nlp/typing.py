@@ -346,7 +346,8 @@ def role_class(span: Span) -> str | None:
     """The class the name's part in the sentence suggests, a weaker cue than what the
     sentence says the name is: a deal's target ("a merger with X", "the takeover of X"), a
     company's shares ("X shares rose"), a party to a merger ("X agreed a merger") or the
-    reporter of results ("X reported profits") is a Company; a work that sells copies, or that is launched or released, is a Product.
+    reporter of results ("X reported profits") is a Company; a work that sells copies, or
+    that is launched or released, is a Product.
 
     >>> from kg.nlp.pipeline import load_pipeline
     >>> nlp = load_pipeline()
