@@ -149,3 +149,14 @@ def test_a_common_word_joins_a_name_but_a_title_and_a_nationality_do_not() -> No
     assert "Close" not in found
     found = labelled("German Chancellor Karl Holm, who won the vote in March, spoke first.")
     assert found.get("Karl Holm") == "Person"
+
+
+def test_a_known_city_where_only_a_place_stands_is_the_city() -> None:
+    found = labelled("Most of the catch was landed at Grimsby and sold in Fleetwood.")
+    assert found.get("Grimsby") == "City"
+    assert labelled("The firm built a depot near Bunbury, Australia.").get("Bunbury") == "City"
+
+
+def test_a_person_named_like_a_city_stays_a_person() -> None:
+    found = labelled("Whitney Houston sang in London, and Houston said the tour would go on.")
+    assert found.get("Whitney Houston") == "Person"

@@ -198,7 +198,7 @@ def context_class(span: Span, lex: Lexicon) -> str | None:
             return None
         return "Region" if span.text in lex.subdivisions else "City"
     root = span.root
-    site = _site_class(span, lex)
+    site = _site_class(span, lex) or _place_by_position(span, lex)
     if site is not None:
         return site
     before = _noun_before(span, lex)
@@ -287,14 +287,48 @@ def _released_product(span: Span) -> bool:
 
 def _site_class(span: Span, lex: Lexicon) -> str | None:
     """A known place before the noun of a site is where the site is: "its Glasgow factory"
-    (City), unless NER read the name as a body ("the Nokia plant" is the firm's)."""
+    (City), unless NER read the name as a body or a date ("the Nokia plant" is the firm's)."""
     root = span.root
     if (
         root.dep_ != "compound"
         or root.head.lemma_.lower() not in SITE_NOUNS
-        or root.ent_type_ == "ORG"
+        or root.ent_type_ not in PLACE_READINGS
         or root.head.i < span.end
     ):
+        return None
+    text = span.text
+    if text in lex.cities or text in lex.capitals:
+        return "City"
+    return "Region" if text in lex.subdivisions else None
+
+
+#: Prepositions after which a known place's name is the place ("in Crewe", "at Grimsby").
+LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "around"})
+
+
+#: NER labels under which a known place's name may be the place (a person's only when the
+#: sentence puts it where a place stands).
+PLACE_READINGS = frozenset({"GPE", "LOC", "FAC", "PERSON"})
+
+
+def _place_by_position(span: Span, lex: Lexicon) -> str | None:
+    """A known city's main name (or an ISO region) where only a place stands: after "in" or
+    "near", or before ", Country" ("Tarkwa, Ghana"). NER's person reading of such
+    a name is one weak cue among others; a name NER read as a body is left alone ("shares
+    in Orange" is about a firm, and read as such before this)."""
+    root = span.root
+    if root.ent_type_ not in PLACE_READINGS:
+        return None  # "shares in Orange", "in March": a firm's or a date's name
+    doc = span.doc
+    located = root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS
+    nxt = span.end + 1
+    if not located and span.end < len(doc) and doc[span.end].text == "," and nxt < len(doc):
+        rest = doc[nxt : min(len(doc), nxt + 4)]
+        located = any(
+            rest[: k + 1].text in lex.countries or rest[: k + 1].text in lex.subdivisions
+            for k in range(len(rest))
+        )
+    if not located:
         return None
     text = span.text
     if text in lex.cities or text in lex.capitals:
