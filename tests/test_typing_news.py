@@ -160,3 +160,12 @@ def test_a_known_city_where_only_a_place_stands_is_the_city() -> None:
 def test_a_person_named_like_a_city_stays_a_person() -> None:
     found = labelled("Whitney Houston sang in London, and Houston said the tour would go on.")
     assert found.get("Whitney Houston") == "Person"
+
+
+def test_a_month_after_in_is_no_city() -> None:
+    assert "March" not in labelled("The Harbour Board met in March.")
+
+
+def test_a_region_before_a_site_noun_is_the_region_whatever_ner_said() -> None:
+    found = labelled("Some 300 jobs at the firm's Midlands plant may go.")
+    assert found.get("Midlands") in {"Region", "City"}

@@ -292,7 +292,7 @@ def _site_class(span: Span, lex: Lexicon) -> str | None:
     if (
         root.dep_ != "compound"
         or root.head.lemma_.lower() not in SITE_NOUNS
-        or root.ent_type_ not in PLACE_READINGS
+        or root.ent_type_ in NOT_PLACE_READINGS
         or root.head.i < span.end
     ):
         return None
@@ -306,9 +306,12 @@ def _site_class(span: Span, lex: Lexicon) -> str | None:
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "around"})
 
 
-#: NER labels under which a known place's name may be the place (a person's only when the
-#: sentence puts it where a place stands).
-PLACE_READINGS = frozenset({"GPE", "LOC", "FAC", "PERSON"})
+#: NER labels under which a known place's name is no place whatever the sentence: a body's
+#: ("shares in Orange") or a date's or number's ("in March"). Any other label, a person's or
+#: a product's included, is one weak cue that the place's position outweighs.
+NOT_PLACE_READINGS = frozenset(
+    {"ORG", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"}
+)
 
 
 def _place_by_position(span: Span, lex: Lexicon) -> str | None:
@@ -317,7 +320,7 @@ def _place_by_position(span: Span, lex: Lexicon) -> str | None:
     a name is one weak cue among others; a name NER read as a body is left alone ("shares
     in Orange" is about a firm, and read as such before this)."""
     root = span.root
-    if root.ent_type_ not in PLACE_READINGS:
+    if root.ent_type_ in NOT_PLACE_READINGS:
         return None  # "shares in Orange", "in March": a firm's or a date's name
     doc = span.doc
     located = root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS
