@@ -169,3 +169,7 @@ def test_a_month_after_in_is_no_city() -> None:
 def test_a_region_before_a_site_noun_is_the_region_whatever_ner_said() -> None:
     found = labelled("Some 300 jobs at the firm's Midlands plant may go.")
     assert found.get("Midlands") in {"Region", "City"}
+
+
+def test_a_region_ner_found_is_not_made_a_town_of_the_same_name() -> None:
+    assert labelled("Sales fell in Africa and in Asia.").get("Asia") == "Region"

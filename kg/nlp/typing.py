@@ -306,11 +306,13 @@ def _site_class(span: Span, lex: Lexicon) -> str | None:
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "around"})
 
 
-#: NER labels under which a known place's name is no place whatever the sentence: a body's
-#: ("shares in Orange") or a date's or number's ("in March"). Any other label, a person's or
-#: a product's included, is one weak cue that the place's position outweighs.
+#: NER labels that the place rules leave alone: a body's ("shares in Orange") or a date's or
+#: number's ("in March") name is no place whatever the sentence, and a place NER found is
+#: typed by NER and the gazetteer ("in Asia" stays a region, though a town is called Asia).
+#: Any other label, a person's or a product's included, is one weak cue that the place's
+#: position outweighs.
 NOT_PLACE_READINGS = frozenset(
-    {"ORG", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"}
+    {"ORG", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "GPE", "LOC"}
 )
 
 
