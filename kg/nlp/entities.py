@@ -33,7 +33,7 @@ from kg.model import Document, Mention, Sentence
 from kg.nlp.coref import Antecedent, resolve_references
 from kg.nlp.keys import normalise_key
 from kg.nlp.lexicon import CountryName, Lexicon, load_lexicon
-from kg.nlp.typing import context_class, holds_organisation_post, noun_class
+from kg.nlp.typing import context_class, holds_organisation_post, noun_class, role_class
 from kg.vocab import is_subclass
 
 #: Connectors allowed inside a capitalised name ("Treaty of Mutual Cooperation and Security").
@@ -66,6 +66,7 @@ NER_CLASSES = {
 STRENGTH = {
     "context": 1.5,
     "gazetteer": 1.0,
+    "role": 0.8,
     "abbreviation": 0.9,
     "name-head": 0.85,
     "ner": 0.5,
@@ -311,6 +312,23 @@ def _portfolio(span: Span) -> bool:
     return root.dep_ == "pobj" and root.head.head.lemma_.lower() in OFFICE_NOUNS
 
 
+def _name_word(tok: Token, start: int, end: int) -> bool:
+    """A word of a proper name in the run ``start``-``end``: a proper noun, or a capitalised
+    common word that the parse hangs on a proper noun of the run ("Riverside Close")."""
+    if tok.pos_ == "PROPN":
+        return True
+    head = tok.head
+    return (
+        tok.pos_ == "NOUN"
+        and not tok.ent_type_
+        and tok.text[:1].isupper()
+        and tok.dep_ in {"compound", "amod"}
+        and start <= head.i < end
+        and head.i > tok.i
+        and head.pos_ == "PROPN"
+    )
+
+
 def _comma_ok(doc: Doc, start: int, nxt: int) -> bool:
     """Commas join a name only in lists inside an institution's name ("Ministry of A, B and C")."""
     head = doc[start].text
@@ -476,18 +494,23 @@ class EntityFinder:
         joined = self._demonym_and_name(doc, start, end)
         if joined is not None:
             return joined
-        while start < end and doc[start].pos_ != "PROPN":
-            start += 1
         titles = self.lex.person_titles
+        if any(t.text in titles for t in doc[start:end]):
+            while start < end and doc[start].pos_ != "PROPN":
+                start += 1  # "German Chancellor X": the title, not a common word, leads
+        while start < end and not _name_word(doc[start], start, end):
+            start += 1
         while start < end - 1 and (
             doc[start].text in titles or f"{doc[start].text} {doc[start + 1].text}" in titles
         ):
             start += 1  # "Chancellor Dieter Holm, who …": the title is no part of the name
-        if start >= end or any(t.pos_ != "PROPN" for t in doc[start:end]):
+        if start >= end or any(not _name_word(t, start, end) for t in doc[start:end]):
             return None
         span = doc[start:end]
         if span.text in self.lex.countries or span.text in self.lex.not_entities:
             return None
+        if doc[start].ent_iob_ == "I" or (end < len(doc) and doc[end].ent_iob_ == "I"):
+            return None  # "Need for | Speed": part of a longer NER name, typed as a whole
         found = context_class(span, self.lex)
         if found is None:
             return None
@@ -1262,15 +1285,33 @@ def _surnames_are_people(
 
 
 def _typed_by_context(cand: Candidate, doc: Doc, lex: Lexicon) -> Candidate:
-    """A statistical guess gives way to what the sentence says the name is."""
+    """A statistical guess gives way to what the sentence says the name is; failing that, a
+    guess weaker than the part the name plays ("a merger with X") gives way to that part."""
     if cand.source not in {"ner", "abbreviation"}:
         return cand
-    found = context_class(doc[cand.start : cand.end], lex)
-    if found is None or found == cand.cls:
+    span = doc[cand.start : cand.end]
+    found = context_class(span, lex)
+    if found is None:
+        return _typed_by_role(cand, span)
+    if found == cand.cls:
         return cand
     if is_subclass(found, "Place") and (is_subclass(cand.cls, "Place") or cand.cls == "Country"):
         return cand  # "Texas-based": a region already, not a city
     return replace(cand, cls=found, source="context", strength=STRENGTH["context"])
+
+
+def _typed_by_role(cand: Candidate, span: Span) -> Candidate:
+    """A weak guess gives way to the part the name plays, but a role is a weak cue too: it
+    overrules only a weaker one, and never makes a product of a name NER read as a body
+    (firms are launched as well as products)."""
+    found = role_class(span)
+    if found is None or found == cand.cls or cand.strength >= STRENGTH["role"]:
+        return cand
+    if found == "Product" and span.root.ent_type_ == "ORG":
+        return cand
+    if found == "Company" and is_subclass(cand.cls, "Organization"):
+        return cand  # a party or an agency with shares or results is still what it is
+    return replace(cand, cls=found, source="context", strength=STRENGTH["role"])
 
 
 def _sentence(span: Span, document: Document, offset: int) -> Sentence:
