@@ -1,6 +1,6 @@
 """The benchmark's scoring functions, on small gold and predicted graphs written here.
 
-Nothing under /work/shared is read: every gold document and graph is made in the test.
+Nothing under ../shared is read: every gold document and graph is made in the test.
 """
 
 from __future__ import annotations
