@@ -119,12 +119,11 @@ class _Extractor:
             verb = self.reader.governor(anchor)
             subjects = self.reader.verb_roles(verb)["subj"] if verb is not None else []
             return [a for a in self.reader.resolve(subjects) if a.direct] or None
-        if first in ("self", "desc") and not rest:
-            return self.reader.resolve(tokens, conjuncts=False)
-        if first == "apposed" and not rest:  # the one name after the comma, not its list
-            own = self.reader.mention_at(anchor)
-            return [a for a in self.reader.resolve(tokens, conjuncts=False) if a.index != own]
-        args = self._follow(tokens, rest)
+        if first in ("self", "desc", "apposed") and not rest:
+            # the name itself, or the one name after the comma: not its coordinated list
+            args = self.reader.resolve(tokens, conjuncts=False)
+        else:
+            args = self._follow(tokens, rest)
         if first in ("self", "desc"):
             return args
         own = self.reader.mention_at(anchor)
