@@ -86,6 +86,18 @@ class Lexicon:
         code = self.subdivisions.get(name) or self.cities.get(name)
         return self.country_of_code.get(code) if code else None
 
+    def place_class(self, name: str) -> str | None:
+        """"City" for a known city (by its main name) or capital, "Region" for an ISO
+        subdivision, None for any other name.
+
+        >>> lex = load_lexicon()
+        >>> lex.place_class("Sacramento"), lex.place_class("Alberta"), lex.place_class("Acme")
+        ('City', 'Region', None)
+        """
+        if name in self.cities or name in self.capitals:
+            return "City"
+        return "Region" if name in self.subdivisions else None
+
     def sector_label(self, text: str) -> str | None:
         """The canonical sector for a lower-cased phrase, if it names one."""
         return self.sectors.get(text.lower())

@@ -296,10 +296,7 @@ def _site_class(span: Span, lex: Lexicon) -> str | None:
         or root.head.i < span.end
     ):
         return None
-    text = span.text
-    if text in lex.cities or text in lex.capitals:
-        return "City"
-    return "Region" if text in lex.subdivisions else None
+    return lex.place_class(span.text)
 
 
 #: Prepositions after which a known place's name is the place ("in Crewe", "at Grimsby").
@@ -335,10 +332,7 @@ def _place_by_position(span: Span, lex: Lexicon) -> str | None:
         )
     if not located:
         return None
-    text = span.text
-    if text in lex.cities or text in lex.capitals:
-        return "City"
-    return "Region" if text in lex.subdivisions else None
+    return lex.place_class(span.text)
 
 
 #: Words that end the noun phrase of an appositive the parser missed.
