@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.model import Document, Extraction
-from kg.nlp.pipeline import DEFAULT_MODEL
+from kg.nlp.pipeline import DEFAULT_MODEL, one_blas_thread
 
 if TYPE_CHECKING:
     from kg.nlp.extract import Extractor
@@ -49,6 +49,7 @@ def default_jobs() -> int:
 
 
 def _init_worker(model: str, entity_rules: Path | None, relation_rules: Path | None) -> None:
+    one_blas_thread()
     from kg.nlp.extract import Extractor
 
     global _WORKER
@@ -162,6 +163,7 @@ def _in_process(
     relation_rules: Path | None,
     on_document: Callable[[Document], None] | None,
 ) -> Iterator[Extraction]:
+    one_blas_thread()
     from kg.nlp.extract import Extractor
 
     extractor = None  # loaded with the first chunk
@@ -188,6 +190,7 @@ class _PoolStream(Iterator[Extraction]):
         if pool is None:
             # Several workers: import spaCy here once, and the forked workers share it,
             # rather than each importing it again (half a second of CPU each).
+            one_blas_thread()
             import kg.nlp.extract  # noqa: F401
         self.pool = pool or ProcessPoolExecutor(
             max_workers=jobs, mp_context=_context(), initializer=_init_worker, initargs=initargs

