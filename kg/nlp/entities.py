@@ -572,10 +572,11 @@ class EntityFinder:
         """Names after a person's title: "South Korean President Yoon Suk Yeol",
         "Prime Minister Fumio Kishida", "CEO Jensen Huang"."""
         titles = self.lex.person_titles
+        texts = [t.text for t in doc]  # read once: most tokens are no title
         k = 0
         while k < len(doc):
-            two = f"{doc[k].text} {doc[k + 1].text}" if k + 1 < len(doc) else ""
-            width = 2 if two in titles else 1 if doc[k].text in titles else 0
+            two = f"{texts[k]} {texts[k + 1]}" if k + 1 < len(doc) else ""
+            width = 2 if two in titles else 1 if texts[k] in titles else 0
             if not width:
                 k += 1
                 continue
@@ -881,12 +882,11 @@ class EntityFinder:
     def model_names(self, doc: Doc) -> Iterator[Candidate]:
         """A model-numbered word before a product noun: "the T-50 trainer", "K2 tanks"."""
         for tok in doc[:-1]:
-            nxt = doc[tok.i + 1]
             if (
                 MODEL_NUMBER.match(tok.text)
                 and not YEAR.match(tok.text)
                 and tok.text[:1].isupper()
-                and nxt.lower_ in self.lex.product_nouns
+                and (nxt := doc[tok.i + 1]).lower_ in self.lex.product_nouns
             ):
                 cls = noun_class(nxt, self.lex) or "Product"
                 if cls not in {"WeaponSystem", "Product"}:

@@ -192,7 +192,19 @@ def _based_in(span: Span) -> bool:
 
 
 def context_class(span: Span, lex: Lexicon) -> str | None:
-    """The class the sentence gives the name in ``span``, or None when it says nothing."""
+    """The class the sentence gives the name in ``span``, or None when it says nothing.
+
+    The answer is kept with the Doc (``Doc.user_data``): finding and typing names ask it
+    about the same span about twice each.
+    """
+    key = f"kg.context_class {span.start} {span.end} {id(lex)}"
+    known: dict[str, str | None] = span.doc.user_data
+    if key not in known:
+        known[key] = _context_class(span, lex)
+    return known[key]
+
+
+def _context_class(span: Span, lex: Lexicon) -> str | None:
     if _based_in(span):  # where a firm is based: a region or a country if the lexicon says so
         if span.text in lex.countries:
             return None
