@@ -282,12 +282,8 @@ def to_graph(
     base: str = DEFAULT_BASE,
     min_confidence: float = 0.0,
 ) -> Graph:
-    """The whole build as one rdflib Graph in the contract's shape (the union of the parts).
-
-    Its store is rdflib's ``SimpleMemory``: one graph needs no named-graph bookkeeping, and
-    it fills about twice as fast as the default store. Serialised, it gives the same bytes.
-    """
-    g = bind_prefixes(Graph(store="SimpleMemory"), base)
+    """The whole build as one rdflib Graph in the contract's shape (the union of the parts)."""
+    g = bind_prefixes(Graph(), base)
     emitter = Emitter(resolution, documents, base=base, min_confidence=min_confidence)
     for triples in emitter.parts().values():
         g += triples
