@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kg.build import BuildOptions, BuildResult
     from kg.graphs import GraphSource
     from kg.llm import LLMConfig
     from kg.remote import Endpoint
@@ -41,7 +42,6 @@ def _err(text: str) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     """Read documents, extract the graph and write graph.ttl and graph.html."""
     from kg.build import BuildOptions, build
-    from kg.export import export
     from kg.parallel import default_jobs
 
     if not 0.0 <= args.min_confidence <= 1.0:
@@ -50,6 +50,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
     if args.prune and not args.store:
         raise UsageError("--prune needs --store DIR (it removes documents from a store)")
+    if args.watch and not args.store:
+        raise UsageError("--watch needs --store DIR: a store keeps what was parsed, so a "
+                         "change re-parses only the documents that changed")
+    if not args.interval > 0:
+        raise UsageError(f"--interval must be more than 0 seconds, not {args.interval}")
     options = BuildOptions(
         model=args.model,
         base=args.base,
@@ -61,12 +66,49 @@ def cmd_build(args: argparse.Namespace) -> int:
         llm=_llm_config(args),
     )
     paths = [Path(p) for p in args.paths] or None
+    if args.watch:
+        return _watch(args, paths, options)
     if args.store:
         from kg.oxstore import build_store
 
         result = build_store(paths, Path(args.store), options, prune=args.prune)
     else:
         result = build(paths, options)
+    return _finish_build(args, result)
+
+
+def _watch(args: argparse.Namespace, paths: list[Path] | None, options: BuildOptions) -> int:
+    """Build into the store, then again at each change of the inputs, until Ctrl-C."""
+    from kg.watch import Snapshot, watch
+
+    code = EXIT_OK
+
+    def on_build(result: BuildResult) -> None:
+        nonlocal code
+        code = _finish_build(args, result)
+
+    def on_error(err: KgError) -> None:
+        nonlocal code
+        _err(f"kg build: {err}")
+        code = EXIT_USAGE if isinstance(err, UsageError) else EXIT_PROBLEM
+
+    def on_wait(seen: Snapshot) -> None:
+        files = sum(1 for _, size, _ in seen if size >= 0) if isinstance(seen, tuple) else 0
+        _err(f"kg: watching {files} file{'s' if files != 1 else ''}; a change re-builds "
+             "the store (Ctrl-C stops)")
+
+    try:
+        watch(paths, Path(args.store), options, on_build=on_build, on_error=on_error,
+              on_wait=on_wait, interval=args.interval, prune=args.prune)
+    except KeyboardInterrupt:
+        _err("kg: stopped watching")
+    return code
+
+
+def _finish_build(args: argparse.Namespace, result: BuildResult) -> int:
+    """Write the exports, print the report and push to the endpoint: what follows a build."""
+    from kg.export import export
+
     written: list[Path] = []
     out = Path(args.out or "exports")
     if not args.store or args.out:  # a store build writes files only when --out is given
@@ -425,6 +467,19 @@ def _parser() -> argparse.ArgumentParser:
         "--prune",
         action="store_true",
         help="with --store: remove stored documents that are not in this input",
+    )
+    b.add_argument(
+        "--watch",
+        action="store_true",
+        help="with --store: stay running and re-build whenever an input file changes, with "
+        "the model loaded once (Ctrl-C stops)",
+    )
+    b.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="with --watch: how often to look at the inputs (default: 1)",
     )
     _add_jobs_option(b)
     _add_llm_options(b)

@@ -56,6 +56,23 @@ def _init_worker(model: str, entity_rules: Path | None, relation_rules: Path | N
     _WORKER = Extractor(model, entity_rules=entity_rules, relation_rules=relation_rules)
 
 
+def preload(
+    model: str = DEFAULT_MODEL,
+    *,
+    entity_rules: Path | None = None,
+    relation_rules: Path | None = None,
+) -> None:
+    """Load the model and kg's rules into this process now; once loaded, a call costs little.
+
+    For a process that builds again and again (``kg.watch``): parsing here, and every worker
+    forked from here later, then starts with them loaded instead of loading them again.
+    """
+    one_blas_thread()
+    from kg.nlp.extract import Extractor
+
+    Extractor(model, entity_rules=entity_rules, relation_rules=relation_rules)
+
+
 def _ready() -> None:
     """A no-op task: submitting it starts a pool's worker, and its model load, at once."""
 

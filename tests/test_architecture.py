@@ -113,7 +113,7 @@ def test_a_build_imports_spacy_only_where_a_model_loads() -> None:
     """A store re-build that parses nothing, or parses in a worker, never pays spaCy's import
     (half a second) in the main process: the build and store modules import no spaCy."""
     code = (
-        "import sys, kg.cli, kg.build, kg.oxstore, kg.parallel, kg.resolve, kg.cache\n"
+        "import sys, kg.cli, kg.build, kg.oxstore, kg.parallel, kg.resolve, kg.watch, kg.cache\n"
         "print(sorted(m for m in sys.modules if m == 'spacy' or m.startswith('spacy.')))"
     )
     done = subprocess.run(
