@@ -173,3 +173,13 @@ def test_a_region_before_a_site_noun_is_the_region_whatever_ner_said() -> None:
 
 def test_a_region_ner_found_is_not_made_a_town_of_the_same_name() -> None:
     assert labelled("Sales fell in Africa and in Asia.").get("Asia") == "Region"
+
+
+def test_a_range_of_examples_types_its_ends_as_the_plural_noun() -> None:
+    """"leaders, from X to Y": X is a leader, though NER reads it as an organisation."""
+    found = labelled("Its leaders, from Amara Quist to Johan Brekke, backed the plan.")
+    assert found.get("Amara Quist") == "Person" and found.get("Johan Brekke") == "Person"
+    # one end alone says where from, not what; and a place stays a place
+    assert labelled("Officials from Japan met the minister.").get("Japan") == "Country"
+    flights = labelled("Flights from Seoul to Tokyo were cancelled.")
+    assert flights.get("Seoul") == "City" and flights.get("Tokyo") == "City"

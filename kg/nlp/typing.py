@@ -229,7 +229,7 @@ def _context_class(span: Span, lex: Lexicon) -> str | None:
         found = noun_class(root.head, lex)
         if found:
             return found
-    found = _surface_appositive(span, lex)
+    found = _surface_appositive(span, lex) or _range_member(span, lex)
     if found:
         return found
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
@@ -349,6 +349,50 @@ def _place_by_position(span: Span, lex: Lexicon) -> str | None:
 
 #: Words that end the noun phrase of an appositive the parser missed.
 _APPOSITIVE_ENDS = frozenset({",", ".", ";", "which", "that", "who", "whose"})
+
+
+#: Prepositions that close a range opened by "from": "from X to Y", "from X through Y".
+RANGE_ENDS = frozenset({"to", "through"})
+
+
+def _range_member(span: Span, lex: Lexicon) -> str | None:
+    """The class of a plural noun whose range of examples the name opens or closes: "its
+    leaders, from X to Y" (X is a leader), "carmakers from X to Y" (Y is a carmaker).
+
+    Both ends are needed: "officials from X" says where they come from, not what X is. A
+    place stays a place ("flights from X to Y").
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc
+    >>> from kg.nlp.lexicon import load_lexicon
+    >>> words = ["Its", "leaders", ",", "from", "Ann", "Lee", "to", "Bo", "Li", ",", "left"]
+    >>> doc = Doc(spacy.blank("en").vocab, words=words,
+    ...     pos=["PRON", "NOUN", "PUNCT", "ADP", "PROPN", "PROPN", "ADP", "PROPN", "PROPN",
+    ...          "PUNCT", "VERB"],
+    ...     tags=["PRP$", "NNS", ",", "IN", "NNP", "NNP", "IN", "NNP", "NNP", ",", "VBD"],
+    ...     lemmas=["its", "leader", ",", "from", "Ann", "Lee", "to", "Bo", "Li", ",", "leave"],
+    ...     heads=[1, 10, 1, 1, 5, 3, 3, 8, 6, 1, 10],
+    ...     deps=["poss", "nsubj", "punct", "prep", "compound", "pobj", "prep", "compound",
+    ...           "pobj", "punct", "ROOT"])
+    >>> lex = load_lexicon()
+    >>> _range_member(doc[4:6], lex), _range_member(doc[7:9], lex)
+    ('Person', 'Person')
+    """
+    root = span.root
+    prep = root.head
+    if root.dep_ != "pobj" or root.ent_type_ in {"GPE", "LOC", "FAC"}:
+        return None
+    if prep.lower_ in RANGE_ENDS and prep.head.lower_ == "from":
+        prep = prep.head  # "from X to Y": Y's "to" hangs on "from"
+    elif prep.lower_ in RANGE_ENDS:
+        prep = next((c for c in prep.head.children if c.lower_ == "from"), prep)
+    if prep.lower_ != "from" or prep.dep_ != "prep" or prep.head.tag_ != "NNS":
+        return None
+    noun = prep.head
+    ends = [*noun.children, *prep.children, *(o for c in prep.children for o in c.children)]
+    if not any(c.dep_ == "prep" and c.lower_ in RANGE_ENDS for c in ends):
+        return None
+    return noun_class(noun, lex)
 
 
 def _surface_appositive(span: Span, lex: Lexicon) -> str | None:
