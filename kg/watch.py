@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.build import BuildOptions, BuildResult, sample_path
-from kg.errors import KgError, ReadError
+from kg.errors import InputError, KgError, ReadError
 from kg.ingest import discover
 from kg.oxstore import build_store
 from kg.parallel import preload
@@ -60,6 +60,18 @@ def snapshot(paths: Sequence[Path]) -> Snapshot:
     return tuple(seen)
 
 
+def stamps(files: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Each file's path, size and modification time; -1s for a file that cannot be read."""
+    out = []
+    for path in files:
+        try:
+            info = path.stat()
+            out.append((str(path), info.st_size, info.st_mtime_ns))
+        except OSError:
+            out.append((str(path), -1, -1))
+    return tuple(out)
+
+
 def watch(
     paths: Sequence[Path] | None,
     store: Path,
@@ -79,14 +91,27 @@ def watch(
     ``on_error``, or is raised when there is none; watching goes on either way once it is
     handled. ``on_wait`` is told what the inputs look like each time watching resumes.
     ``stop`` is checked once per ``interval``; Ctrl-C (``KeyboardInterrupt``) stops too.
+
+    The rule files are read once, with the model: when one changes, watching ends with an
+    ``InputError`` that says so (the store would otherwise mix extractions of the old rules
+    with the new), and a new ``watch`` builds with the new rules.
     """
     if interval <= 0:
         raise ValueError(f"interval must be more than 0 seconds, not {interval}")
     chosen = list(paths) if paths else [sample_path()]
     opts = options or BuildOptions()
     stop = stop or threading.Event()
+    rules = [Path(p) for p in (opts.entity_rules, opts.relation_rules) if p is not None]
+    rules_read = stamps(rules)
     built: Snapshot | None = None
     while not stop.is_set():
+        if stamps(rules) != rules_read:
+            changed = [path for path, was in zip(rules, rules_read, strict=True)
+                       if stamps([path])[0] != was]
+            raise InputError(
+                f"{', '.join(str(p) for p in changed)}: the rule file changed while watching; "
+                "start watching again to build with it"
+            )
         now = snapshot(chosen)
         if now == built:
             stop.wait(interval)

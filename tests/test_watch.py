@@ -163,3 +163,27 @@ def wait_for(condition, timeout: float = 120.0) -> None:  # type: ignore[no-unty
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_a_changed_rule_file_ends_watching_with_a_clear_error(tmp_path: Path) -> None:
+    """The rules are read once, with the model: a store built on, with the old rules in this
+    process and the new key in the store, would mix the two."""
+    corpus, store = write(tmp_path / "corpus", DOCS), tmp_path / "store"
+    rules = tmp_path / "rules.json"
+    rules.write_text("{}", encoding="utf-8")
+    built: list[BuildResult] = []
+
+    def on_build(result: BuildResult) -> None:
+        built.append(result)
+        rules.write_text('{"not_entities": []}', encoding="utf-8")
+
+    options = BuildOptions(jobs=1, entity_rules=rules)
+    stop = threading.Event()
+    timer = threading.Timer(60, stop.set)  # unnoticed, the change would leave it watching
+    timer.start()
+    try:
+        with pytest.raises(InputError, match="rules.json: the rule file changed while watching"):
+            watch([corpus], store, options, on_build=on_build, interval=0.05, stop=stop)
+    finally:
+        timer.cancel()
+    assert len(built) == 1
