@@ -23,6 +23,8 @@ from kg.errors import InputError, KgError, QueryError, UsageError, visible
 from kg.vocab import DEFAULT_BASE
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+#: The longest --interval of kg build --watch (a day).
+MAX_INTERVAL = 86_400.0
 
 
 def _out(text: str) -> None:
@@ -53,8 +55,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.watch and not args.store:
         raise UsageError("--watch needs --store DIR: a store keeps what was parsed, so a "
                          "change re-parses only the documents that changed")
-    if not args.interval > 0:
-        raise UsageError(f"--interval must be more than 0 seconds, not {args.interval}")
+    if args.interval is not None and not args.watch:
+        raise UsageError("--interval needs --watch (it is how often watching looks at the inputs)")
+    if args.interval is not None and not 0 < args.interval <= MAX_INTERVAL:
+        raise UsageError(f"--interval must be more than 0 and at most {MAX_INTERVAL:g} seconds, "
+                         f"not {args.interval}")
     options = BuildOptions(
         model=args.model,
         base=args.base,
@@ -79,7 +84,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _watch(args: argparse.Namespace, paths: list[Path] | None, options: BuildOptions) -> int:
     """Build into the store, then again at each change of the inputs, until Ctrl-C."""
-    from kg.watch import Snapshot, watch
+    from kg.watch import DEFAULT_INTERVAL, Snapshot, watch
 
     code = EXIT_OK
 
@@ -99,7 +104,7 @@ def _watch(args: argparse.Namespace, paths: list[Path] | None, options: BuildOpt
 
     try:
         watch(paths, Path(args.store), options, on_build=on_build, on_error=on_error,
-              on_wait=on_wait, interval=args.interval, prune=args.prune)
+              on_wait=on_wait, interval=args.interval or DEFAULT_INTERVAL, prune=args.prune)
     except KeyboardInterrupt:
         _err("kg: stopped watching")
     return code
@@ -477,7 +482,6 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--interval",
         type=float,
-        default=1.0,
         metavar="SECONDS",
         help="with --watch: how often to look at the inputs (default: 1)",
     )

@@ -100,8 +100,8 @@ def watch(
     ``InputError`` that says so (the store would otherwise mix extractions of the old rules
     with the new), and a new ``watch`` builds with the new rules.
     """
-    if interval <= 0:
-        raise ValueError(f"interval must be more than 0 seconds, not {interval}")
+    if not 0 < interval <= 86_400:
+        raise ValueError(f"interval must be more than 0 seconds and at most a day, not {interval}")
     chosen = list(paths) if paths else [sample_path()]
     opts = options or BuildOptions()
     stop = stop or threading.Event()

@@ -125,17 +125,26 @@ def test_snapshot_sees_size_and_time_and_names_a_missing_path(tmp_path: Path) ->
     os.utime(corpus / "ports.txt", ns=(0, 0))  # the same size, another time
     assert snapshot([corpus]) != before
     assert "no-such" in str(snapshot([tmp_path / "no-such"]))
-    with pytest.raises(ValueError, match="interval"):
-        watch([corpus], tmp_path / "store", on_build=lambda _: None, interval=0)
+    for wrong in (0, -1, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="interval"):
+            watch([corpus], tmp_path / "store", on_build=lambda _: None, interval=wrong)
 
 
-@pytest.mark.parametrize("args", [["--watch"], ["--store", "s", "--watch", "--interval", "0"]])
-def test_watch_needs_a_store_and_a_positive_interval(
-    args: list[str], capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--watch"], "--watch needs --store DIR"),
+        (["--store", "s", "--interval", "2"], "--interval needs --watch"),
+        (["--store", "s", "--watch", "--interval", "0"], "--interval must be more than 0"),
+        (["--store", "s", "--watch", "--interval", "nan"], "--interval must be more than 0"),
+        (["--store", "s", "--watch", "--interval", "inf"], "at most 86400 seconds"),
+    ],
+)
+def test_watch_needs_a_store_and_a_sane_interval(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli.main(["build", "docs", *args]) == cli.EXIT_USAGE
-    err = capsys.readouterr().err
-    assert ("--store" in err) if "--store" not in args else ("--interval" in err)
+    assert message in capsys.readouterr().err
 
 
 def test_the_command_rebuilds_on_a_change_and_stops_on_ctrl_c(tmp_path: Path) -> None:
