@@ -65,6 +65,7 @@ class _Extractor:
         self.reader = reader
         self.rules = rules
         self.fired: set[int] = set()  # trigger tokens that gave at least one typed fact
+        self.viable: dict[str, bool] = {}  # rule name -> whether its classes are here
         self.out: list[_Candidate] = []
 
     def run(self) -> list[_Candidate]:
@@ -149,7 +150,8 @@ class _Extractor:
         *,
         anchor: int | None = None,
     ) -> None:
-        if self.reader.negated(tok):
+        rules = [r for r in rules if self._could_fire(r)]
+        if not rules or self.reader.negated(tok):
             return
         cache: dict[str, list[Arg] | None] = {}
 
@@ -209,6 +211,19 @@ class _Extractor:
                     claimed.add(key)
                     self.out.append(cand)
                     self.fired.add(tok.i)
+
+    def _could_fire(self, rule: RelationRule) -> bool:
+        """Whether the sentence has a mention of a class each end of ``rule`` allows: a rule
+        whose subject or object no mention can be gives nothing, whatever its roles find."""
+        if rule.name not in self.viable:
+            classes = {mention.cls for _, mention in self.reader.mentions}
+            ends = [rule.subject_classes] if rule.pairs else [
+                rule.subject_classes, rule.object_classes
+            ]
+            self.viable[rule.name] = all(
+                any(in_classes(cls, allowed) for cls in classes) for allowed in ends
+            )
+        return self.viable[rule.name]
 
     def _represented_country(self, person: Arg) -> Arg | None:
         """The country a titled person acts for: "French President Charles de Gaulle",
