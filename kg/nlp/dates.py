@@ -540,7 +540,8 @@ def _dates_for(
     if before >= sent.start and YEAR.fullmatch(doc[before].text):
         yield DateFact(mention.key, "startDate", doc[before].text, mention.sentence)
         return
-    after = text_after(span, 20)
+    tail = text_after(span, 50)  # read once; the patterns below look 20, 40 and 50 ahead
+    after = tail[:20]
     rng = RANGE_AFTER.match(after)
     if rng:
         yield DateFact(mention.key, "startDate", rng.group(1), mention.sentence)
@@ -554,13 +555,13 @@ def _dates_for(
     if single:
         yield DateFact(mention.key, "startDate", single.group(1), mention.sentence)
         return
-    described = PARTICIPLE_AFTER.match(text_after(span, 40))
+    described = PARTICIPLE_AFTER.match(tail[:40])
     if described and (
         mention.cls not in FOUNDED or described.group("verb") in FOUNDING_PARTICIPLES
     ):
         yield DateFact(mention.key, "startDate", described.group("year"), mention.sentence)
         return
-    relative = PARTICIPLE_RELATIVE.match(text_after(span, 50))
+    relative = PARTICIPLE_RELATIVE.match(tail)
     if relative and span.end < len(sent.doc) and (
         mention.cls not in FOUNDED or relative.group("verb") in FOUNDING_PARTICIPLES
     ):

@@ -185,8 +185,9 @@ def _name_runs(sent: Span) -> Iterator[tuple[int, int]]:
     """Maximal runs of capitalised tokens, joined by name connectors, within a sentence."""
     i, end = sent.start, sent.end
     doc = sent.doc
+    caps = [_is_cap(t) for t in sent]  # one look at each token: most start no name
     while i < end:
-        if not _is_cap(doc[i]):
+        if not caps[i - sent.start]:
             i += 1
             continue
         j = i + 1
@@ -292,10 +293,11 @@ def _possessive_name(doc: Doc, end: int) -> bool:
 
 def _propn_runs(sent: Span) -> Iterator[tuple[int, int]]:
     """Maximal runs of capitalised proper nouns (no connectors) within a sentence."""
+    named = [t.pos_ == "PROPN" and _is_cap(t) for t in sent]  # one look at each token
     i = sent.start
     while i < sent.end:
         j = i
-        while j < sent.end and sent.doc[j].pos_ == "PROPN" and _is_cap(sent.doc[j]):
+        while j < sent.end and named[j - sent.start]:
             j += 1
         if j > i:
             yield i, j
