@@ -1,11 +1,12 @@
 """The NLP step on all cores: documents stream through worker processes, results come back in order.
 
-Documents go out in fixed-size chunks (``CHUNK_DOCUMENTS``) whatever the number of jobs, and at
-most ``2 * jobs`` chunks are in flight, so memory stays flat however many documents there are:
-no more than a few chunks of parsed documents exist at once. Each worker loads the pipeline
-once (a pool initializer). Results are yielded in the input order, and every chunk is parsed
-by the same ``Extractor.extract`` call whatever ``jobs`` is, so the output is the same bytes
-for any number of jobs. ``jobs=1`` runs in this process, with no pool.
+Documents go out to the workers in fixed-size chunks (``CHUNK_DOCUMENTS``), and at most
+``2 * jobs`` chunks are in flight, so memory stays flat however many documents there are: no
+more than a few chunks of parsed documents exist at once. Each worker loads the pipeline once
+(a pool initializer). ``jobs=1`` runs in this process, with no pool, reading
+``IN_PROCESS_DOCUMENTS`` at a time. Results are yielded in the input order, and every document
+is read by ``Extractor.extract`` on its own (spaCy's parse does not depend on how texts are
+batched), so the output is the same bytes for any number of jobs.
 
 >>> from kg.model import Document
 >>> docs = [Document.from_text(t, source=f"{i}.txt")
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
 
 #: Documents per unit of work (the same for any number of jobs: output is job-independent).
 CHUNK_DOCUMENTS = 8
+#: Documents per ``Extractor.extract`` call when this process parses (``jobs=1``): enough to
+#: fill spaCy's batches (``kg.nlp.extract.BATCH_BLOCKS``). A call with 8 documents parses
+#: in smaller batches, about 5% slower (``bench/README.md``). Output does not depend on it.
+IN_PROCESS_DOCUMENTS = 32
 
 _WORKER: Extractor | None = None
 
@@ -171,15 +176,15 @@ def extract_stream(
             jobs = 1  # one chunk: a worker pool would only add the cost of starting it
         # fork starts every worker at once, and each loads the model: no more than needed
         jobs = min(jobs, -(-len(documents) // CHUNK_DOCUMENTS))
-    chunks = _chunks(documents, CHUNK_DOCUMENTS)
     if pool is None and jobs == 1:
-        return _in_process(chunks, model, entity_rules, relation_rules, on_document)
+        groups = _chunks(documents, IN_PROCESS_DOCUMENTS)
+        return _in_process(groups, model, entity_rules, relation_rules, on_document)
     initargs = (model, entity_rules, relation_rules)
-    return _PoolStream(chunks, jobs, initargs, on_document, pool=pool)
+    return _PoolStream(_chunks(documents, CHUNK_DOCUMENTS), jobs, initargs, on_document, pool=pool)
 
 
 def _in_process(
-    chunks: Iterator[list[Document]],
+    groups: Iterator[list[Document]],
     model: str,
     entity_rules: Path | None,
     relation_rules: Path | None,
@@ -188,12 +193,12 @@ def _in_process(
     one_blas_thread()
     from kg.nlp.extract import Extractor
 
-    extractor = None  # loaded with the first chunk
-    for chunk in chunks:
+    extractor = None  # loaded with the first group
+    for group in groups:
         extractor = extractor or Extractor(
             model, entity_rules=entity_rules, relation_rules=relation_rules
         )
-        yield from _notify(extractor.extract(chunk), on_document)
+        yield from extractor.extract(group, on_document=on_document)
 
 
 class _PoolStream(Iterator[Extraction]):
@@ -252,12 +257,3 @@ class _PoolStream(Iterator[Extraction]):
         pool = getattr(self, "pool", None)  # absent when __init__ failed
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _notify(
-    extractions: list[Extraction], on_document: Callable[[Document], None] | None
-) -> Iterator[Extraction]:
-    for ex in extractions:
-        if on_document is not None:
-            on_document(ex.document)
-        yield ex

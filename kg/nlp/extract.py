@@ -189,6 +189,8 @@ class Extractor:
         for document in documents:  # documents with no text blocks at all
             if document.sha256 not in done:
                 out.append(Extraction(document, (), (), ()))
+                if on_document is not None:
+                    on_document(document)
         return out
 
     def _parse(self, texts: Iterable[str]) -> Iterator[Doc]:
