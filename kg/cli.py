@@ -23,8 +23,6 @@ from kg.errors import InputError, KgError, QueryError, UsageError, visible
 from kg.vocab import DEFAULT_BASE
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
-#: The longest --interval of kg build --watch (a day).
-MAX_INTERVAL = 86_400.0
 
 
 def _out(text: str) -> None:
@@ -57,9 +55,12 @@ def cmd_build(args: argparse.Namespace) -> int:
                          "change re-parses only the documents that changed")
     if args.interval is not None and not args.watch:
         raise UsageError("--interval needs --watch (it is how often watching looks at the inputs)")
-    if args.interval is not None and not 0 < args.interval <= MAX_INTERVAL:
-        raise UsageError(f"--interval must be more than 0 and at most {MAX_INTERVAL:g} seconds, "
-                         f"not {args.interval}")
+    if args.interval is not None:
+        from kg.watch import MAX_INTERVAL
+
+        if not 0 < args.interval <= MAX_INTERVAL:
+            raise UsageError(f"--interval must be more than 0 and at most {MAX_INTERVAL:g} "
+                             f"seconds, not {args.interval}")
     options = BuildOptions(
         model=args.model,
         base=args.base,

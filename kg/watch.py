@@ -30,8 +30,8 @@ from kg.ingest import discover
 from kg.oxstore import build_store
 from kg.parallel import preload
 
-#: Seconds between two looks at the inputs.
-DEFAULT_INTERVAL = 1.0
+#: Seconds between two looks at the inputs, by default and at most (a day).
+DEFAULT_INTERVAL, MAX_INTERVAL = 1.0, 86_400.0
 
 #: What the inputs look like: each file's source, size and modification time (nanoseconds),
 #: and the folders that could not be listed.
@@ -49,15 +49,9 @@ def snapshot(paths: Sequence[Path]) -> Snapshot:
         found = discover(paths, errors=errors)
     except KgError as err:
         return str(err)
-    seen: list[tuple[str, int, int]] = []
-    for path, source in found:
-        try:
-            info = path.stat()
-        except OSError:
-            continue  # gone since the listing: the next look sees the folder without it
-        seen.append((source, info.st_size, info.st_mtime_ns))
-    seen += [(str(error), -1, -1) for error in errors]
-    return tuple(seen)
+    seen = [(source, *_stamp(path)) for path, source in found]
+    # a file gone since the listing is left out: the next look sees the folder without it
+    return tuple(e for e in seen if e[1] >= 0) + tuple((str(e), -1, -1) for e in errors)
 
 
 def stamps(files: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
@@ -66,14 +60,16 @@ def stamps(files: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
     >>> stamps([Path("no-such.json")])
     (('no-such.json', -1, -1),)
     """
-    out = []
-    for path in files:
-        try:
-            info = path.stat()
-            out.append((str(path), info.st_size, info.st_mtime_ns))
-        except OSError:
-            out.append((str(path), -1, -1))
-    return tuple(out)
+    return tuple((str(path), *_stamp(path)) for path in files)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """The file's size and modification time (nanoseconds), or -1s when it cannot be read."""
+    try:
+        info = path.stat()
+    except OSError:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
 
 
 def watch(
@@ -100,7 +96,7 @@ def watch(
     ``InputError`` that says so (the store would otherwise mix extractions of the old rules
     with the new), and a new ``watch`` builds with the new rules.
     """
-    if not 0 < interval <= 86_400:
+    if not 0 < interval <= MAX_INTERVAL:
         raise ValueError(f"interval must be more than 0 seconds and at most a day, not {interval}")
     chosen = list(paths) if paths else [sample_path()]
     opts = options or BuildOptions()
@@ -108,12 +104,12 @@ def watch(
     rules = [Path(p) for p in (opts.entity_rules, opts.relation_rules) if p is not None]
     rules_read = stamps(rules)
     built: Snapshot | None = None
+    loaded = False  # the model, in this process
     while not stop.is_set():
-        if stamps(rules) != rules_read:
-            changed = [path for path, was in zip(rules, rules_read, strict=True)
-                       if stamps([path])[0] != was]
+        changed = [now[0] for now, was in zip(stamps(rules), rules_read, strict=True) if now != was]
+        if changed:
             raise InputError(
-                f"{', '.join(str(p) for p in changed)}: the rule file changed while watching; "
+                f"{', '.join(changed)}: the rule file changed while watching; "
                 "start watching again to build with it"
             )
         now = snapshot(chosen)
@@ -127,8 +123,10 @@ def watch(
         built = now
         try:
             on_build(build_store(chosen, store, opts, prune=prune))
-            # loaded here once, the model is shared by every worker forked for later builds
-            preload(opts.model, entity_rules=opts.entity_rules, relation_rules=opts.relation_rules)
+            if not loaded:  # loaded here once, it is shared by every worker forked later
+                preload(opts.model, entity_rules=opts.entity_rules,
+                        relation_rules=opts.relation_rules)
+                loaded = True
         except KgError as err:
             if on_error is None:
                 raise
