@@ -53,12 +53,18 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(model: str, entity_rules: Path | None, relation_rules: Path | None) -> None:
+def _extractor_class() -> type[Extractor]:
+    """``kg.nlp.extract.Extractor``, imported (spaCy and numpy with it) once numpy's OpenBLAS
+    is told to start one thread (``one_blas_thread``)."""
     one_blas_thread()
     from kg.nlp.extract import Extractor
 
+    return Extractor
+
+
+def _init_worker(model: str, entity_rules: Path | None, relation_rules: Path | None) -> None:
     global _WORKER
-    _WORKER = Extractor(model, entity_rules=entity_rules, relation_rules=relation_rules)
+    _WORKER = _extractor_class()(model, entity_rules=entity_rules, relation_rules=relation_rules)
 
 
 def preload(
@@ -77,10 +83,7 @@ def preload(
     >>> "parser" in load_pipeline().pipe_names
     True
     """
-    one_blas_thread()
-    from kg.nlp.extract import Extractor
-
-    Extractor(model, entity_rules=entity_rules, relation_rules=relation_rules)
+    _extractor_class()(model, entity_rules=entity_rules, relation_rules=relation_rules)
 
 
 def _ready() -> None:
@@ -190,12 +193,9 @@ def _in_process(
     relation_rules: Path | None,
     on_document: Callable[[Document], None] | None,
 ) -> Iterator[Extraction]:
-    one_blas_thread()
-    from kg.nlp.extract import Extractor
-
     extractor = None  # loaded with the first group
     for group in groups:
-        extractor = extractor or Extractor(
+        extractor = extractor or _extractor_class()(
             model, entity_rules=entity_rules, relation_rules=relation_rules
         )
         yield from extractor.extract(group, on_document=on_document)
@@ -217,8 +217,7 @@ class _PoolStream(Iterator[Extraction]):
         if pool is None:
             # Several workers: import spaCy here once, and the forked workers share it,
             # rather than each importing it again (half a second of CPU each).
-            one_blas_thread()
-            import kg.nlp.extract  # noqa: F401
+            _extractor_class()
         self.pool = pool or ProcessPoolExecutor(
             max_workers=jobs, mp_context=_context(), initializer=_init_worker, initargs=initargs
         )
