@@ -65,6 +65,7 @@ class _Extractor:
         self.reader = reader
         self.rules = rules
         self.fired: set[int] = set()  # trigger tokens that gave at least one typed fact
+        self.classes = {mention.cls for _, mention in reader.mentions}  # in the sentence
         self.viable: dict[str, bool] = {}  # rule name -> whether its classes are here
         self.out: list[_Candidate] = []
 
@@ -216,12 +217,11 @@ class _Extractor:
         """Whether the sentence has a mention of a class each end of ``rule`` allows: a rule
         whose subject or object no mention can be gives nothing, whatever its roles find."""
         if rule.name not in self.viable:
-            classes = {mention.cls for _, mention in self.reader.mentions}
             ends = [rule.subject_classes] if rule.pairs else [
                 rule.subject_classes, rule.object_classes
             ]
             self.viable[rule.name] = all(
-                any(in_classes(cls, allowed) for cls in classes) for allowed in ends
+                any(in_classes(cls, allowed) for cls in self.classes) for allowed in ends
             )
         return self.viable[rule.name]
 
