@@ -159,9 +159,9 @@ def bench_throughput(args: argparse.Namespace) -> list[str]:
         f"Documents: {len(docs)}, words: {words}, cores: {default_jobs()}; best of "
         f"{args.rounds} alternate rounds. The model is loaded once before the timings "
         "(`load_pipeline`, one cache entry per process), with kg's rules and gazetteer, so "
-        "neither side pays for it; each "
-        "run is a fresh fork of the process that loaded it, with one thread (`timed_in_fork`), "
-        "and the workers of a build with more jobs are forked from that. CPU seconds are the "
+        "neither side pays for it; each run is a fresh fork of the process that loaded it, "
+        "with one thread (`timed_in_fork`), and the workers of a build with more jobs are "
+        "forked from that. CPU seconds are the "
         "run's own (workers not counted), so they compare only the in-process runs.",
         "",
         "| run | seconds | words/s | vs nlp.pipe | CPU seconds | CPU vs nlp.pipe |",
@@ -854,8 +854,6 @@ def child_watch(folder: Path, store: Path, jobs: int, changes: list[int]) -> lis
     Each change is made after the build before it; a build's CPU seconds run from there to
     its end (this process and its workers), the looks at the inputs in between included.
     """
-    import threading
-
     from kg.build import BuildOptions, BuildResult
     from kg.watch import watch
 
@@ -991,13 +989,13 @@ def bench_incremental(args: argparse.Namespace) -> list[str]:
         f"| CLI: re-build after changing 1 document | {cli_again[0]:.2f} | {cli_again[1]:.2f} "
         f"| 1 | {cli_again[0] / cli_full[0]:.1%} | {cli_again[1] / cli_full[1]:.1%} |",
     ]
-    for number, res in enumerate(watched[1:]):
+    warm = watched[1:]  # the first build loads the model; the changes come after it
+    for number, res in enumerate(warm):
         rows.append(
             f"| `kg build --watch`: re-build after changing 1 document (trial {number + 1}) | "
             f"{res['seconds']:.2f} | {res['cpu']:.2f} | {res['extracted']} | "
             f"{res['seconds'] / full['seconds']:.1%} | {res['cpu'] / full['cpu']:.1%} |"
         )
-    warm = watched[1:]
     rows += [
         "",
         f"Re-build / full build (median of {trials}): {median(seconds) / full['seconds']:.1%} "
